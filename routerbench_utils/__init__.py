@@ -1,0 +1,19 @@
+"""routerbench_utils: the helper package of the RouterBench Book.
+
+The book's chapters import everything from here; each function's docstring states its formula and
+names the chapter that explains it.
+"""
+from .catalog import (DATASET_TITLES, DATASETS, MODELS, NO_MODEL_CORRECT, PRICES_PER_MTOK, SHORT_NAMES)
+from .data import (DATA_ENV, RepairReport, cost_column, cost_matrix, dataset_column, dataset_of, load,
+                   load_routerbench, long_to_wide, models, official_split, oracle_labels, repair,
+                   score_matrix, validate)
+from .embedded import calibration_table, embedded_routerbench
+from .errors import RouterBenchDataError
+
+__all__ = [
+    "DATASET_TITLES", "DATASETS", "DATA_ENV", "MODELS", "NO_MODEL_CORRECT", "PRICES_PER_MTOK",
+    "SHORT_NAMES", "RepairReport", "RouterBenchDataError", "calibration_table", "cost_column",
+    "cost_matrix", "dataset_column", "dataset_of", "embedded_routerbench", "load", "load_routerbench",
+    "long_to_wide", "models", "official_split", "oracle_labels", "repair", "score_matrix", "validate",
+]
+__version__ = "0.1.0"

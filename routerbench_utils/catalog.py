@@ -1,0 +1,146 @@
+"""Fixed facts of RouterBench: the 11 models, their prices, the seven datasets and the targets.
+
+Everything here is data, not logic. The targets are the figures of DESIGN.md section 4: ARC-Challenge,
+MBPP and Winogrande were measured on real RouterBench rows (5-shot file), GSM8K scores come from a
+third party's measurement of the 0-shot file, and MMLU, HellaSwag and MT-Bench are approximations.
+"""
+from __future__ import annotations
+
+from types import MappingProxyType
+
+#: The 11 models of RouterBench, in the order the paper lists them.
+MODELS: tuple[str, ...] = (
+    "gpt-4-1106-preview",
+    "gpt-3.5-turbo-1106",
+    "claude-v2",
+    "claude-v1",
+    "claude-instant-v1",
+    "meta/llama-2-70b-chat",
+    "mistralai/mixtral-8x7b-chat",
+    "zero-one-ai/Yi-34B-Chat",
+    "WizardLM/WizardLM-13B-V1.2",
+    "meta/code-llama-instruct-34b-chat",
+    "mistralai/mistral-7b-chat",
+)
+
+#: Short labels for plots and tables.
+SHORT_NAMES = MappingProxyType({
+    "gpt-4-1106-preview": "GPT-4",
+    "gpt-3.5-turbo-1106": "GPT-3.5",
+    "claude-v2": "Claude v2",
+    "claude-v1": "Claude v1",
+    "claude-instant-v1": "Claude Instant",
+    "meta/llama-2-70b-chat": "Llama-2 70B",
+    "mistralai/mixtral-8x7b-chat": "Mixtral 8x7B",
+    "zero-one-ai/Yi-34B-Chat": "Yi 34B",
+    "WizardLM/WizardLM-13B-V1.2": "WizardLM 13B",
+    "meta/code-llama-instruct-34b-chat": "Code Llama 34B",
+    "mistralai/mistral-7b-chat": "Mistral 7B",
+})
+
+#: USD per one million tokens, (input, output), as implied by RouterBench's published costs.
+PRICES_PER_MTOK = MappingProxyType({
+    "gpt-4-1106-preview": (10.0, 30.0),
+    "gpt-3.5-turbo-1106": (1.0, 2.0),
+    "claude-v2": (8.0, 24.0),
+    "claude-v1": (8.0, 24.0),
+    "claude-instant-v1": (0.8, 2.4),
+    "meta/llama-2-70b-chat": (0.9, 0.9),
+    "mistralai/mixtral-8x7b-chat": (0.6, 0.6),
+    "zero-one-ai/Yi-34B-Chat": (0.8, 0.8),
+    "WizardLM/WizardLM-13B-V1.2": (0.3, 0.3),
+    "meta/code-llama-instruct-34b-chat": (0.776, 0.776),
+    "mistralai/mistral-7b-chat": (0.2, 0.2),
+})
+
+#: The seven datasets of the paper, keyed as the official code names them.
+DATASETS: tuple[str, ...] = (
+    "mmlu", "hellaswag", "grade-school-math", "arc-challenge", "winogrande", "mbpp", "mtbench",
+)
+
+#: Display names of the datasets.
+DATASET_TITLES = MappingProxyType({
+    "mmlu": "MMLU", "hellaswag": "HellaSwag", "grade-school-math": "GSM8K",
+    "arc-challenge": "ARC-Challenge", "winogrande": "Winogrande", "mbpp": "MBPP",
+    "mtbench": "MT-Bench",
+})
+
+#: How each dataset is scored.
+SCORING = MappingProxyType({
+    "mmlu": "exact match of the chosen letter (0 or 1)",
+    "hellaswag": "exact match of the chosen ending (0 or 1)",
+    "grade-school-math": "judged answer with partial credit (0, 0.25, 0.5, 0.75 or 1)",
+    "arc-challenge": "exact match of the chosen letter (0 or 1)",
+    "winogrande": "exact match of the chosen option (0 or 1)",
+    "mbpp": "generated code passes the unit tests (0 or 1)",
+    "mtbench": "GPT-4 judge score from 1 to 10, divided by 10",
+})
+
+#: The 57 MMLU subjects with the size of their test sets (14,042 questions in all).
+MMLU_SUBJECTS = MappingProxyType({
+    "abstract-algebra": 100, "anatomy": 135, "astronomy": 152, "business-ethics": 100,
+    "clinical-knowledge": 265, "college-biology": 144, "college-chemistry": 100,
+    "college-computer-science": 100, "college-mathematics": 100, "college-medicine": 173,
+    "college-physics": 102, "computer-security": 100, "conceptual-physics": 235,
+    "econometrics": 114, "electrical-engineering": 145, "elementary-mathematics": 378,
+    "formal-logic": 126, "global-facts": 100, "high-school-biology": 310,
+    "high-school-chemistry": 203, "high-school-computer-science": 100,
+    "high-school-european-history": 165, "high-school-geography": 198,
+    "high-school-government-and-politics": 193, "high-school-macroeconomics": 390,
+    "high-school-mathematics": 270, "high-school-microeconomics": 238, "high-school-physics": 151,
+    "high-school-psychology": 545, "high-school-statistics": 216, "high-school-us-history": 204,
+    "high-school-world-history": 237, "human-aging": 223, "human-sexuality": 131,
+    "international-law": 121, "jurisprudence": 108, "logical-fallacies": 163,
+    "machine-learning": 112, "management": 103, "marketing": 234, "medical-genetics": 100,
+    "miscellaneous": 783, "moral-disputes": 346, "moral-scenarios": 895, "nutrition": 306,
+    "philosophy": 311, "prehistory": 324, "professional-accounting": 282,
+    "professional-law": 1534, "professional-medicine": 272, "professional-psychology": 612,
+    "public-relations": 110, "security-studies": 245, "sociology": 201,
+    "us-foreign-policy": 100, "virology": 166, "world-religions": 171,
+})
+
+_M = MODELS
+# Per-model mean score per dataset (order of MODELS).
+_SCORE_TARGETS = {
+    "arc-challenge": (.954, .834, .587, .908, .829, .803, .854, .903, .659, .661, .670),
+    "mbpp": (.686, .653, .642, .597, .604, .330, .541, .386, .370, .518, .344),
+    "winogrande": (.859, .641, .478, .562, .517, .503, .679, .754, .529, .585, .566),
+    "grade-school-math": (.659, .605, .663, .651, .627, .523, .519, .548, .506, .457, .412),
+    "mmlu": (.83, .68, .70, .72, .66, .60, .69, .74, .50, .47, .55),
+    "hellaswag": (.92, .73, .60, .78, .70, .52, .68, .80, .50, .40, .47),
+    "mtbench": (.93, .83, .81, .79, .79, .69, .83, .72, .72, .55, .67),
+}
+# Per-model mean USD per query, where it was measured on real rows.
+_COST_TARGETS = {
+    "arc-challenge": (.00503, .00051, .00403, .00402, .00040, .00045, .00030, .00040, .00015, .00039,
+                      .00010),
+    "mbpp": (.00938, .00034, .00584, .00427, .00048, .00030, .00017, .00023, .00008, .00016, .00005),
+    "winogrande": (.00353, .00035, .00283, .00283, .00028, .00032, .00021, .00028, .00011, .00027,
+                   .00007),
+}
+
+#: Target mean score per (dataset, model).
+SCORE_TARGETS = MappingProxyType({d: dict(zip(_M, v)) for d, v in _SCORE_TARGETS.items()})
+#: Target mean cost (USD per query) per (dataset, model), where measured.
+COST_TARGETS = MappingProxyType({d: dict(zip(_M, v)) for d, v in _COST_TARGETS.items()})
+#: Target Oracle mean score per dataset.
+ORACLE_TARGETS = MappingProxyType({
+    "arc-challenge": .987, "mbpp": .867, "winogrande": .999, "grade-school-math": .93,
+    "mmlu": .95, "hellaswag": .97, "mtbench": .98,
+})
+#: Prompts per dataset in the full-size data.
+PROMPT_COUNTS = MappingProxyType({
+    "mmlu": 14042, "hellaswag": 10042, "grade-school-math": 7450, "arc-challenge": 1470,
+    "winogrande": 1267, "mbpp": 427, "mtbench": 80,
+})
+#: Prompts on which no model is correct, where measured.
+NO_MODEL_CORRECT_TARGETS = MappingProxyType({"arc-challenge": 19, "mbpp": 57, "winogrande": 1})
+#: Where each target comes from: "measured" on real rows, "third-party" or "approximate".
+TARGET_SOURCE = MappingProxyType({
+    "arc-challenge": "measured", "mbpp": "measured", "winogrande": "measured",
+    "grade-school-math": "third-party (scores only)", "mmlu": "approximate",
+    "hellaswag": "approximate", "mtbench": "approximate",
+})
+
+#: The label the real files use when every model scores 0 on a prompt.
+NO_MODEL_CORRECT = "no_model_correct"

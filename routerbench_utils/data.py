@@ -1,0 +1,459 @@
+"""Load, repair, validate and split RouterBench data in its wide form (DESIGN.md section 3).
+
+A wide frame has one row per prompt: ``sample_id``, ``prompt``, ``eval_name``, and for each model
+``<model>`` (score in [0, 1]), ``<model>|total_cost`` (USD) and ``<model>|model_response``, plus
+``oracle_model_to_route_to``. Users' long logs become wide through :func:`long_to_wide`.
+"""
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .catalog import DATASETS, NO_MODEL_CORRECT
+from .errors import RouterBenchDataError, first_ids
+
+ID, PROMPT, EVAL_NAME, ORACLE = "sample_id", "prompt", "eval_name", "oracle_model_to_route_to"
+COST_SUFFIX, RESPONSE_SUFFIX, LATENCY_SUFFIX = "|total_cost", "|model_response", "|latency"
+#: The environment variable that points every chapter at a real RouterBench file.
+DATA_ENV = "ROUTERBENCH_DATA"
+
+
+def cost_column(model: str) -> str:
+    """The cost column of ``model``: ``'<model>|total_cost'``."""
+    return model + COST_SUFFIX
+
+
+def models(df: pd.DataFrame) -> list[str]:
+    """Model names present in a wide frame: columns that have a ``|total_cost`` partner.
+
+    Examples
+    --------
+    >>> models(pd.DataFrame({"a": [1.0], "a|total_cost": [0.1], "sample_id": ["x"]}))
+    ['a']
+    """
+    names = [c for c in df.columns if isinstance(c, str) and not c.count("|")
+             and cost_column(c) in df.columns]
+    return names
+
+
+def dataset_of(eval_name: str) -> str:
+    """Map an ``eval_name`` to its dataset: ``'mmlu-anatomy'`` -> ``'mmlu'``, ``'mtbench...'`` -> ``'mtbench'``.
+
+    Names outside the paper's seven datasets are returned unchanged.
+
+    Examples
+    --------
+    >>> dataset_of("mmlu-high-school-physics"), dataset_of("arc-challenge")
+    ('mmlu', 'arc-challenge')
+    """
+    if not isinstance(eval_name, str):
+        raise RouterBenchDataError(f"eval_name: expected a string, got {eval_name!r}")
+    for prefix in ("mmlu", "mtbench"):
+        if eval_name == prefix or eval_name.startswith(prefix + "-") or (
+                prefix == "mtbench" and eval_name.startswith(prefix)):
+            return prefix
+    return eval_name
+
+
+def dataset_column(df: pd.DataFrame) -> pd.Series:
+    """``dataset_of`` applied to the ``eval_name`` column (computed once per distinct name)."""
+    _require_columns(df, [EVAL_NAME])
+    names = df[EVAL_NAME].astype(str)
+    mapping = {name: dataset_of(name) for name in names.unique()}
+    return names.map(mapping).rename("dataset")
+
+
+def score_matrix(df: pd.DataFrame, model_names: list[str] | None = None) -> np.ndarray:
+    """Scores as a float array of shape (prompts, models), in the order of ``model_names``."""
+    names = models(df) if model_names is None else list(model_names)
+    _require_columns(df, names)
+    return df[names].to_numpy(dtype=float)
+
+
+def cost_matrix(df: pd.DataFrame, model_names: list[str] | None = None) -> np.ndarray:
+    """Costs (USD) as a float array of shape (prompts, models), in the order of ``model_names``."""
+    names = models(df) if model_names is None else list(model_names)
+    cols = [cost_column(m) for m in names]
+    _require_columns(df, cols)
+    return df[cols].to_numpy(dtype=float)
+
+
+def oracle_choice(scores: np.ndarray, costs: np.ndarray) -> np.ndarray:
+    """Index of the Oracle's model per prompt: the best score, ties broken by the lower cost.
+
+    Returns -1 where every score is 0 (no model is correct).
+    """
+    scores = np.asarray(scores, dtype=float)
+    costs = np.asarray(costs, dtype=float)
+    best = scores.max(axis=1, keepdims=True)
+    # Among the models that reach the best score, take the cheapest.
+    tied_cost = np.where(scores == best, costs, np.inf)
+    choice = tied_cost.argmin(axis=1)
+    return np.where(best[:, 0] > 0, choice, -1)
+
+
+def oracle_labels(df: pd.DataFrame, model_names: list[str] | None = None) -> np.ndarray:
+    """The ``oracle_model_to_route_to`` column recomputed from scores and costs."""
+    names = models(df) if model_names is None else list(model_names)
+    choice = oracle_choice(score_matrix(df, names), cost_matrix(df, names))
+    labels = np.array(names + [NO_MODEL_CORRECT], dtype=object)
+    return labels[choice]  # -1 picks the last label, NO_MODEL_CORRECT
+
+
+def validate(df: pd.DataFrame) -> pd.DataFrame:
+    """Check that ``df`` is a clean wide RouterBench frame and return it unchanged.
+
+    Raises :class:`RouterBenchDataError` naming the column, a few offending ``sample_id``s and what
+    was expected: an empty frame, missing columns, duplicate ids, non-numeric, NaN or out-of-range
+    scores (expected in [0, 1]), non-numeric, NaN, infinite or negative costs.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise RouterBenchDataError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    if len(df) == 0:
+        raise RouterBenchDataError("the frame is empty: expected at least one prompt row")
+    _require_columns(df, [ID, EVAL_NAME])
+    names = models(df)
+    if not names:
+        raise RouterBenchDataError(
+            "no model columns: expected for each model a score column '<model>' and a cost column "
+            "'<model>|total_cost'")
+    dup = df[ID].duplicated(keep=False)
+    if dup.any():
+        raise RouterBenchDataError(
+            f"column 'sample_id': {int(dup.sum())} rows share an id ({first_ids(df.loc[dup, ID].unique())});"
+            " expected one row per prompt")
+    for model in names:
+        _check_numeric(df, model, low=0.0, high=1.0, what="a score in [0, 1]")
+        _check_numeric(df, cost_column(model), low=0.0, high=np.inf, what="a cost >= 0 in USD")
+    return df
+
+
+def _require_columns(df: pd.DataFrame, columns: list[str]) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise RouterBenchDataError(
+            f"missing column(s) {missing}; the frame has {list(df.columns)[:8]}"
+            f"{' ...' if df.shape[1] > 8 else ''}")
+
+
+def _check_numeric(df: pd.DataFrame, column: str, low: float, high: float, what: str) -> None:
+    values = df[column]
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        raise RouterBenchDataError(
+            f"column {column!r} has dtype {values.dtype}: expected {what}"
+            " (load_routerbench converts string scores)")
+    arr = values.to_numpy(dtype=float)
+    bad = ~np.isfinite(arr) | (arr < low) | (arr > high)
+    if bad.any():
+        ids = df.loc[bad, ID] if ID in df.columns else df.index[bad]
+        examples = ", ".join(f"{i!r}: {v}" for i, v in zip(list(ids)[:5], arr[bad][:5]))
+        raise RouterBenchDataError(
+            f"column {column!r}: {int(bad.sum())} rows hold values that are not {what} ({examples})")
+
+
+@dataclass
+class RepairReport:
+    """What :func:`repair` changed, one line per repair; printed by the loaders."""
+
+    source: str
+    notes: list[str] = field(default_factory=list)
+    rows_in: int = 0
+    rows_out: int = 0
+
+    def add(self, note: str) -> None:
+        self.notes.append(note)
+
+    def __str__(self) -> str:
+        head = f"{self.source}: {self.rows_in} rows read, {self.rows_out} prompts kept"
+        return "\n".join([head] + [f"  - {n}" for n in self.notes]) if self.notes else head
+
+
+def repair(df: pd.DataFrame, source: str = "frame", tasks: str = "paper"
+           ) -> tuple[pd.DataFrame, RepairReport]:
+    """Repair the quirks of the official files and return ``(clean_frame, report)``.
+
+    Repairs, each recorded in the report: scores stored as strings or objects become floats (a value
+    that is not a number raises); a ``sample_id`` split over several rows is merged per model (two
+    different values for one model raise); rows with a NaN score are removed, with their ids; rows of
+    tasks outside the paper's seven are removed when ``tasks='paper'``; prompts and responses stored as
+    the ``repr`` of a list of turns become plain text (turns joined by a blank line);
+    ``oracle_model_to_route_to`` is recomputed from scores and costs. The result passes :func:`validate`.
+    """
+    if tasks not in ("paper", "all"):
+        raise RouterBenchDataError(f"tasks: expected 'paper' or 'all', got {tasks!r}")
+    if not isinstance(df, pd.DataFrame) or len(df) == 0:
+        raise RouterBenchDataError(f"{source}: the frame is empty: expected at least one prompt row")
+    _require_columns(df, [ID, EVAL_NAME])
+    names = models(df)
+    if not names:
+        raise RouterBenchDataError(f"{source}: no model columns ('<model>' with '<model>|total_cost')")
+    report = RepairReport(source=source, rows_in=len(df))
+    df = df.reset_index(drop=True).copy()
+
+    converted = [c for m in names for c in (m, cost_column(m)) if not pd.api.types.is_float_dtype(df[c])]
+    for column in converted:
+        df[column] = _to_float(df, column)
+    if converted:
+        report.add(f"converted {len(converted)} score/cost columns stored as text or objects to float")
+
+    df = _merge_split_ids(df, names, report)
+
+    if tasks == "paper":
+        dataset = dataset_column(df)
+        extra = ~dataset.isin(DATASETS)
+        if extra.any():
+            counts = df.loc[extra, EVAL_NAME].value_counts()
+            report.add(f"removed {int(extra.sum())} rows of tasks outside the paper's seven: "
+                       + ", ".join(f"{k} ({v})" for k, v in counts.items()))
+            df = df.loc[~extra].reset_index(drop=True)
+
+    nan_rows = df[names].isna().any(axis=1)
+    if nan_rows.any():
+        report.add(f"removed {int(nan_rows.sum())} rows with a NaN score: {first_ids(df.loc[nan_rows, ID])}")
+        df = df.loc[~nan_rows].reset_index(drop=True)
+
+    text_columns = [c for c in [PROMPT] + [m + RESPONSE_SUFFIX for m in names] if c in df.columns]
+    parsed = [c for c in text_columns if _looks_like_list_repr(df[c])]
+    for column in parsed:
+        df[column] = turns_to_text(df[column], column)
+    if parsed:
+        report.add(f"parsed list-repr text into plain text in {len(parsed)} columns "
+                   f"({', '.join(parsed[:2])}{', ...' if len(parsed) > 2 else ''})")
+
+    if len(df) == 0:
+        raise RouterBenchDataError(f"{source}: no rows left after repair; expected at least one prompt")
+    validate(df)
+    labels = oracle_labels(df, names)
+    if ORACLE in df.columns:
+        changed = int((df[ORACLE].astype(str).to_numpy() != labels.astype(str)).sum())
+        if changed:
+            report.add(f"recomputed '{ORACLE}': {changed} rows disagreed with the scores and costs")
+    df[ORACLE] = labels
+    report.rows_out = len(df)
+    return df, report
+
+
+def _to_float(df: pd.DataFrame, column: str) -> pd.Series:
+    raw = df[column]
+    values = pd.to_numeric(raw, errors="coerce")
+    unparsed = values.isna() & raw.notna() & (raw.astype(str).str.strip().str.lower() != "nan")
+    if unparsed.any():
+        raise RouterBenchDataError(
+            f"column {column!r}: {int(unparsed.sum())} values are not numbers "
+            f"({', '.join(f'{i!r}: {v!r}' for i, v in zip(df.loc[unparsed, ID][:5], raw[unparsed][:5]))})")
+    return values.astype(float)
+
+
+def _merge_split_ids(df: pd.DataFrame, names: list[str], report: RepairReport) -> pd.DataFrame:
+    dup = df[ID].duplicated(keep=False)
+    if not dup.any():
+        return df
+    part = df.loc[dup]
+    # Two rows may hold different models of one prompt; they may not disagree on the same model.
+    conflict = part.groupby(ID, sort=False).nunique(dropna=True)
+    conflict = conflict[[c for c in conflict.columns if c != EVAL_NAME]]
+    clashes = conflict.columns[(conflict > 1).any(axis=0)]
+    value_cols = [c for m in names for c in (m, cost_column(m))]
+    bad = [c for c in clashes if c in value_cols]
+    if bad:
+        ids = conflict.index[(conflict[bad] > 1).any(axis=1)]
+        raise RouterBenchDataError(
+            f"column 'sample_id': ids {first_ids(ids)} appear in several rows with different values of "
+            f"{bad[:3]}; expected split rows to hold disjoint models so they can be merged")
+    merged = part.groupby(ID, sort=False).first().reset_index()
+    ids = list(merged[ID])
+    report.add(f"merged {len(ids)} sample_ids split over {int(dup.sum())} rows, per model: {first_ids(ids)}")
+    keep = df.loc[~dup]
+    first_pos = df.loc[dup].drop_duplicates(ID).index
+    merged.index = first_pos
+    return pd.concat([keep, merged[df.columns]]).sort_index().reset_index(drop=True)
+
+
+def _looks_like_list_repr(series: pd.Series) -> bool:
+    head = series.dropna().astype(str).head(50)
+    return len(head) > 0 and bool(head.str.startswith("[").all() and head.str.endswith("]").all())
+
+
+def turns_to_text(series: pd.Series, column: str = "prompt") -> pd.Series:
+    """Parse ``repr(list_of_turns)`` strings into plain text, turns joined by a blank line.
+
+    Each distinct string is parsed once (``ast.literal_eval``); a value that is not a list of strings
+    raises :class:`RouterBenchDataError`.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    texts = np.empty(len(uniques) + 1, dtype=object)
+    texts[-1] = None  # NaN stays missing
+    for k, raw in enumerate(uniques):
+        try:
+            turns = ast.literal_eval(raw)
+        except (ValueError, SyntaxError) as exc:
+            raise RouterBenchDataError(
+                f"column {column!r}: {raw[:60]!r} is not the repr of a list of strings ({exc})") from exc
+        if isinstance(turns, str):
+            turns = [turns]
+        if not isinstance(turns, (list, tuple)):
+            raise RouterBenchDataError(f"column {column!r}: expected a list of turns, got {raw[:60]!r}")
+        texts[k] = "\n\n".join(str(t) for t in turns)
+    return pd.Series(texts[codes], index=series.index, name=series.name, dtype=object)
+
+
+_READERS = {".pkl": pd.read_pickle, ".pickle": pd.read_pickle, ".csv": pd.read_csv,
+            ".parquet": pd.read_parquet}
+
+
+def load_routerbench(path: str | os.PathLike, tasks: str = "paper", verbose: bool = True) -> pd.DataFrame:
+    """Read an official RouterBench file (``.pkl``, ``.csv`` or ``.parquet``) and repair it.
+
+    Returns the clean wide frame with the file's column names; the :class:`RepairReport` is printed
+    when ``verbose`` and kept in ``df.attrs['repair_report']`` (as text) either way.
+
+    Examples
+    --------
+    >>> df = load_routerbench("routerbench_5shot.pkl")  # doctest: +SKIP
+    """
+    path = Path(path)
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        raise RouterBenchDataError(
+            f"path {str(path)!r}: unknown file type {path.suffix!r}; expected one of {sorted(_READERS)}")
+    if not path.exists():
+        raise RouterBenchDataError(f"path {str(path)!r}: no such file")
+    raw = reader(path)
+    if not isinstance(raw, pd.DataFrame):
+        raise RouterBenchDataError(f"path {str(path)!r}: holds a {type(raw).__name__}, expected a DataFrame")
+    df, report = repair(raw, source=path.name, tasks=tasks)
+    df.attrs["repair_report"] = str(report)
+    if verbose:
+        print(report)
+    return df
+
+
+def load(source: str | os.PathLike | None = None, seed: int = 0, scale: float = 1.0,
+         verbose: bool = True) -> pd.DataFrame:
+    """The one call chapters use: a real file if ``source`` or ``$ROUTERBENCH_DATA`` names one, else the
+    embedded synthetic data (:func:`routerbench_utils.embedded_routerbench` with ``seed``, ``scale``).
+
+    Prints which data it used, so every built chapter states its source.
+    """
+    source = source or os.environ.get(DATA_ENV) or None
+    if source is not None:
+        if verbose:
+            print(f"Data: real RouterBench file {source}")
+        df = load_routerbench(source, verbose=verbose)
+        df.attrs["source"] = f"file {Path(source).name}"
+        return df
+    from .embedded import embedded_routerbench  # the generator is only needed without a file
+
+    raw = embedded_routerbench(seed=seed, scale=scale)
+    df, report = repair(raw, source=f"embedded synthetic data (seed={seed}, scale={scale})")
+    df.attrs["repair_report"] = str(report)
+    df.attrs["source"] = f"embedded (seed={seed}, scale={scale})"
+    if verbose:
+        print(f"Data: embedded synthetic RouterBench (seed={seed}, scale={scale}): {len(df):,} prompts, "
+              f"{len(models(df))} models. Set ${DATA_ENV} to a real file to use it instead.")
+    return df
+
+
+def long_to_wide(df: pd.DataFrame) -> pd.DataFrame:
+    """Turn a long routing log (one row per prompt and model) into the wide frame every helper takes.
+
+    Required columns: ``sample_id``, ``model``, ``quality`` (in [0, 1]) and ``cost`` (USD, >= 0);
+    optional: ``prompt``, ``eval_name`` (``'custom'`` when absent) and ``latency`` (seconds). Every
+    prompt must have exactly one row per model. Bad input raises :class:`RouterBenchDataError`.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"sample_id": ["q1", "q1"], "model": ["a", "b"],
+    ...                     "quality": [1.0, 0.0], "cost": [0.02, 0.001]})
+    >>> long_to_wide(log)[["sample_id", "a", "b", "oracle_model_to_route_to"]]
+      sample_id    a    b oracle_model_to_route_to
+    0        q1  1.0  0.0                        a
+    """
+    if not isinstance(df, pd.DataFrame) or len(df) == 0:
+        raise RouterBenchDataError("long_to_wide: the log is empty; expected one row per (prompt, model)")
+    required = [ID, "model", "quality", "cost"]
+    _require_columns(df, required)
+    for column in required:
+        missing = df[column].isna()
+        if missing.any():
+            raise RouterBenchDataError(
+                f"column {column!r}: {int(missing.sum())} rows are missing a value "
+                f"(sample_ids {first_ids(df.loc[missing, ID])})")
+    checked = df.assign(quality=_numeric(df, "quality"), cost=_numeric(df, "cost"))
+    _check_numeric(checked, "quality", 0.0, 1.0, "a quality in [0, 1]")
+    _check_numeric(checked, "cost", 0.0, np.inf, "a cost >= 0 in USD")
+    dup = checked.duplicated([ID, "model"], keep=False)
+    if dup.any():
+        pairs = checked.loc[dup, [ID, "model"]].drop_duplicates().itertuples(index=False)
+        raise RouterBenchDataError(
+            f"columns 'sample_id'+'model': {int(dup.sum())} rows repeat a (prompt, model) pair "
+            f"({first_ids(tuple(p) for p in pairs)}); expected one row per pair")
+    ids = pd.unique(checked[ID])
+    model_names = [str(m) for m in pd.unique(checked["model"])]
+    counts = checked.groupby(ID, sort=False)["model"].nunique()
+    incomplete = counts[counts < len(model_names)]
+    if len(incomplete):
+        raise RouterBenchDataError(
+            f"column 'model': {len(incomplete)} prompts lack a row for some of the {len(model_names)} "
+            f"models ({first_ids(incomplete.index)}); expected every prompt answered by every model")
+    checked["model"] = checked["model"].astype(str)
+    wide = pd.DataFrame({ID: ids})
+    values = ["quality", "cost"] + (["latency"] if "latency" in checked.columns else [])
+    pivot = checked.pivot(index=ID, columns="model", values=values).reindex(ids)
+    for m in model_names:
+        wide[m] = pivot[("quality", m)].to_numpy(dtype=float)
+        wide[cost_column(m)] = pivot[("cost", m)].to_numpy(dtype=float)
+        if "latency" in values:
+            wide[m + LATENCY_SUFFIX] = pivot[("latency", m)].to_numpy(dtype=float)
+    for column, default in ((EVAL_NAME, "custom"), (PROMPT, None)):
+        if column in checked.columns:
+            per_id = checked.groupby(ID, sort=False)[column]
+            clash = per_id.nunique(dropna=False)
+            if (clash > 1).any():
+                raise RouterBenchDataError(
+                    f"column {column!r}: prompts {first_ids(clash.index[clash > 1])} carry different "
+                    f"values on different rows; expected one {column} per sample_id")
+            wide[column] = per_id.first().reindex(ids).to_numpy()
+        elif default is not None:
+            wide[column] = default
+    wide[ORACLE] = oracle_labels(wide, model_names)
+    return wide
+
+
+def _numeric(df: pd.DataFrame, column: str) -> pd.Series:
+    values = pd.to_numeric(df[column], errors="coerce")
+    bad = values.isna() & df[column].notna()
+    if bad.any():
+        raise RouterBenchDataError(
+            f"column {column!r}: values {first_ids(df.loc[bad, column])} are not numbers "
+            f"(sample_ids {first_ids(df.loc[bad, ID])})")
+    return values
+
+
+def official_split(df: pd.DataFrame, train_fraction: float = 0.7, seed: int = 42
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The official RouterBench split, per dataset: returns ``(train, test)`` in file order.
+
+    For each dataset, the unique ``sample_id``s in file order are shuffled by a NumPy ``RandomState``
+    seeded with ``seed`` (the same permutation as ``np.random.seed(seed); np.random.shuffle(ids)``,
+    without touching global state); the first ``floor(train_fraction * n)`` are the training prompts.
+    """
+    if not 0.0 < train_fraction < 1.0:
+        raise RouterBenchDataError(f"train_fraction: expected a number in (0, 1), got {train_fraction!r}")
+    _require_columns(df, [ID, EVAL_NAME])
+    if len(df) == 0:
+        raise RouterBenchDataError("official_split: the frame is empty")
+    dataset = dataset_column(df)
+    train_ids: list[np.ndarray] = []
+    for name in pd.unique(dataset):
+        # An object array: np.random shuffles it reliably (a pandas string array it does not).
+        ids = np.array(pd.unique(df.loc[dataset == name, ID]), dtype=object)
+        np.random.RandomState(seed).shuffle(ids)
+        train_ids.append(ids[: int(train_fraction * len(ids))])
+    in_train = df[ID].isin(np.concatenate(train_ids)).to_numpy()
+    return df.loc[in_train].copy(), df.loc[~in_train].copy()

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Create .venv once and install the pinned stack plus the package (editable).
+# Re-installs only when requirements.txt or pyproject.toml change, so repeated runs cost seconds.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+python=${PYTHON:-python3}
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    echo "setup: $python is $("$python" --version 2>&1); the book needs Python 3.11 or newer (set PYTHON=...)" >&2
+    exit 1
+fi
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+if [ "$(cat .venv/.installed 2>/dev/null)" != "$want" ]; then
+    echo "setup: installing the pinned stack into .venv (about a minute) ..."
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>/dev/null
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 \
+        | grep -v "^WARNING: Location" || true
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e . 2>&1 \
+        | grep -v "^WARNING: Location" || true
+    .venv/bin/python -m pip check
+    echo "$want" > .venv/.installed
+fi
