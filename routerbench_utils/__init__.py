@@ -4,16 +4,22 @@ The book's chapters import everything from here; each function's docstring state
 names the chapter that explains it.
 """
 from .catalog import (DATASET_TITLES, DATASETS, MODELS, NO_MODEL_CORRECT, PRICES_PER_MTOK, SHORT_NAMES)
-from .data import (DATA_ENV, RepairReport, cost_column, cost_matrix, dataset_column, dataset_of, load,
+from .data import (DATA_ENV, RepairReport, cost_column, cost_matrix, dataset_column, dataset_of,
+                   dataset_summary, load,
                    load_routerbench, long_to_wide, models, official_split, oracle_labels, repair,
                    score_matrix, validate)
 from .embedded import calibration_table, embedded_routerbench
 from .errors import RouterBenchDataError
+from .frontier import model_points
+from .plots import (COST_LABEL, MODEL_COLORS, MODEL_MARKERS, QUALITY_LABEL, ROUTER_COLORS, label_points,
+                    model_scatter, short_name, use_book_style)
 
 __all__ = [
     "DATASET_TITLES", "DATASETS", "DATA_ENV", "MODELS", "NO_MODEL_CORRECT", "PRICES_PER_MTOK",
     "SHORT_NAMES", "RepairReport", "RouterBenchDataError", "calibration_table", "cost_column",
-    "cost_matrix", "dataset_column", "dataset_of", "embedded_routerbench", "load", "load_routerbench",
+    "cost_matrix", "dataset_column", "dataset_of", "dataset_summary", "model_points",
+    "COST_LABEL", "QUALITY_LABEL", "MODEL_COLORS", "MODEL_MARKERS", "ROUTER_COLORS", "label_points",
+    "model_scatter", "short_name", "use_book_style", "embedded_routerbench", "load", "load_routerbench",
     "long_to_wide", "models", "official_split", "oracle_labels", "repair", "score_matrix", "validate",
 ]
 __version__ = "0.1.0"

@@ -457,3 +457,19 @@ def official_split(df: pd.DataFrame, train_fraction: float = 0.7, seed: int = 42
         train_ids.append(ids[: int(train_fraction * len(ids))])
     in_train = df[ID].isin(np.concatenate(train_ids)).to_numpy()
     return df.loc[in_train].copy(), df.loc[~in_train].copy()
+
+
+def dataset_summary(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per dataset: its title, number of ``eval_name``s and prompts, and how it is scored."""
+    from .catalog import DATASET_TITLES, SCORING
+
+    dataset = dataset_column(df)
+    grouped = df.groupby(dataset.to_numpy(), sort=False)
+    table = pd.DataFrame({
+        "dataset": grouped.size().index,
+        "title": [DATASET_TITLES.get(d, d) for d in grouped.size().index],
+        "eval_names": grouped[EVAL_NAME].nunique().to_numpy(),
+        "prompts": grouped.size().to_numpy(),
+        "scoring": [SCORING.get(d, "unknown") for d in grouped.size().index],
+    })
+    return table

@@ -1,0 +1,90 @@
+"""One figure style for the whole book: colours and markers per model and router family.
+
+Every chapter calls :func:`use_book_style` once; plotting helpers take an ``ax`` and return it, so a
+reader can compose them. Axis labels are lowercase with units.
+"""
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from .catalog import MODELS, SHORT_NAMES
+
+COST_LABEL = "cost per query (USD)"
+QUALITY_LABEL = "quality (mean score)"
+
+_palette = sns.color_palette("tab20", 20)
+#: A fixed colour per model, the same in every chapter.
+MODEL_COLORS = {m: _palette[2 * k % 20 + (k >= 10)] for k, m in enumerate(MODELS)}
+#: A fixed marker per model.
+MODEL_MARKERS = dict(zip(MODELS, "o s D ^ v < > p h X P".split()))
+#: A fixed colour per router family.
+ROUTER_COLORS = {
+    "Zero": "#444444", "Oracle": "#d62728", "KNN": "#1f77b4", "MLP": "#2ca02c", "SVM": "#9467bd",
+    "Cascade": "#ff7f0e", "Matrix factorisation": "#8c564b", "Task label": "#e377c2", "Custom": "#17becf",
+}
+
+
+def use_book_style() -> None:
+    """Set the book's seaborn/matplotlib style (white grid, readable sizes, tight layout)."""
+    sns.set_theme(context="notebook", style="whitegrid", font_scale=0.95)
+    mpl.rcParams.update({
+        "figure.figsize": (7.0, 4.2), "figure.dpi": 100, "savefig.dpi": 150,
+        "figure.autolayout": True, "axes.titlesize": "medium", "legend.frameon": False,
+    })
+
+
+def short_name(model: str) -> str:
+    """The short display label of a model (the model name itself when unknown)."""
+    return SHORT_NAMES.get(model, model)
+
+
+def model_scatter(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bool = True,
+                  labels: bool = True) -> plt.Axes:
+    """Scatter one point per model (columns ``model``, ``cost``, ``quality``) in the book's colours."""
+    ax = plt.gca() if ax is None else ax
+    for row in points.itertuples(index=False):  # one point per model: at most a few dozen rows
+        ax.scatter(row.cost, row.quality, color=MODEL_COLORS.get(row.model, "grey"),
+                   marker=MODEL_MARKERS.get(row.model, "o"), s=45, zorder=3, edgecolor="white",
+                   linewidth=0.5, label=short_name(row.model))
+    if labels:
+        label_points(ax, points["cost"].to_numpy(), points["quality"].to_numpy(),
+                     [short_name(m) for m in points["model"]], log_x=log_cost)
+    if log_cost:
+        ax.set_xscale("log")
+    ax.set_xlabel(COST_LABEL)
+    ax.set_ylabel(QUALITY_LABEL)
+    return ax
+
+
+def label_points(ax: plt.Axes, x: np.ndarray, y: np.ndarray, texts: list[str], log_x: bool = True,
+                 fontsize: float = 7.5) -> None:
+    """Label points, nudging labels vertically so that neighbours do not overlap.
+
+    Labels are placed right of their point and greedily pushed up or down until no two labels whose
+    x positions are close share a row (a simple, deterministic stand-in for adjustText).
+    """
+    if len(texts) == 0:
+        return
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    xs = np.log10(x) if log_x else x
+    span_x = max(np.ptp(xs), 1e-12)
+    span_y = max(np.ptp(y), 1e-3)
+    min_gap = 0.045 * span_y
+    placed: list[tuple[float, float]] = []
+    for k in np.argsort(y):
+        ly = y[k]
+        for _ in range(50):
+            clash = [py for px, py in placed if abs(px - xs[k]) < 0.22 * span_x and abs(py - ly) < min_gap]
+            if not clash:
+                break
+            ly = max(clash) + min_gap
+        placed.append((xs[k], ly))
+        text_x = x[k] * 1.12 if log_x else x[k] + 0.01 * span_x
+        ax.annotate(texts[k], (x[k], y[k]), xytext=(text_x, ly), textcoords="data", fontsize=fontsize,
+                    ha="left", va="center",
+                    arrowprops=dict(arrowstyle="-", lw=0.4, color="0.6") if ly != y[k] else None)

@@ -1,0 +1,126 @@
+"""The embedded generator: schema, calibration, determinism and the structure routing needs."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import routerbench_utils as rbu
+from routerbench_utils.catalog import COST_TARGETS, ORACLE_TARGETS, PRICES_PER_MTOK, SCORE_TARGETS
+
+
+@pytest.fixture(scope="module")
+def raw() -> pd.DataFrame:
+    return rbu.embedded_routerbench(seed=3, scale=0.25)
+
+
+def test_schema_is_the_real_one(raw):
+    expected = ["sample_id", "prompt", "eval_name"]
+    for m in rbu.MODELS:
+        expected += [m, f"{m}|model_response", f"{m}|total_cost"]
+    assert list(raw.columns) == expected + ["oracle_model_to_route_to"]
+    assert raw["sample_id"].is_unique
+    assert raw["prompt"].str.startswith("['").all()
+    assert set(rbu.dataset_column(raw)) == set(rbu.DATASETS)
+    assert raw["eval_name"].str.startswith("mmlu-").sum() > 0
+    assert raw["eval_name"].map(rbu.dataset_of).eq("mmlu").sum() == raw["eval_name"].str.startswith("mmlu-").sum()
+
+
+def test_calibration_at_a_quarter_scale(raw):
+    clean, _ = rbu.repair(raw)
+    table = rbu.calibration_table(clean)
+    score = table[table["quantity"] == "score"]
+    # one prompt's worth of rounding in the smallest dataset (MT-Bench: 20 prompts)
+    assert (score["error"].abs() <= 1 / 20 + 1e-9).all()
+    assert (score[score["dataset"] != "mtbench"]["error"].abs() < 0.01).all()
+    cost = table[table["quantity"] == "cost"]
+    assert len(cost) == 3 * 11 and (cost["error"].abs() < 0.10).all()
+    oracle = table[table["quantity"] == "oracle"].set_index("dataset")
+    assert (oracle.drop(index="mtbench")["error"].abs() < 0.01).all()
+
+
+def test_generator_moves_with_the_targets(monkeypatch):
+    """A wrong target must show up as a wrong mean: the calibration is not a tautology."""
+    from routerbench_utils import embedded
+
+    shifted = {d: dict(v) for d, v in SCORE_TARGETS.items()}
+    shifted["arc-challenge"]["gpt-4-1106-preview"] = 0.5
+    monkeypatch.setattr(embedded, "SCORE_TARGETS", shifted)
+    df = embedded.embedded_routerbench(seed=0, scale=0.25)
+    arc = df[df["eval_name"] == "arc-challenge"]
+    assert abs(arc["gpt-4-1106-preview"].mean() - 0.5) < 0.01
+    # which is far from the real target in the (unpatched) catalog
+    assert abs(arc["gpt-4-1106-preview"].mean() - SCORE_TARGETS["arc-challenge"]["gpt-4-1106-preview"]) > 0.4
+
+
+def test_same_seed_same_frame_other_seed_other_frame():
+    a = rbu.embedded_routerbench(seed=7, scale=0.05)
+    b = rbu.embedded_routerbench(seed=7, scale=0.05)
+    c = rbu.embedded_routerbench(seed=8, scale=0.05)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a["prompt"].equals(c["prompt"])
+
+
+def test_costs_are_tokens_times_prices(raw):
+    """With equal input and output prices, cost / price is a whole number of tokens."""
+    for m in ["meta/llama-2-70b-chat", "mistralai/mixtral-8x7b-chat", "mistralai/mistral-7b-chat"]:
+        p_in, p_out = PRICES_PER_MTOK[m]
+        assert p_in == p_out
+        tokens = raw[f"{m}|total_cost"].to_numpy() / (p_in / 1e6)
+        np.testing.assert_allclose(tokens, np.rint(tokens), atol=1e-6)
+    # GPT-4 is dearer than Mistral 7B on every prompt
+    assert (raw["gpt-4-1106-preview|total_cost"] > raw["mistralai/mistral-7b-chat|total_cost"]).all()
+
+
+def test_scores_are_in_the_right_sets(raw):
+    dataset = rbu.dataset_column(raw)
+    gsm = raw.loc[dataset == "grade-school-math", list(rbu.MODELS)].to_numpy()
+    assert set(np.unique(gsm)) <= {0.0, 0.25, 0.5, 0.75, 1.0} and ((gsm > 0) & (gsm < 1)).any()
+    mt = raw.loc[dataset == "mtbench", list(rbu.MODELS)].to_numpy()
+    assert set(np.round(np.unique(mt) * 10)) <= set(range(1, 11))
+    binary = raw.loc[dataset.isin(["mmlu", "arc-challenge", "mbpp"]), list(rbu.MODELS)].to_numpy()
+    assert set(np.unique(binary)) == {0.0, 1.0}
+
+
+def test_topic_carries_signal_on_mmlu_more_than_on_arc():
+    """Who wins depends on the MMLU subject (learnable) much more than on ARC's topic."""
+    df = rbu.load(seed=0, scale=0.5, verbose=False)
+    spread = {}
+    for name, key in (("mmlu", "eval_name"), ("arc-challenge", "prompt")):
+        part = df[rbu.dataset_column(df) == name]
+        topic = part["eval_name"] if name == "mmlu" else part["prompt"].str.extract(r"\(([^)]*)\)")[0]
+        by_topic = part.groupby(topic.to_numpy())[list(rbu.MODELS)].mean()
+        # how far a model's per-topic mean strays from its overall mean, averaged
+        spread[name] = float((by_topic - part[list(rbu.MODELS)].mean()).abs().to_numpy().mean())
+    assert spread["mmlu"] > 1.5 * spread["arc-challenge"]
+
+
+def test_prompt_text_reveals_difficulty():
+    """Prompts that every model fails carry more hard clauses than prompts every model solves."""
+    df = rbu.load(seed=0, scale=0.3, verbose=False)
+    part = df[rbu.dataset_column(df) == "mmlu"]
+    mean_score = part[list(rbu.MODELS)].mean(axis=1)
+    clauses = part["prompt"].str.count(",")
+    assert clauses[mean_score < 0.3].mean() > clauses[mean_score > 0.9].mean() + 0.3
+
+
+def test_quirks_are_repaired_back(raw):
+    quirky = rbu.embedded_routerbench(seed=3, scale=0.25, quirks=True)
+    assert quirky["gpt-4-1106-preview"].dtype == object
+    clean, report = rbu.repair(quirky)
+    assert any("merged 14 sample_ids" in n for n in report.notes)
+    assert any("NaN score" in n for n in report.notes)
+    assert len(clean) == len(raw) - 3  # three NaN rows removed, split rows merged, extra task dropped
+
+
+def test_bad_arguments_raise():
+    with pytest.raises(rbu.RouterBenchDataError, match="scale"):
+        rbu.embedded_routerbench(scale=0)
+    with pytest.raises(rbu.RouterBenchDataError, match="seed"):
+        rbu.embedded_routerbench(seed=-1)
+
+
+@pytest.mark.parametrize("name", list(ORACLE_TARGETS))
+def test_full_scale_targets_exist_for_every_dataset(name):
+    assert set(SCORE_TARGETS[name]) == set(rbu.MODELS)
+    assert name not in COST_TARGETS or set(COST_TARGETS[name]) == set(rbu.MODELS)
