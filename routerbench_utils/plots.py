@@ -88,3 +88,36 @@ def label_points(ax: plt.Axes, x: np.ndarray, y: np.ndarray, texts: list[str], l
         ax.annotate(texts[k], (x[k], y[k]), xytext=(text_x, ly), textcoords="data", fontsize=fontsize,
                     ha="left", va="center",
                     arrowprops=dict(arrowstyle="-", lw=0.4, color="0.6") if ly != y[k] else None)
+
+
+def plot_frontier(hull, ax: plt.Axes | None = None, c_max: float | None = None, label: str | None = None,
+                  color=None, linestyle: str = "-", vertices: bool = True, lw: float = 1.6) -> plt.Axes:
+    """Draw a non-decreasing convex hull (:class:`~routerbench_utils.frontier.NDCH`) as a line.
+
+    The line runs through the vertices and continues flat to ``c_max`` (when given and beyond the last
+    vertex): paying more than needed keeps the quality.
+    """
+    ax = plt.gca() if ax is None else ax
+    x, y = list(hull.cost), list(hull.quality)
+    if c_max is not None and c_max > x[-1]:
+        x.append(c_max)
+        y.append(y[-1])
+    line, = ax.plot(x, y, linestyle=linestyle, color=color, lw=lw, label=label, zorder=2)
+    if vertices:
+        ax.plot(hull.cost, hull.quality, "o", ms=3.5, color=line.get_color(), zorder=2)
+    return ax
+
+
+def cost_quality_plot(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bool = True,
+                      hull: bool = True, labels: bool = True, c_max: float | None = None) -> plt.Axes:
+    """The book's cost-quality plot of one dataset: every model as a point, and the Zero router (the
+    hull of the models) as a dashed line. ``points`` has columns ``model``, ``cost``, ``quality``."""
+    from .frontier import ndch
+
+    ax = plt.gca() if ax is None else ax
+    model_scatter(points, ax=ax, log_cost=log_cost, labels=labels)
+    if hull:
+        plot_frontier(ndch(points["cost"], points["quality"]), ax=ax, label="Zero router",
+                      color=ROUTER_COLORS["Zero"], linestyle="--", vertices=False,
+                      c_max=c_max if c_max is not None else float(points["cost"].max()))
+    return ax

@@ -1,0 +1,168 @@
+"""AIQ and its confidence intervals (chapter "AIQ").
+
+AIQ, the Average Improvement in Quality, summarises a router's whole cost-quality curve by one number:
+the area under its non-decreasing convex hull divided by the cost range.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .errors import RouterBenchDataError
+from .frontier import NDCH, _as_points
+
+VARIANTS = ("paper", "official")
+
+
+def _range(hull: NDCH, c_min: float | None, c_max: float | None, points_max: float) -> tuple[float, float]:
+    lo = hull.cost[0] if c_min is None else float(c_min)
+    hi = points_max if c_max is None else float(c_max)
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi < lo:
+        raise RouterBenchDataError(f"c_min/c_max: expected finite c_min <= c_max, got {lo} and {hi}")
+    return lo, hi
+
+
+def aiq(cost, quality, c_min: float | None = None, c_max: float | None = None,
+        variant: str = "paper") -> float:
+    """Average Improvement in Quality of a router's (cost, quality) points.
+
+    With :math:`\\tilde f` the router's non-decreasing convex hull (:class:`NDCH`), zero left of its
+    cheapest point and flat right of its last vertex:
+
+    - ``variant="paper"`` (Hu et al., 2024):
+      :math:`\\mathrm{AIQ} = \\frac{1}{c_{max} - c_{min}} \\int_{c_{min}}^{c_{max}} \\tilde f(c)\\,dc`;
+    - ``variant="official"`` (the official RouterBench code): the integral from the curve's own cheapest
+      point to :math:`c_{max}`, divided by :math:`c_{max}` (as if the range started at cost 0).
+
+    Both integrals are exact (the hull is piecewise linear). Defaults: the curve's own range, from its
+    cheapest to its dearest point. For a single cost (zero range) the paper variant returns the
+    frontier's quality there. To compare routers, give all of them one range (see :func:`aiq_table`).
+
+    Examples
+    --------
+    >>> aiq([0, 1, 2], [0.5, 0.9, 0.9])    # (0.7 + 0.9) / 2
+    0.8
+    >>> aiq([1, 2], [0.5, 0.9], c_min=0)   # zero below the cheapest point: (0 + 0.7) / 2
+    0.35
+    """
+    if variant not in VARIANTS:
+        raise RouterBenchDataError(f"variant: expected one of {VARIANTS}, got {variant!r}")
+    c, q = _as_points(cost, quality, "aiq")
+    hull = NDCH(c, q)
+    lo, hi = _range(hull, c_min, c_max, float(c.max()))
+    if variant == "official":
+        if hi <= 0:
+            raise RouterBenchDataError(f"c_max: the official variant divides by c_max, got {hi}")
+        return hull.integral(hull.cost[0], hi) / hi
+    if hi == lo:
+        value = hull(lo)
+        return float(np.nan_to_num(value, nan=0.0))
+    return hull.integral(lo, hi) / (hi - lo)
+
+
+def _curve_arrays(curve) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(curve, pd.DataFrame):
+        missing = [c for c in ("cost", "quality") if c not in curve.columns]
+        if missing:
+            raise RouterBenchDataError(f"curve: missing column(s) {missing}; expected 'cost' and 'quality'")
+        return curve["cost"].to_numpy(dtype=float), curve["quality"].to_numpy(dtype=float)
+    if isinstance(curve, NDCH):
+        return curve.cost, curve.quality
+    cost, quality = curve
+    return np.asarray(cost, dtype=float), np.asarray(quality, dtype=float)
+
+
+def shared_range(curves: Mapping[str, object]) -> tuple[float, float]:
+    """The cost range that covers every curve: (cheapest point of any, dearest point of any)."""
+    arrays = [_curve_arrays(c) for c in curves.values()]
+    return min(float(c.min()) for c, _ in arrays), max(float(c.max()) for c, _ in arrays)
+
+
+def aiq_table(curves: Mapping[str, object], c_min: float | None = None, c_max: float | None = None,
+              variant: str = "paper") -> pd.Series:
+    """AIQ of several curves over one shared cost range (default: :func:`shared_range`).
+
+    ``curves`` maps a name to a frame with ``cost`` and ``quality`` columns, a ``(cost, quality)``
+    pair of arrays, or an :class:`NDCH`. Returns a Series of AIQ by name.
+    """
+    if not curves:
+        raise RouterBenchDataError("curves: expected at least one curve")
+    lo, hi = shared_range(curves)
+    lo = lo if c_min is None else c_min
+    hi = hi if c_max is None else c_max
+    return pd.Series({name: aiq(*_curve_arrays(curve), c_min=lo, c_max=hi, variant=variant)
+                      for name, curve in curves.items()}, name=f"AIQ ({variant})")
+
+
+def _check_matrices(cost: np.ndarray, quality: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+    c = np.atleast_2d(np.asarray(cost, dtype=float))
+    q = np.atleast_2d(np.asarray(quality, dtype=float))
+    if c.shape != q.shape:
+        raise RouterBenchDataError(f"{name}: cost has shape {c.shape} but quality has shape {q.shape}")
+    if not (np.isfinite(c).all() and np.isfinite(q).all()):
+        raise RouterBenchDataError(f"{name}: per-prompt costs and qualities must be finite")
+    return c, q
+
+
+def bootstrap_aiq(cost, quality, n_boot: int = 1000, seed: int = 0, c_min: float | None = None,
+                  c_max: float | None = None, variant: str = "paper", other=None) -> np.ndarray:
+    """AIQ on ``n_boot`` bootstrap resamples of the prompts.
+
+    ``cost`` and ``quality`` are per-prompt matrices of shape (points, prompts): row ``k`` holds what
+    the router's ``k``-th setting (a model, a willingness to pay, a budget) spent and scored on each
+    prompt, so the router's curve is the row means. Each resample draws prompts with replacement
+    (seeded) and recomputes every point, the hull and AIQ over the fixed range ``[c_min, c_max]``
+    (default: the full sample's range). With ``other=(cost_b, quality_b)`` on the same prompts, returns
+    the paired differences AIQ(A) - AIQ(B), each computed on the same resample.
+    """
+    ca, qa = _check_matrices(cost, quality, "router")
+    curves = [(ca, qa)]
+    if other is not None:
+        cb, qb = _check_matrices(*other, "other router")
+        if cb.shape[1] != ca.shape[1]:
+            raise RouterBenchDataError(f"other: {cb.shape[1]} prompts vs {ca.shape[1]}; expected the same prompts")
+        curves.append((cb, qb))
+    if n_boot < 1:
+        raise RouterBenchDataError(f"n_boot: expected a positive count, got {n_boot}")
+    n = ca.shape[1]
+    full = [(c.mean(axis=1), q.mean(axis=1)) for c, q in curves]
+    lo = min(float(c.min()) for c, _ in full) if c_min is None else c_min
+    hi = max(float(c.max()) for c, _ in full) if c_max is None else c_max
+    rng = np.random.default_rng(seed)
+    # Multinomial counts are the resample; the points of every resample are one matrix product.
+    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot) / n
+    means = [(weights @ c.T, weights @ q.T) for c, q in curves]  # each (n_boot, points)
+    values = np.empty((len(curves), n_boot))
+    for k, (mc, mq) in enumerate(means):
+        for b in range(n_boot):
+            values[k, b] = aiq(mc[b], mq[b], c_min=lo, c_max=hi, variant=variant)
+    return values[0] - values[1] if other is not None else values[0]
+
+
+def aiq_ci(cost, quality, level: float = 0.95, n_boot: int = 1000, seed: int = 0,
+           c_min: float | None = None, c_max: float | None = None, variant: str = "paper",
+           other=None) -> dict[str, float]:
+    """AIQ with a percentile bootstrap confidence interval over prompts.
+
+    Arguments as in :func:`bootstrap_aiq`. Returns ``{"aiq", "low", "high"}``; with ``other``, the
+    paired difference AIQ(A) - AIQ(B) and its interval, which says whether A beats B beyond the noise of
+    which prompts happened to be sampled.
+    """
+    if not 0 < level < 1:
+        raise RouterBenchDataError(f"level: expected a probability in (0, 1), got {level}")
+    ca, qa = _check_matrices(cost, quality, "router")
+    samples = bootstrap_aiq(ca, qa, n_boot=n_boot, seed=seed, c_min=c_min, c_max=c_max, variant=variant,
+                            other=other)
+    full = [(ca.mean(axis=1), qa.mean(axis=1))]
+    if other is not None:
+        cb, qb = _check_matrices(*other, "other router")
+        full.append((cb.mean(axis=1), qb.mean(axis=1)))
+    lo = min(float(c.min()) for c, _ in full) if c_min is None else c_min
+    hi = max(float(c.max()) for c, _ in full) if c_max is None else c_max
+    point = [aiq(c, q, c_min=lo, c_max=hi, variant=variant) for c, q in full]
+    estimate = point[0] - point[1] if other is not None else point[0]
+    tail = (1 - level) / 2
+    low, high = np.quantile(samples, [tail, 1 - tail])
+    return {"aiq": float(estimate), "low": float(low), "high": float(high)}
