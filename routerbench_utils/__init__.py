@@ -10,7 +10,8 @@ from .data import (DATA_ENV, RepairReport, cost_column, cost_matrix, dataset_col
                    score_matrix, validate)
 from .embedded import calibration_table, embedded_routerbench
 from .errors import RouterBenchDataError
-from .frontier import NDCH, interpolate, model_points, ndch, simulate_mixture, zero_router
+from .frontier import (NDCH, dominated_models, interpolate, mixture_weights, model_points, ndch,
+                       simulate_mixture, zero_router)
 from .metrics import aiq, aiq_ci, aiq_table, bootstrap_aiq, shared_range
 from .plots import (COST_LABEL, MODEL_COLORS, MODEL_MARKERS, QUALITY_LABEL, ROUTER_COLORS, cost_quality_plot,
                     label_points, model_scatter, plot_frontier, short_name, use_book_style)
@@ -21,7 +22,7 @@ __all__ = [
     "cost_matrix", "dataset_column", "dataset_of", "dataset_summary", "model_points",
     "COST_LABEL", "QUALITY_LABEL", "MODEL_COLORS", "MODEL_MARKERS", "ROUTER_COLORS", "label_points",
     "model_scatter", "short_name", "use_book_style", "NDCH", "interpolate", "ndch", "simulate_mixture",
-    "zero_router", "aiq", "aiq_ci", "aiq_table", "bootstrap_aiq", "shared_range", "cost_quality_plot",
+    "zero_router", "dominated_models", "mixture_weights", "aiq", "aiq_ci", "aiq_table", "bootstrap_aiq", "shared_range", "cost_quality_plot",
     "plot_frontier", "embedded_routerbench", "load", "load_routerbench",
     "long_to_wide", "models", "official_split", "oracle_labels", "repair", "score_matrix", "validate",
 ]

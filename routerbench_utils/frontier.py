@@ -219,3 +219,48 @@ def zero_router(points: pd.DataFrame) -> pd.DataFrame:
         vertex = vertex.sort_values("cost").drop_duplicates("cost")
         parts.append(vertex[["dataset", "model", "cost", "quality"]])
     return pd.concat(parts, ignore_index=True)
+
+
+def dominated_models(points: pd.DataFrame) -> pd.DataFrame:
+    """Which models are dominated on each dataset, and how.
+
+    A model is *dominated by a model* when another model is at most as costly and at least as good, and
+    strictly better in one of the two; it is *below the frontier* when some mix of models (a point of
+    the Zero router's hull) beats it. Takes :func:`model_points` output; returns it with the columns
+    ``dominated_by`` (the cheapest dominating model, or ``None``) and ``below_frontier`` (bool).
+    """
+    missing = [c for c in ("dataset", "model", "cost", "quality") if c not in points.columns]
+    if missing:
+        raise RouterBenchDataError(f"dominated_models: missing column(s) {missing}; pass model_points(df)")
+    out = []
+    for _, part in points.groupby("dataset", sort=False):
+        c = part["cost"].to_numpy()
+        q = part["quality"].to_numpy()
+        # beats[i, j]: model j is no dearer and no worse than model i, and better in one of the two
+        beats = (c[None, :] <= c[:, None]) & (q[None, :] >= q[:, None]) & (
+            (c[None, :] < c[:, None]) | (q[None, :] > q[:, None]))
+        cheapest = np.where(beats, c[None, :], np.inf).argmin(axis=1)
+        names = part["model"].to_numpy()
+        by = np.where(beats.any(axis=1), names[cheapest], None)
+        out.append(part.assign(dominated_by=by, below_frontier=NDCH(c, q).dominated()))
+    return pd.concat(out)
+
+
+def mixture_weights(cost, quality, target_cost: float, target_quality: float) -> np.ndarray:
+    """Probabilities over the given points whose mix lands exactly on ``(target_cost, target_quality)``.
+
+    Solves :math:`\\sum_k w_k (c_k, q_k, 1) = (c^*, q^*, 1)` with :math:`w \\ge 0` by non-negative least
+    squares; such weights exist whenever the target lies in the convex hull of the points
+    (Caratheodory: three points suffice in the plane). Raises if the target is outside.
+    """
+    from scipy.optimize import nnls
+
+    c, q = _as_points(cost, quality, "mixture_weights")
+    scale = max(float(np.abs(c).max()), 1e-300)  # put cost on the scale of quality for the solver
+    system = np.vstack([c / scale, q, np.ones_like(c)])
+    weights, residual = nnls(system, np.array([target_cost / scale, target_quality, 1.0]))
+    if residual > 1e-9:
+        raise RouterBenchDataError(
+            f"target ({target_cost}, {target_quality}) lies outside the convex hull of the points: "
+            "no mix of them reaches it")
+    return weights
