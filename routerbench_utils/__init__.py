@@ -12,9 +12,13 @@ from .embedded import calibration_table, embedded_routerbench
 from .errors import RouterBenchDataError
 from .frontier import (NDCH, dominated_models, interpolate, mixture_weights, model_points, ndch,
                        simulate_mixture, zero_router)
-from .metrics import aiq, aiq_ci, aiq_table, bootstrap_aiq, shared_range
+from .metrics import aiq, aiq_ci, aiq_table, bootstrap_aiq, cost_to_reach, shared_range
+from .routers import (BUDGET_GRID, ERROR_RATES, WTP_GRID, CascadeRouter, ClassifierRouter, KNNRouter, MLPRouter,
+                      OracleRouter, Router, SVMRouter, ZeroRouter, evaluate_routing, routing_outcomes)
+from .compare import compare_routers, default_routers
+from .embed import TfidfSvdEmbedder
 from .plots import (COST_LABEL, MODEL_COLORS, MODEL_MARKERS, QUALITY_LABEL, ROUTER_COLORS, cost_quality_plot,
-                    label_points, model_scatter, plot_frontier, short_name, use_book_style)
+                    format_cost_axis, label_points, model_scatter, plot_frontier, short_name, use_book_style)
 
 __all__ = [
     "DATASET_TITLES", "DATASETS", "DATA_ENV", "MODELS", "NO_MODEL_CORRECT", "PRICES_PER_MTOK",
@@ -22,8 +26,10 @@ __all__ = [
     "cost_matrix", "dataset_column", "dataset_of", "dataset_summary", "model_points",
     "COST_LABEL", "QUALITY_LABEL", "MODEL_COLORS", "MODEL_MARKERS", "ROUTER_COLORS", "label_points",
     "model_scatter", "short_name", "use_book_style", "NDCH", "interpolate", "ndch", "simulate_mixture",
-    "zero_router", "dominated_models", "mixture_weights", "aiq", "aiq_ci", "aiq_table", "bootstrap_aiq", "shared_range", "cost_quality_plot",
-    "plot_frontier", "embedded_routerbench", "load", "load_routerbench",
+    "zero_router", "dominated_models", "mixture_weights", "aiq", "aiq_ci", "aiq_table", "bootstrap_aiq", "shared_range", "cost_quality_plot", "format_cost_axis",
+    "plot_frontier", "cost_to_reach", "BUDGET_GRID", "ERROR_RATES", "WTP_GRID", "CascadeRouter",
+    "ClassifierRouter", "KNNRouter", "MLPRouter", "OracleRouter", "Router", "SVMRouter", "ZeroRouter",
+    "evaluate_routing", "routing_outcomes", "compare_routers", "default_routers", "TfidfSvdEmbedder", "embedded_routerbench", "load", "load_routerbench",
     "long_to_wide", "models", "official_split", "oracle_labels", "repair", "score_matrix", "validate",
 ]
 __version__ = "0.1.0"

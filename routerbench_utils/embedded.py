@@ -47,8 +47,8 @@ _SPECS = {
     "hellaswag": _Spec("val", "binary", 750, 1.5, 0.25, 4),
     "grade-school-math": _Spec("test", "quarters", 900, 120, 0.20, 0),
     "arc-challenge": _Spec("test", "binary", 497, 1.0, 0.12, 4),
-    "winogrande": _Spec("dev", "binary", 347, 1.0, 0.10, 2),
-    "mbpp": _Spec("test", "binary", 150, 150, 0.15, 0),
+    "winogrande": _Spec("dev", "binary", 347, 1.0, 0.04, 2),
+    "mbpp": _Spec("test", "binary", 150, 150, 0.10, 0),
     "mtbench": _Spec("dev", "judge10", 150, 450, 0.35, 0),
 }
 # How much longer or shorter each model answers than average (free-text tasks).

@@ -166,3 +166,20 @@ def aiq_ci(cost, quality, level: float = 0.95, n_boot: int = 1000, seed: int = 0
     tail = (1 - level) / 2
     low, high = np.quantile(samples, [tail, 1 - tail])
     return {"aiq": float(estimate), "low": float(low), "high": float(high)}
+
+
+def cost_to_reach(cost, quality, target: float) -> float:
+    """The cheapest cost at which a router's frontier reaches quality ``target`` (NaN if it never does).
+
+    Inverts the non-decreasing convex hull: on the segment where the frontier crosses ``target``,
+    :math:`c^* = c_k + (target - q_k)(c_{k+1} - c_k)/(q_{k+1} - q_k)`; if the cheapest point already
+    reaches it, that point's cost.
+    """
+    hull = NDCH(*_as_points(cost, quality, "cost_to_reach"))
+    if target > hull.max_quality:
+        return float("nan")
+    k = int(np.searchsorted(hull.quality, target, side="left"))
+    if k == 0:
+        return float(hull.cost[0])
+    c0, c1, q0, q1 = hull.cost[k - 1], hull.cost[k], hull.quality[k - 1], hull.quality[k]
+    return float(c0 + (target - q0) * (c1 - c0) / (q1 - q0))

@@ -53,10 +53,19 @@ def model_scatter(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bo
     if labels:
         label_points(ax, points["cost"].to_numpy(), points["quality"].to_numpy(),
                      [short_name(m) for m in points["model"]], log_x=log_cost)
+    format_cost_axis(ax, log_cost)
+    ax.set_ylabel(QUALITY_LABEL)
+    return ax
+
+
+def format_cost_axis(ax: plt.Axes, log_cost: bool = True) -> plt.Axes:
+    """Label the cost axis; on a log axis show only decades, on a linear one at most four ticks."""
     if log_cost:
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
+    else:
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(4))
     ax.set_xlabel(COST_LABEL)
-    ax.set_ylabel(QUALITY_LABEL)
     return ax
 
 

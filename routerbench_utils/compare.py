@@ -1,0 +1,84 @@
+"""Fit, sweep and compare routers per dataset (chapter "All routers compared")."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .catalog import DATASETS
+from .data import cost_matrix, dataset_column, models, score_matrix
+from .errors import RouterBenchDataError
+from .metrics import aiq, aiq_ci, cost_to_reach
+from .routers import (CascadeRouter, ClassifierRouter, KNNRouter, MLPRouter, OracleRouter, Router, SVMRouter,
+                      ZeroRouter)
+
+
+def default_routers(seed: int = 0) -> dict[str, Callable[[], Router]]:
+    """The book's line-up: name -> factory of an unfitted router."""
+    return {
+        "Oracle": OracleRouter,
+        "Zero (routed)": lambda: ZeroRouter(seed=seed),
+        "KNN k=5": lambda: KNNRouter(5, seed=seed),
+        "KNN k=10": lambda: KNNRouter(10, seed=seed),
+        "KNN k=40": lambda: KNNRouter(40, seed=seed),
+        "MLP (100)": lambda: MLPRouter((100,), seed=seed),
+        "MLP (100, 100)": lambda: MLPRouter((100, 100), seed=seed),
+        "SVM (linear)": lambda: SVMRouter(seed=seed),
+        "Cascade e=0": lambda: CascadeRouter(0.0, seed=seed),
+        "Cascade e=0.05": lambda: CascadeRouter(0.05, seed=seed),
+        "Cascade e=0.2": lambda: CascadeRouter(0.2, seed=seed),
+        "Classifier (GPT-4 vs Mixtral)": lambda: ClassifierRouter(seed=seed),
+    }
+
+
+def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
+                    routers: Mapping[str, Callable[[], Router]] | None = None,
+                    datasets: list[str] | None = None, n_boot: int = 200, seed: int = 0,
+                    variant: str = "paper") -> dict[str, pd.DataFrame]:
+    """Fit every router on each dataset's training rows, sweep it on the test rows, and score it.
+
+    The Zero router of the comparison is the hull of the eleven models' test points. Every curve of a
+    dataset is scored over one shared range: the cheapest to the dearest model on its test rows. Returns
+    ``{"curves": ..., "aiq": ..., "savings": ...}``:
+
+    - ``curves``: one row per (dataset, router, param) with ``cost`` and ``quality``;
+    - ``aiq``: per (dataset, router) AIQ, its bootstrap interval, and the paired difference to the Zero
+      router with its interval (``n_boot`` resamples of the test prompts, seeded);
+    - ``savings``: the cheapest cost at which each router reaches the best single model's test
+      quality, and the ratio of that model's cost to it.
+    """
+    routers = default_routers(seed) if routers is None else routers
+    if not routers:
+        raise RouterBenchDataError("routers: expected at least one router factory")
+    train_ds, test_ds = dataset_column(train).to_numpy(), dataset_column(test).to_numpy()
+    names = datasets if datasets is not None else [d for d in DATASETS if (test_ds == d).any()]
+    curve_rows, aiq_rows, saving_rows = [], [], []
+    for name in names:
+        tr, te = train[train_ds == name], test[test_ds == name]
+        if len(tr) == 0 or len(te) == 0:
+            raise RouterBenchDataError(f"dataset {name!r}: no training or no test rows")
+        zero_cost, zero_quality = cost_matrix(te).T, score_matrix(te).T  # one row per model
+        lo, hi = float(zero_cost.mean(axis=1).min()), float(zero_cost.mean(axis=1).max())
+        best = int(np.argmax(zero_quality.mean(axis=1)))
+        best_cost, best_quality = float(zero_cost[best].mean()), float(zero_quality[best].mean())
+        entries = {"Zero": (models(te), zero_cost, zero_quality)}
+        for label, make in routers.items():
+            entries[label] = make().fit(tr).outcomes(te)
+        for label, (params, c, q) in entries.items():
+            cost_mean, quality_mean = c.mean(axis=1), q.mean(axis=1)
+            curve_rows += [(name, label, p, cm, qm) for p, cm, qm in zip(params, cost_mean, quality_mean)]
+            ci = aiq_ci(c, q, n_boot=n_boot, seed=seed, c_min=lo, c_max=hi, variant=variant)
+            diff = (aiq_ci(c, q, n_boot=n_boot, seed=seed, c_min=lo, c_max=hi, variant=variant,
+                           other=(zero_cost, zero_quality)) if label != "Zero" else
+                    {"aiq": 0.0, "low": 0.0, "high": 0.0})
+            aiq_rows.append((name, label, ci["aiq"], ci["low"], ci["high"], diff["aiq"], diff["low"], diff["high"]))
+            reach = cost_to_reach(cost_mean, quality_mean, best_quality)
+            saving_rows.append((name, label, models(te)[best], best_quality, best_cost, reach, best_cost / reach))
+    return {
+        "curves": pd.DataFrame(curve_rows, columns=["dataset", "router", "param", "cost", "quality"]),
+        "aiq": pd.DataFrame(aiq_rows, columns=["dataset", "router", "aiq", "low", "high",
+                                               "vs_zero", "vs_zero_low", "vs_zero_high"]),
+        "savings": pd.DataFrame(saving_rows, columns=["dataset", "router", "best_model", "best_quality",
+                                                      "best_cost", "cost_to_match", "saving"]),
+    }

@@ -1,0 +1,79 @@
+"""Prompt features for predictive routers (chapter "Predictive routers").
+
+Default: TF-IDF over words and word pairs, reduced by truncated SVD (latent semantic analysis), fitted
+on the training prompts only. Any other embedding plugs in as an object with scikit-learn's
+``fit(texts)`` / ``transform(texts)`` methods, e.g. a wrapper around a sentence-embedding model.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+
+import numpy as np
+import pandas as pd
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import Normalizer
+
+from .data import PROMPT
+from .errors import RouterBenchDataError
+
+_CACHE: OrderedDict[tuple, object] = OrderedDict()
+_CACHE_SIZE = 64
+
+
+def prompt_texts(df: pd.DataFrame, name: str = "frame") -> list[str]:
+    """The ``prompt`` column as a list of strings; missing column or values raise."""
+    if PROMPT not in df.columns:
+        raise RouterBenchDataError(f"{name}: missing column 'prompt'; predictive routers embed the prompt text")
+    texts = df[PROMPT]
+    if texts.isna().any():
+        raise RouterBenchDataError(
+            f"{name}: {int(texts.isna().sum())} prompts are missing; expected text in every row")
+    return texts.astype(str).tolist()
+
+
+def _digest(texts: list[str]) -> str:
+    return hashlib.sha1("\x00".join(texts).encode()).hexdigest()
+
+
+def _cached(key: tuple, compute):
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    value = compute()
+    _CACHE[key] = value
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return value
+
+
+class TfidfSvdEmbedder:
+    """TF-IDF (words and word pairs, sublinear counts) -> truncated SVD -> unit-length rows.
+
+    Fitting and transforming are cached in memory by the texts' digest, so routers that share a
+    training split fit the embedding once and embed each test set once.
+    """
+
+    def __init__(self, n_components: int = 100, seed: int = 0):
+        self.n_components = n_components
+        self.seed = seed
+
+    def fit(self, texts: list[str]) -> "TfidfSvdEmbedder":
+        self.key_ = ("tfidf-svd", _digest(texts), self.n_components, self.seed)
+        self.pipeline_ = _cached(self.key_, lambda: self._fit(texts))
+        return self
+
+    def _fit(self, texts: list[str]):
+        vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, max_features=50_000)
+        counts = vectorizer.fit_transform(texts)
+        k = int(max(1, min(self.n_components, counts.shape[1] - 1, counts.shape[0] - 1)))
+        reducer = make_pipeline(TruncatedSVD(n_components=k, random_state=self.seed), Normalizer())
+        reducer.fit(counts)
+        return vectorizer, reducer
+
+    def transform(self, texts: list[str]) -> np.ndarray:
+        vectorizer, reducer = self.pipeline_
+        return _cached(self.key_ + (_digest(texts),),
+                       lambda: reducer.transform(vectorizer.transform(texts)))

@@ -1,0 +1,442 @@
+"""Router families behind one small interface (chapters "The Oracle" to "All routers compared").
+
+Every router has ``fit(train)``, ``route(test, param)`` (one model name per row) and
+``curve(test, params=None)`` (a frame with ``param``, ``cost``, ``quality``: one point per setting of
+its knob). ``outcomes(test, params)`` gives the per-prompt cost and quality behind each point, which
+the bootstrap of :func:`routerbench_utils.aiq_ci` needs. Writing a router of your own means
+subclassing :class:`Router` and implementing ``route`` (and ``fit`` if it learns).
+"""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.multioutput import MultiOutputRegressor
+from sklearn.neighbors import KNeighborsRegressor
+from sklearn.neural_network import MLPRegressor
+from sklearn.svm import LinearSVR
+
+from .catalog import NO_MODEL_CORRECT
+from .data import cost_matrix, dataset_column, models, oracle_labels, score_matrix, validate
+from .embed import TfidfSvdEmbedder, prompt_texts
+from .errors import RouterBenchDataError, first_ids
+from .frontier import NDCH
+
+#: The official willingness-to-pay grid: 32 values from 1e-10 to 1e9 (geometric).
+WTP_GRID = tuple(np.logspace(-10, 9, 32))
+#: The official per-query budgets of the cascade (USD).
+BUDGET_GRID = (0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 50.0, 100.0)
+#: The official judge error rates of the cascade.
+ERROR_RATES = (0.0, 0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8)
+
+
+def _model_index(df: pd.DataFrame, chosen, names: list[str]) -> np.ndarray:
+    chosen = np.asarray(chosen, dtype=object)
+    if chosen.shape != (len(df),):
+        raise RouterBenchDataError(f"chosen: expected one model name per row ({len(df)}), got shape {chosen.shape}")
+    lookup = {m: k for k, m in enumerate(names)}
+    lookup[NO_MODEL_CORRECT] = -1
+    index = np.array([lookup.get(c, -2) for c in chosen], dtype=int)
+    unknown = index == -2
+    if unknown.any():
+        raise RouterBenchDataError(
+            f"chosen: {int(unknown.sum())} rows name models that are not in the data "
+            f"({first_ids(pd.unique(chosen[unknown]))}); expected one of {names}")
+    return index
+
+
+def routing_outcomes(df: pd.DataFrame, chosen) -> tuple[np.ndarray, np.ndarray]:
+    """Per-prompt (cost, quality) when each row is sent to the model named in ``chosen``.
+
+    The label ``no_model_correct`` (the Oracle's answer where every model scores 0) costs 0 and scores 0.
+    """
+    names = models(df)
+    index = _model_index(df, chosen, names)
+    rows = np.arange(len(df))
+    safe = np.maximum(index, 0)
+    cost = np.where(index >= 0, cost_matrix(df, names)[rows, safe], 0.0)
+    quality = np.where(index >= 0, score_matrix(df, names)[rows, safe], 0.0)
+    return cost, quality
+
+
+def evaluate_routing(df: pd.DataFrame, chosen, cost: str = "mean") -> tuple[float, float]:
+    """The (cost, quality) point of a routing decision: ``chosen`` names one model per row of ``df``.
+
+    Cost is the mean USD per query (``cost="total"``: the sum, as in :func:`model_points`); quality the
+    mean score of the chosen models.
+
+    Examples
+    --------
+    >>> evaluate_routing(test, ["gpt-4-1106-preview"] * len(test))  # doctest: +SKIP
+    """
+    if cost not in ("mean", "total"):
+        raise RouterBenchDataError(f"cost: expected 'mean' or 'total', got {cost!r}")
+    c, q = routing_outcomes(df, chosen)
+    return (float(c.sum()) if cost == "total" else float(c.mean())), float(q.mean())
+
+
+class Router:
+    """Base class: fit on training rows, route test rows for a parameter, sweep to a curve.
+
+    Subclasses implement :meth:`route` (and :meth:`fit` when they learn) and may override
+    :meth:`default_params` and :meth:`outcomes` (a cascade does, since it pays for every call).
+    """
+
+    family = "Custom"
+
+    def fit(self, train: pd.DataFrame) -> "Router":
+        validate(train)
+        self.models_ = models(train)
+        return self
+
+    def route(self, test: pd.DataFrame, param=None) -> np.ndarray:
+        raise NotImplementedError
+
+    def default_params(self) -> list:
+        return [None]
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "models_"):
+            raise RouterBenchDataError(f"{type(self).__name__}: call fit(train) before routing")
+
+    def outcomes(self, test: pd.DataFrame, params: Sequence | None = None
+                 ) -> tuple[list, np.ndarray, np.ndarray]:
+        """``(params, cost, quality)``: per-prompt matrices of shape (len(params), len(test))."""
+        self._check_fitted()
+        validate(test)
+        params = self.default_params() if params is None else list(params)
+        pairs = [routing_outcomes(test, self.route(test, p)) for p in params]
+        return params, np.array([c for c, _ in pairs]), np.array([q for _, q in pairs])
+
+    def curve(self, test: pd.DataFrame, params: Sequence | None = None, cost: str = "mean") -> pd.DataFrame:
+        """One (cost, quality) point per parameter, on the rows of ``test``."""
+        if cost not in ("mean", "total"):
+            raise RouterBenchDataError(f"cost: expected 'mean' or 'total', got {cost!r}")
+        params, c, q = self.outcomes(test, params)
+        spent = c.sum(axis=1) if cost == "total" else c.mean(axis=1)
+        return pd.DataFrame({"param": params, "cost": spent, "quality": q.mean(axis=1)})
+
+
+def _dataset_costs(train: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Mean training cost per query of each model, per dataset (rows) and overall (row '*')."""
+    costs = pd.DataFrame(cost_matrix(train, names), columns=names)
+    table = costs.groupby(dataset_column(train).to_numpy()).mean()
+    table.loc["*"] = costs.mean()
+    return table
+
+
+def _row_costs(table: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+    """Predicted cost per (row, model): the row's dataset's training mean, else the overall mean."""
+    keys = dataset_column(test).to_numpy()
+    keys = np.where(np.isin(keys, table.index), keys, "*")
+    return table.loc[keys].to_numpy()
+
+
+class OracleRouter(Router):
+    """The best model for every prompt, read off the test labels: an upper bound, not a real router.
+
+    ``route(test)`` (``param=None``) is the Oracle of the paper: the best score, ties to the cheapest
+    model. Prompts on which every model scores 0 are labelled ``no_model_correct`` and count as cost 0
+    and score 0 (the official code does the same, as a side effect of routing them to no model at all).
+    ``route(test, wtp)`` is the Oracle with a willingness to pay: the model maximising
+    :math:`\\lambda s_{im} - c_{im}` with the *true* scores and costs, i.e. a predictive router with
+    perfect predictions. Its default curve sweeps the official grid, then adds the classic Oracle.
+    """
+
+    family = "Oracle"
+
+    def default_params(self) -> list:
+        return list(WTP_GRID) + [None]
+
+    def route(self, test: pd.DataFrame, param=None) -> np.ndarray:
+        self._check_fitted()
+        if param is None:
+            return oracle_labels(test, self.models_)
+        wtp = float(param)
+        if not wtp >= 0:
+            raise RouterBenchDataError(f"param: willingness to pay must be >= 0, got {param!r}")
+        value = wtp * score_matrix(test, self.models_) - cost_matrix(test, self.models_)
+        return np.asarray(self.models_, dtype=object)[np.argmax(value, axis=1)]
+
+
+class ZeroRouter(Router):
+    """The Zero router: random mixes of the models on the training hull, blind to the prompt.
+
+    Fitting finds, per dataset, the vertices of the non-decreasing convex hull of the models' training
+    points. ``route(test, t)`` targets the cost ``c_min + t (c_max - c_min)`` of each dataset's hull and
+    sends each prompt, at random (seeded), to one of the two vertex models around it so that the
+    expected training cost is the target.
+    """
+
+    family = "Zero"
+
+    def __init__(self, seed: int = 0):
+        self.seed = seed
+
+    def fit(self, train: pd.DataFrame) -> "ZeroRouter":
+        super().fit(train)
+        table = _dataset_costs(train, self.models_)
+        quality = pd.DataFrame(score_matrix(train, self.models_), columns=self.models_).groupby(
+            dataset_column(train).to_numpy()).mean()
+        self.vertices_ = {}
+        for name in quality.index:
+            c, q = table.loc[name].to_numpy(), quality.loc[name].to_numpy()
+            hull = NDCH(c, q)
+            index = [int(np.flatnonzero((c == hc) & (q == hq))[0]) for hc, hq in zip(hull.cost, hull.quality)]
+            self.vertices_[name] = (hull.cost, [self.models_[k] for k in index])
+        return self
+
+    def default_params(self) -> list:
+        positions = set()
+        for cost, _ in self.vertices_.values():
+            span = cost[-1] - cost[0]
+            positions.update(np.round((cost - cost[0]) / span, 12) if span > 0 else [0.0])
+        return sorted(positions)
+
+    def route(self, test: pd.DataFrame, param=0.0) -> np.ndarray:
+        self._check_fitted()
+        t = float(param)
+        if not 0.0 <= t <= 1.0:
+            raise RouterBenchDataError(f"param: the Zero router takes a position t in [0, 1], got {param!r}")
+        dataset = dataset_column(test).to_numpy()
+        unknown = sorted(set(dataset) - set(self.vertices_))
+        if unknown:
+            raise RouterBenchDataError(f"test: datasets {unknown} were not in the training rows")
+        draws = np.random.default_rng(self.seed).random(len(test))
+        chosen = np.empty(len(test), dtype=object)
+        for name, (cost, names) in self.vertices_.items():
+            rows = dataset == name
+            target = cost[0] + t * (cost[-1] - cost[0])
+            right = int(min(np.searchsorted(cost, target, side="left"), len(cost) - 1))
+            left = max(right - 1, 0)
+            share = 0.0 if right == left else (target - cost[left]) / (cost[right] - cost[left])
+            chosen[rows] = np.where(draws[rows] < share, names[right], names[left])
+        return chosen
+
+
+class _PredictiveRouter(Router):
+    """Predict every model's score from the prompt embedding; pick
+    :math:`\\arg\\max_m \\lambda \\hat q_{im} - \\hat c_{m}` for a willingness to pay :math:`\\lambda`.
+
+    :math:`\\hat c_m` is model :math:`m`'s mean cost per query on the training prompts of the row's
+    dataset. Predictions are clipped to [0, 1].
+    """
+
+    family = "Predictive"
+
+    def __init__(self, embedding=None, seed: int = 0):
+        self.embedding = embedding
+        self.seed = seed
+
+    def _estimator(self):
+        raise NotImplementedError
+
+    def fit(self, train: pd.DataFrame) -> "_PredictiveRouter":
+        super().fit(train)
+        self.embedder_ = self.embedding if self.embedding is not None else TfidfSvdEmbedder(seed=self.seed)
+        texts = prompt_texts(train, "train")
+        features = self.embedder_.fit(texts).transform(texts)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            self.estimator_ = self._estimator().fit(features, score_matrix(train, self.models_))
+        self.converged_ = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
+        self.costs_ = _dataset_costs(train, self.models_)
+        return self
+
+    def predict_quality(self, test: pd.DataFrame) -> np.ndarray:
+        """Predicted score of every model on every test prompt, shape (rows, models), clipped to [0, 1]."""
+        self._check_fitted()
+        features = self.embedder_.transform(prompt_texts(test, "test"))
+        return np.clip(np.asarray(self.estimator_.predict(features)).reshape(len(test), -1), 0.0, 1.0)
+
+    def default_params(self) -> list:
+        return list(WTP_GRID)
+
+    def _choose(self, predicted: np.ndarray, costs: np.ndarray, wtp: float) -> np.ndarray:
+        return np.asarray(self.models_, dtype=object)[np.argmax(wtp * predicted - costs, axis=1)]
+
+    def route(self, test: pd.DataFrame, param=1.0) -> np.ndarray:
+        wtp = float(param)
+        if not wtp >= 0:
+            raise RouterBenchDataError(f"param: willingness to pay must be >= 0, got {param!r}")
+        return self._choose(self.predict_quality(test), _row_costs(self.costs_, test), wtp)
+
+    def outcomes(self, test: pd.DataFrame, params: Sequence | None = None):
+        self._check_fitted()
+        validate(test)
+        params = self.default_params() if params is None else list(params)
+        predicted, costs = self.predict_quality(test), _row_costs(self.costs_, test)  # once for all params
+        pairs = [routing_outcomes(test, self._choose(predicted, costs, float(p))) for p in params]
+        return params, np.array([c for c, _ in pairs]), np.array([q for _, q in pairs])
+
+
+class KNNRouter(_PredictiveRouter):
+    """Predictive router: a model's predicted score is its mean score on the ``k`` training prompts
+    nearest in cosine distance."""
+
+    family = "KNN"
+
+    def __init__(self, k: int = 40, embedding=None, seed: int = 0):
+        super().__init__(embedding=embedding, seed=seed)
+        self.k = k
+
+    def _estimator(self):
+        return _MinSizeKNN(self.k)
+
+
+class _MinSizeKNN(KNeighborsRegressor):
+    """KNN that shrinks ``k`` to the training size rather than failing on a small split."""
+
+    def __init__(self, k: int = 40):
+        super().__init__(n_neighbors=k, metric="cosine", algorithm="brute")
+        self.k = k
+
+    def fit(self, X, y):
+        self.n_neighbors = int(min(self.k, len(X)))
+        return super().fit(X, y)
+
+
+class MLPRouter(_PredictiveRouter):
+    """Predictive router: a multi-layer perceptron regresses every model's score on the embedding."""
+
+    family = "MLP"
+
+    def __init__(self, hidden: tuple[int, ...] = (100,), max_iter: int = 300, embedding=None, seed: int = 0):
+        super().__init__(embedding=embedding, seed=seed)
+        self.hidden = tuple(hidden)
+        self.max_iter = max_iter
+
+    def _estimator(self):
+        return MLPRegressor(hidden_layer_sizes=self.hidden, max_iter=self.max_iter, random_state=self.seed,
+                            early_stopping=True, n_iter_no_change=10)
+
+
+class SVMRouter(_PredictiveRouter):
+    """Predictive router: one linear support-vector regression per model."""
+
+    family = "SVM"
+
+    def __init__(self, C: float = 1.0, embedding=None, seed: int = 0):
+        super().__init__(embedding=embedding, seed=seed)
+        self.C = C
+
+    def _estimator(self):
+        return MultiOutputRegressor(LinearSVR(C=self.C, epsilon=0.0, random_state=self.seed, max_iter=5000))
+
+
+class CascadeRouter(Router):
+    """Call models from cheapest to dearest until a judge accepts an answer or the budget runs out.
+
+    The judge accepts an answer whose score reaches ``threshold``, but errs with probability
+    ``error_rate`` (accepting a bad answer or rejecting a good one). The next model is called only if
+    the money spent so far plus its mean training cost stays within the per-query budget (the first
+    model is always called). Quality is the last called model's score; cost is the sum of every call.
+    Judge errors are drawn once per (prompt, model) from ``seed``, so budgets share them.
+    """
+
+    family = "Cascade"
+
+    def __init__(self, error_rate: float = 0.0, threshold: float = 1.0, seed: int = 0):
+        if not 0.0 <= error_rate <= 1.0:
+            raise RouterBenchDataError(f"error_rate: expected a probability in [0, 1], got {error_rate!r}")
+        self.error_rate = error_rate
+        self.threshold = threshold
+        self.seed = seed
+
+    def fit(self, train: pd.DataFrame) -> "CascadeRouter":
+        super().fit(train)
+        self.costs_ = _dataset_costs(train, self.models_)
+        return self
+
+    def default_params(self) -> list:
+        return list(BUDGET_GRID)
+
+    def _simulate(self, test: pd.DataFrame, budgets: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        validate(test)
+        scores, costs = score_matrix(test, self.models_), cost_matrix(test, self.models_)
+        predicted = _row_costs(self.costs_, test)
+        order = np.argsort(predicted, axis=1, kind="stable")  # cheapest first, per row's dataset
+        rows = np.arange(len(test))[:, None]
+        scores, costs, predicted = scores[rows, order], costs[rows, order], predicted[rows, order]
+        wrong = np.random.default_rng(self.seed).random(scores.shape) < self.error_rate
+        accept = (scores >= self.threshold) != wrong
+        n, n_models = scores.shape
+        out_cost, out_quality = np.zeros((len(budgets), n)), np.zeros((len(budgets), n))
+        last = np.zeros((len(budgets), n), dtype=int)
+        for b, budget in enumerate(budgets):
+            spent, quality, done = np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
+            for k in range(n_models):
+                call = ~done & ((k == 0) | (spent + predicted[:, k] <= budget))
+                spent += np.where(call, costs[:, k], 0.0)
+                quality = np.where(call, scores[:, k], quality)
+                last[b] = np.where(call, order[:, k], last[b])
+                done |= ~call | (call & accept[:, k])
+            out_cost[b], out_quality[b] = spent, quality
+        return out_cost, out_quality, last
+
+    def outcomes(self, test: pd.DataFrame, params: Sequence | None = None):
+        self._check_fitted()
+        params = self.default_params() if params is None else list(params)
+        if any(not float(p) >= 0 for p in params):
+            raise RouterBenchDataError("params: budgets must be >= 0 USD per query")
+        cost, quality, _ = self._simulate(test, [float(p) for p in params])
+        return params, cost, quality
+
+    def route(self, test: pd.DataFrame, param=np.inf) -> np.ndarray:
+        """The model whose answer the cascade returns (its cost is the sum of all calls: use curve)."""
+        self._check_fitted()
+        _, _, last = self._simulate(test, [float(param)])
+        return np.asarray(self.models_, dtype=object)[last[0]]
+
+
+class ClassifierRouter(Router):
+    """Not in the paper: a two-model router in the spirit of RouteLLM (Ong et al., 2024).
+
+    A logistic regression on the prompt embedding estimates the probability that the ``strong`` model
+    scores higher than the ``weak`` one; prompts whose probability reaches the threshold go to the strong
+    model. Sweeping the threshold from 1 to 0 moves from all-weak to all-strong.
+    """
+
+    family = "Classifier"
+
+    def __init__(self, strong: str = "gpt-4-1106-preview", weak: str = "mistralai/mixtral-8x7b-chat",
+                 embedding=None, seed: int = 0, C: float = 1.0):
+        self.strong, self.weak = strong, weak
+        self.embedding = embedding
+        self.seed = seed
+        self.C = C
+
+    def fit(self, train: pd.DataFrame) -> "ClassifierRouter":
+        super().fit(train)
+        for name in (self.strong, self.weak):
+            if name not in self.models_:
+                raise RouterBenchDataError(f"model {name!r} is not in the training data ({self.models_})")
+        self.embedder_ = self.embedding if self.embedding is not None else TfidfSvdEmbedder(seed=self.seed)
+        texts = prompt_texts(train, "train")
+        features = self.embedder_.fit(texts).transform(texts)
+        label = (train[self.strong].to_numpy(dtype=float) > train[self.weak].to_numpy(dtype=float)).astype(int)
+        if label.min() == label.max():  # one class only: predict its share
+            self.estimator_ = None
+            self.constant_ = float(label[0])
+        else:
+            self.estimator_ = LogisticRegression(C=self.C, max_iter=1000).fit(features, label)
+        train_p = self.predict_strong(train)
+        self.thresholds_ = sorted(set(np.round(np.quantile(train_p, np.linspace(0, 1, 21)), 12)) | {1.0 + 1e-9})
+        return self
+
+    def predict_strong(self, test: pd.DataFrame) -> np.ndarray:
+        """Estimated probability that the strong model beats the weak one, per row."""
+        self._check_fitted()
+        if self.estimator_ is None:
+            return np.full(len(test), self.constant_)
+        return self.estimator_.predict_proba(self.embedder_.transform(prompt_texts(test, "test")))[:, 1]
+
+    def default_params(self) -> list:
+        return list(self.thresholds_)
+
+    def route(self, test: pd.DataFrame, param=0.5) -> np.ndarray:
+        return np.where(self.predict_strong(test) >= float(param), self.strong, self.weak).astype(object)

@@ -1,0 +1,145 @@
+"""The router interface contract, the Oracle's and the cascade's guarantees, and KNN on a known case."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import routerbench_utils as rbu
+from routerbench_utils import RouterBenchDataError
+
+FAST_ROUTERS = {
+    "oracle": rbu.OracleRouter,
+    "zero": lambda: rbu.ZeroRouter(seed=1),
+    "knn": lambda: rbu.KNNRouter(10, seed=1),
+    "mlp": lambda: rbu.MLPRouter((20,), max_iter=50, seed=1),
+    "svm": lambda: rbu.SVMRouter(seed=1),
+    "cascade": lambda: rbu.CascadeRouter(0.1, seed=1),
+    "classifier": lambda: rbu.ClassifierRouter(seed=1),
+}
+
+
+@pytest.fixture(scope="module")
+def split():
+    df = rbu.load(seed=2, scale=0.1, verbose=False)
+    train, test = rbu.official_split(df)
+    pick = lambda d, name: d[rbu.dataset_column(d) == name]  # noqa: E731
+    return pick(train, "arc-challenge"), pick(test, "arc-challenge")
+
+
+@pytest.mark.parametrize("name", list(FAST_ROUTERS))
+def test_interface_contract(split, name):
+    train, test = split
+    router = FAST_ROUTERS[name]().fit(train)
+    params = router.default_params()
+    chosen = router.route(test, params[len(params) // 2])
+    assert chosen.shape == (len(test),)
+    assert set(chosen) <= set(rbu.models(test)) | {rbu.NO_MODEL_CORRECT}
+    curve = router.curve(test)
+    assert list(curve.columns) == ["param", "cost", "quality"] and len(curve) == len(params)
+    assert curve["quality"].between(0, 1).all() and (curve["cost"] >= 0).all()
+    again = FAST_ROUTERS[name]().fit(train).curve(test)
+    pd.testing.assert_frame_equal(curve, again)  # deterministic for a seed
+    total = router.curve(test, cost="total")
+    np.testing.assert_allclose(total["cost"], curve["cost"] * len(test))
+
+
+def test_unfitted_router_and_bad_names_raise(split):
+    train, test = split
+    with pytest.raises(RouterBenchDataError, match="call fit"):
+        rbu.KNNRouter().route(test, 1.0)
+    with pytest.raises(RouterBenchDataError, match="not in the data.*'gpt-5'"):
+        rbu.evaluate_routing(test, ["gpt-5"] * len(test))
+    with pytest.raises(RouterBenchDataError, match="one model name per row"):
+        rbu.evaluate_routing(test, ["claude-v2"])
+    with pytest.raises(RouterBenchDataError, match="error_rate"):
+        rbu.CascadeRouter(error_rate=1.5)
+
+
+def test_evaluate_routing_matches_model_points(split):
+    _, test = split
+    point = rbu.model_points(test).query("model == 'claude-v1'").iloc[0]
+    cost, quality = rbu.evaluate_routing(test, np.full(len(test), "claude-v1", dtype=object))
+    assert cost == pytest.approx(point["cost"]) and quality == pytest.approx(point["quality"])
+
+
+def test_oracle_beats_every_model_on_every_prompt_and_is_never_dearer_than_needed(split):
+    _, test = split
+    names = rbu.models(test)
+    scores, costs = rbu.score_matrix(test, names), rbu.cost_matrix(test, names)
+    cost, quality = rbu.routing_outcomes(test, rbu.OracleRouter().fit(test).route(test))
+    assert np.all(quality[:, None] >= scores - 1e-12)
+    # never costlier than the cheapest model that reaches the best score
+    best = scores.max(axis=1, keepdims=True)
+    cheapest_best = np.where(scores == best, costs, np.inf).min(axis=1)
+    assert np.all(np.where(best[:, 0] > 0, cost <= cheapest_best + 1e-15, cost == 0))
+
+
+def test_cascade_limits(split):
+    train, test = split
+    oracle_quality = rbu.evaluate_routing(test, rbu.OracleRouter().fit(train).route(test))[1]
+    perfect = rbu.CascadeRouter(0.0).fit(train).curve(test, params=[np.inf])
+    assert perfect["quality"].item() == pytest.approx(oracle_quality)
+    always_wrong = rbu.CascadeRouter(1.0).fit(train).curve(test, params=[np.inf])
+    all_right = (rbu.score_matrix(test) == 1).all(axis=1).mean()
+    assert always_wrong["quality"].item() == pytest.approx(all_right)
+    # a cascade pays for every model it calls: with a perfect judge and no budget limit, its cost is
+    # the sum of the costs up to the first correct model, at least the Oracle's
+    assert perfect["cost"].item() >= rbu.evaluate_routing(test, rbu.OracleRouter().fit(train).route(test))[0]
+    # a tiny budget calls the cheapest model only
+    tiny = rbu.CascadeRouter(0.0).fit(train).route(test, 0.0)
+    assert set(tiny) == {"mistralai/mistral-7b-chat"}
+
+
+def test_cascade_spends_more_with_more_budget(split):
+    train, test = split
+    curve = rbu.CascadeRouter(0.05).fit(train).curve(test)
+    assert np.all(np.diff(curve["cost"]) >= -1e-15)
+
+
+def test_knn_finds_the_known_routing():
+    """Two topics; model A is right exactly on topic 'alpha', model B on 'beta'; B is cheaper."""
+    rng = np.random.default_rng(0)
+    n = 120
+    topic = rng.integers(0, 2, n)
+    words = np.array(["alpha apple anchor", "beta bridge bottle"])
+    prompts = [f"{words[t]} {w}" for t, w in zip(topic, rng.choice(["x", "y", "z"], n))]
+    df = pd.DataFrame({"sample_id": [f"s{k}" for k in range(n)], "prompt": prompts, "eval_name": "toy",
+                       "A": (topic == 0).astype(float), "A|total_cost": 0.01,
+                       "B": (topic == 1).astype(float), "B|total_cost": 0.001})
+    train, test = df.iloc[:80], df.iloc[80:]
+    router = rbu.KNNRouter(k=5, embedding=rbu.TfidfSvdEmbedder(n_components=2)).fit(train)
+    chosen = router.route(test, 1.0)  # willing to pay 1 USD per point of quality
+    expected = np.where(test["A"] == 1, "A", "B")
+    assert (chosen == expected).all()
+    assert rbu.evaluate_routing(test, chosen)[1] == 1.0
+
+
+def test_zero_router_realises_the_hull(split):
+    train, test = split
+    router = rbu.ZeroRouter().fit(train)
+    curve = router.curve(test)
+    vertices = router.vertices_["arc-challenge"][1]
+    pts = rbu.model_points(test).set_index("model").loc[vertices]
+    np.testing.assert_allclose(curve["quality"], pts["quality"])  # at the vertices: the pure models
+    with pytest.raises(RouterBenchDataError, match="position t"):
+        router.route(test, 2.0)
+
+
+def test_compare_routers_on_a_small_split():
+    df = rbu.load(seed=4, scale=0.05, verbose=False)
+    train, test = rbu.official_split(df)
+    routers = {"KNN": lambda: rbu.KNNRouter(5), "Cascade": lambda: rbu.CascadeRouter(0.0)}
+    result = rbu.compare_routers(train, test, routers=routers, datasets=["mmlu", "mbpp"], n_boot=20)
+    table = result["aiq"].set_index(["dataset", "router"])
+    assert set(table.index.get_level_values("router")) == {"Zero", "KNN", "Cascade"}
+    assert (table["low"] <= table["aiq"] + 1e-12).all() and (table["aiq"] <= table["high"] + 1e-12).all()
+    assert table.loc[("mmlu", "Cascade"), "vs_zero_low"] > 0  # a perfect judge beats the Zero router
+    savings = result["savings"].set_index(["dataset", "router"])
+    assert savings.loc[("mmlu", "Zero"), "saving"] == pytest.approx(1.0)  # the best model itself
+
+
+def test_cost_to_reach():
+    assert rbu.cost_to_reach([1, 3], [0.5, 0.9], 0.7) == pytest.approx(2.0)
+    assert rbu.cost_to_reach([1, 3], [0.5, 0.9], 0.4) == 1.0
+    assert np.isnan(rbu.cost_to_reach([1, 3], [0.5, 0.9], 0.95))
