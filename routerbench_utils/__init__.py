@@ -3,7 +3,8 @@
 The book's chapters import everything from here; each function's docstring states its formula and
 names the chapter that explains it.
 """
-from .catalog import (DATASET_TITLES, DATASETS, MODELS, NO_MODEL_CORRECT, PRICES_PER_MTOK, SHORT_NAMES)
+from .catalog import (DATASET_TITLES, DATASETS, MODELS, NO_MODEL_CORRECT, PRICES_PER_MTOK, REAL_ROUTER_FINDINGS,
+                      SHORT_NAMES)
 from .data import (DATA_ENV, RepairReport, cost_column, cost_matrix, dataset_column, dataset_of,
                    dataset_summary, load,
                    load_routerbench, long_to_wide, models, official_split, oracle_labels, repair,
@@ -15,10 +16,10 @@ from .frontier import (NDCH, dominated_models, interpolate, mixture_weights, mod
 from .metrics import aiq, aiq_ci, aiq_table, bootstrap_aiq, cost_to_reach, shared_range
 from .routers import (BUDGET_GRID, ERROR_RATES, WTP_GRID, CascadeRouter, ClassifierRouter, KNNRouter, MLPRouter,
                       OracleRouter, Router, SVMRouter, ZeroRouter, evaluate_routing, routing_outcomes)
-from .compare import compare_routers, default_routers
+from .compare import compare_routers, default_routers, interval_table
 from .embed import TfidfSvdEmbedder
 from .plots import (COST_LABEL, MODEL_COLORS, MODEL_MARKERS, QUALITY_LABEL, ROUTER_COLORS, cost_quality_plot,
-                    format_cost_axis, label_points, model_scatter, plot_frontier, short_name, use_book_style)
+                    format_cost_axis, label_points, model_scatter, plot_frontier, router_legend, short_name, use_book_style)
 
 __all__ = [
     "DATASET_TITLES", "DATASETS", "DATA_ENV", "MODELS", "NO_MODEL_CORRECT", "PRICES_PER_MTOK",
@@ -27,9 +28,9 @@ __all__ = [
     "COST_LABEL", "QUALITY_LABEL", "MODEL_COLORS", "MODEL_MARKERS", "ROUTER_COLORS", "label_points",
     "model_scatter", "short_name", "use_book_style", "NDCH", "interpolate", "ndch", "simulate_mixture",
     "zero_router", "dominated_models", "mixture_weights", "aiq", "aiq_ci", "aiq_table", "bootstrap_aiq", "shared_range", "cost_quality_plot", "format_cost_axis",
-    "plot_frontier", "cost_to_reach", "BUDGET_GRID", "ERROR_RATES", "WTP_GRID", "CascadeRouter",
+    "plot_frontier", "router_legend", "cost_to_reach", "BUDGET_GRID", "ERROR_RATES", "WTP_GRID", "CascadeRouter",
     "ClassifierRouter", "KNNRouter", "MLPRouter", "OracleRouter", "Router", "SVMRouter", "ZeroRouter",
-    "evaluate_routing", "routing_outcomes", "compare_routers", "default_routers", "TfidfSvdEmbedder", "embedded_routerbench", "load", "load_routerbench",
+    "evaluate_routing", "routing_outcomes", "compare_routers", "default_routers", "interval_table", "REAL_ROUTER_FINDINGS", "TfidfSvdEmbedder", "embedded_routerbench", "load", "load_routerbench",
     "long_to_wide", "models", "official_split", "oracle_labels", "repair", "score_matrix", "validate",
 ]
 __version__ = "0.1.0"

@@ -82,3 +82,11 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
         "savings": pd.DataFrame(saving_rows, columns=["dataset", "router", "best_model", "best_quality",
                                                       "best_cost", "cost_to_match", "saving"]),
     }
+
+
+def interval_table(table: pd.DataFrame, value: str = "aiq", low: str = "low", high: str = "high",
+                   digits: int = 3) -> pd.DataFrame:
+    """Pivot a ``compare_routers(...)['aiq']`` frame to routers x datasets with ``'est [low, high]'`` cells."""
+    text = (table[value].round(digits).astype(str) + " [" + table[low].round(digits).astype(str) + ", "
+            + table[high].round(digits).astype(str) + "]")
+    return table.assign(cell=text).pivot(index="router", columns="dataset", values="cell")

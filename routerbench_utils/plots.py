@@ -130,3 +130,12 @@ def cost_quality_plot(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost
                       color=ROUTER_COLORS["Zero"], linestyle="--", vertices=False,
                       c_max=c_max if c_max is not None else float(points["cost"].max()))
     return ax
+
+
+def router_legend(ax: plt.Axes, families: list[str], loc: str = "lower right", **kwargs) -> None:
+    """A legend with one line per router family in the book's colours (Zero dashed), and nothing else."""
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=ROUTER_COLORS.get(f, "0.3"), ls="--" if f == "Zero" else "-",
+                      label="Zero router" if f == "Zero" else f) for f in families]
+    ax.legend(handles=handles, loc=loc, **kwargs)

@@ -296,7 +296,7 @@ class _MinSizeKNN(KNeighborsRegressor):
         self.k = k
 
     def fit(self, X, y):
-        self.n_neighbors = int(min(self.k, len(X)))
+        self.n_neighbors = int(min(self.k, X.shape[0]))
         return super().fit(X, y)
 
 
