@@ -86,7 +86,9 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
 
 def interval_table(table: pd.DataFrame, value: str = "aiq", low: str = "low", high: str = "high",
                    digits: int = 3) -> pd.DataFrame:
-    """Pivot a ``compare_routers(...)['aiq']`` frame to routers x datasets with ``'est [low, high]'`` cells."""
-    text = (table[value].round(digits).astype(str) + " [" + table[low].round(digits).astype(str) + ", "
-            + table[high].round(digits).astype(str) + "]")
-    return table.assign(cell=text).pivot(index="router", columns="dataset", values="cell")
+    """Pivot a ``compare_routers(...)['aiq']`` frame to routers x datasets with ``'est [low, high]'``
+    cells, rows and columns in the order they first appear."""
+    cells = [f"{v:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+             for v, lo, hi in zip(table[value], table[low], table[high])]
+    wide = table.assign(cell=cells).pivot(index="router", columns="dataset", values="cell")
+    return wide.loc[pd.unique(table["router"]), pd.unique(table["dataset"])]

@@ -26,8 +26,9 @@ def _hull(points):
 def test_hull_is_non_decreasing_concave_and_covers_every_point(points):
     c, q, hull = _hull(points)
     assert np.all(np.diff(hull.cost) > 0) and np.all(np.diff(hull.quality) > 0)
-    slopes = np.diff(hull.quality) / np.diff(hull.cost)
-    assert np.all(np.diff(slopes) < 1e-9)  # concave: slopes fall
+    x, y = hull.cost, hull.quality
+    turn = (x[1:-1] - x[:-2]) * (y[2:] - y[:-2]) - (y[1:-1] - y[:-2]) * (x[2:] - x[:-2])
+    assert np.all(turn < 1e-12)  # concave: every corner turns right
     assert np.all(hull(c) >= q - 1e-9)  # on or above every input point
     assert hull.max_quality == pytest.approx(q.max())
     assert hull.cost[0] == pytest.approx(c.min())
