@@ -130,6 +130,8 @@ def validate(df: pd.DataFrame) -> pd.DataFrame:
     for model in names:
         _check_numeric(df, model, low=0.0, high=1.0, what="a score in [0, 1]")
         _check_numeric(df, cost_column(model), low=0.0, high=np.inf, what="a cost >= 0 in USD")
+        if model + LATENCY_SUFFIX in df.columns:
+            _check_numeric(df, model + LATENCY_SUFFIX, low=0.0, high=np.inf, what="a latency >= 0 in seconds")
     return df
 
 
@@ -334,9 +336,10 @@ def load_routerbench(path: str | os.PathLike, tasks: str = "paper", verbose: boo
 
 
 def load(source: str | os.PathLike | None = None, seed: int = 0, scale: float = 1.0,
-         verbose: bool = True) -> pd.DataFrame:
+         verbose: bool = True, latency: bool = False) -> pd.DataFrame:
     """The one call chapters use: a real file if ``source`` or ``$ROUTERBENCH_DATA`` names one, else the
-    embedded synthetic data (:func:`routerbench_utils.embedded_routerbench` with ``seed``, ``scale``).
+    embedded synthetic data (:func:`routerbench_utils.embedded_routerbench` with ``seed``, ``scale`` and
+    ``latency``, which adds assumed per-model latency columns).
 
     Prints which data it used, so every built chapter states its source.
     """
@@ -349,7 +352,7 @@ def load(source: str | os.PathLike | None = None, seed: int = 0, scale: float = 
         return df
     from .embedded import embedded_routerbench  # the generator is only needed without a file
 
-    raw = embedded_routerbench(seed=seed, scale=scale)
+    raw = embedded_routerbench(seed=seed, scale=scale, latency=latency)
     df, report = repair(raw, source=f"embedded synthetic data (seed={seed}, scale={scale})")
     df.attrs["repair_report"] = str(report)
     df.attrs["source"] = f"embedded (seed={seed}, scale={scale})"

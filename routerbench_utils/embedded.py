@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -51,6 +52,11 @@ _SPECS = {
     "mbpp": _Spec("test", "binary", 150, 150, 0.10, 0),
     "mtbench": _Spec("dev", "judge10", 150, 450, 0.35, 0),
 }
+#: Assumed serving speed per model, (seconds to first token, output tokens per second): plausible
+#: figures for hosted APIs of the time, not measurements. Used only for the optional latency columns.
+LATENCY_ASSUMPTIONS = MappingProxyType(dict(zip(MODELS, (
+    (0.9, 30.0), (0.5, 80.0), (1.1, 35.0), (1.0, 40.0), (0.5, 90.0), (0.7, 35.0),
+    (0.4, 60.0), (0.6, 40.0), (0.4, 70.0), (0.6, 45.0), (0.3, 100.0)))))
 # How much longer or shorter each model answers than average (free-text tasks).
 _VERBOSITY = dict(zip(MODELS, (1.15, 0.85, 1.10, 1.0, 0.9, 1.3, 1.05, 1.25, 1.0, 0.9, 1.05)))
 
@@ -63,7 +69,8 @@ _SCORERS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
-def embedded_routerbench(seed: int = 0, scale: float = 1.0, quirks: bool = False) -> pd.DataFrame:
+def embedded_routerbench(seed: int = 0, scale: float = 1.0, quirks: bool = False,
+                         latency: bool = False) -> pd.DataFrame:
     """Generate the synthetic RouterBench in the real wide schema.
 
     Parameters
@@ -77,6 +84,9 @@ def embedded_routerbench(seed: int = 0, scale: float = 1.0, quirks: bool = False
         Reproduce the quirks of the real pickles so loaders can be exercised: scores stored as
         strings, 14 ARC-Challenge ids split over two rows (GPT-3.5's score on one, the rest on the
         other), a few NaN scores and rows of a task outside the paper's seven.
+    latency : bool
+        Add a ``<model>|latency`` column (seconds) per model: time to first token plus response tokens
+        over tokens per second, from :data:`LATENCY_ASSUMPTIONS` (assumed, not measured), with noise.
 
     Returns
     -------
@@ -95,14 +105,14 @@ def embedded_routerbench(seed: int = 0, scale: float = 1.0, quirks: bool = False
         raise RouterBenchDataError(f"scale: expected a fraction in (0, 1], got {scale!r}")
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise RouterBenchDataError(f"seed: expected a non-negative integer, got {seed!r}")
-    parts = [_generate(name, k, int(seed), float(scale)) for k, name in enumerate(DATASETS)]
+    parts = [_generate(name, k, int(seed), float(scale), latency) for k, name in enumerate(DATASETS)]
     df = pd.concat(parts, ignore_index=True)
     if quirks:
         df = _add_quirks(df, np.random.default_rng([int(seed), 99]))
     return df
 
 
-def _generate(name: str, index: int, seed: int, scale: float) -> pd.DataFrame:
+def _generate(name: str, index: int, seed: int, scale: float, latency: bool = False) -> pd.DataFrame:
     spec = _SPECS[name]
     rng = np.random.default_rng([seed, index])
     world = np.random.default_rng([_WORLD_SEED, index])
@@ -116,7 +126,7 @@ def _generate(name: str, index: int, seed: int, scale: float) -> pd.DataFrame:
     difficulty = rng.standard_normal(n)
     luck = rng.standard_normal((n, len(MODELS)))
     scores = _calibrated_scores(name, strengths[topics] + luck, difficulty)
-    costs = _costs(name, n, rng)
+    costs, out_tokens = _costs(name, n, rng)
     answers = rng.integers(0, max(spec.choices, 1), size=n)
     prompts = _prompts(name, topics, difficulty, answers, rng)
     frame = {"sample_id": _sample_ids(eval_names, spec.split), "prompt": prompts, "eval_name": eval_names}
@@ -127,6 +137,12 @@ def _generate(name: str, index: int, seed: int, scale: float) -> pd.DataFrame:
         frame[model + "|total_cost"] = costs[:, j]
     choice = _oracle_index(scores, costs)
     frame["oracle_model_to_route_to"] = np.array(list(MODELS) + [NO_MODEL_CORRECT], dtype=object)[choice]
+    if latency:  # drawn last, so the other columns do not depend on this option
+        first, speed = np.array([LATENCY_ASSUMPTIONS[m] for m in MODELS]).T
+        jitter = rng.lognormal(0.0, 0.2, size=(n, len(MODELS)))
+        seconds = first * jitter + out_tokens / speed
+        for j, model in enumerate(MODELS):
+            frame[model + "|latency"] = seconds[:, j]
     return pd.DataFrame(frame)
 
 
@@ -193,8 +209,9 @@ def _offsets(margins: np.ndarray, targets: np.ndarray, scorer: Callable[[np.ndar
     return 0.5 * (low + high)
 
 
-def _costs(name: str, n: int, rng: np.random.Generator) -> np.ndarray:
-    """USD per prompt and model: prompt tokens x input price + response tokens x output price."""
+def _costs(name: str, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """USD per prompt and model (prompt tokens x input price + response tokens x output price), and the
+    response token counts."""
     spec = _SPECS[name]
     prices = np.array([PRICES_PER_MTOK[m] for m in MODELS]) / 1e6
     lengths = rng.lognormal(0.0, 0.25, size=n)
@@ -206,7 +223,7 @@ def _costs(name: str, n: int, rng: np.random.Generator) -> np.ndarray:
         out_mean = np.array([max(1.0, spec.out_tokens * _VERBOSITY[m]) for m in MODELS])
     spread = rng.lognormal(0.0, 0.35, size=(n, len(MODELS)))
     out_tokens = np.maximum(1.0, np.rint(out_mean * spread / spread.mean(axis=0)))
-    return in_tokens[:, None] * prices[:, 0] + out_tokens * prices[:, 1]
+    return in_tokens[:, None] * prices[:, 0] + out_tokens * prices[:, 1], out_tokens
 
 
 def _sample_ids(eval_names: np.ndarray, split: str) -> np.ndarray:

@@ -264,3 +264,53 @@ def mixture_weights(cost, quality, target_cost: float, target_quality: float) ->
             f"target ({target_cost}, {target_quality}) lies outside the convex hull of the points: "
             "no mix of them reaches it")
     return weights
+
+
+def budgeted_oracle(df: pd.DataFrame, model_names: list[str] | None = None) -> pd.DataFrame:
+    """The best attainable mean quality at every mean cost per query, choosing a model per prompt.
+
+    The paper's Oracle is one point (the best score per prompt). With a budget, the Oracle should spend
+    where a dollar buys the most score. Allowing a random choice per prompt (the LP relaxation), the
+    optimum is greedy: start every prompt at its cheapest model, then take upgrades along each prompt's
+    own non-decreasing convex hull in order of falling slope (score gained per USD), across all prompts.
+    Returns the frontier's vertices (``cost``, ``quality``), from all-cheapest to the Oracle's point.
+    """
+    validate(df)
+    names = models(df) if model_names is None else list(model_names)
+    scores = df[names].to_numpy(dtype=float)
+    costs = df[[cost_column(m) for m in names]].to_numpy(dtype=float)
+    n = len(df)
+    start_cost, start_quality = 0.0, 0.0
+    slopes, d_cost, d_quality = [], [], []
+    for i in range(n):  # per-prompt hulls are tiny (at most 11 points)
+        hull = NDCH(costs[i], scores[i])
+        start_cost += hull.cost[0]
+        start_quality += hull.quality[0]
+        dc, dq = np.diff(hull.cost), np.diff(hull.quality)
+        slopes.append(dq / dc)
+        d_cost.append(dc)
+        d_quality.append(dq)
+    slope = np.concatenate(slopes)
+    order = np.argsort(-slope, kind="stable")
+    cost = start_cost + np.concatenate([[0.0], np.cumsum(np.concatenate(d_cost)[order])])
+    quality = start_quality + np.concatenate([[0.0], np.cumsum(np.concatenate(d_quality)[order])])
+    return pd.DataFrame({"cost": cost / n, "quality": quality / n})
+
+
+def reprice(df: pd.DataFrame, factors: dict[str, float]) -> pd.DataFrame:
+    """A copy of ``df`` with each named model's costs multiplied by its factor (a price change).
+
+    Scaling every model by one common factor leaves AIQ unchanged; changing relative prices moves the
+    hull, the Zero router and AIQ.
+    """
+    names = models(df)
+    unknown = sorted(set(factors) - set(names))
+    if unknown:
+        raise RouterBenchDataError(f"factors: models {unknown} are not in the data ({names})")
+    bad = {m: f for m, f in factors.items() if not (np.isfinite(f) and f > 0)}
+    if bad:
+        raise RouterBenchDataError(f"factors: expected positive finite multipliers, got {bad}")
+    out = df.copy()
+    for m, f in factors.items():
+        out[cost_column(m)] = out[cost_column(m)] * f
+    return out

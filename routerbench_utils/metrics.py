@@ -183,3 +183,72 @@ def cost_to_reach(cost, quality, target: float) -> float:
         return float(hull.cost[0])
     c0, c1, q0, q1 = hull.cost[k - 1], hull.cost[k], hull.quality[k - 1], hull.quality[k]
     return float(c0 + (target - q0) * (c1 - c0) / (q1 - q0))
+
+
+def _two_model_axis(cost: np.ndarray, weak: tuple[float, float], strong: tuple[float, float]) -> np.ndarray:
+    """Share of calls to the strong model implied by a cost: x = (c - c_weak) / (c_strong - c_weak)."""
+    (cw, _), (cs, _) = weak, strong
+    if not cs > cw:
+        raise RouterBenchDataError(f"strong: its cost ({cs}) must exceed the weak model's ({cw})")
+    return (np.asarray(cost, dtype=float) - cw) / (cs - cw)
+
+
+def apgr(cost, quality, weak: tuple[float, float], strong: tuple[float, float]) -> float:
+    """RouteLLM's average performance gap recovered (Ong et al., 2024), for a weak and a strong model.
+
+    With :math:`x = (c - c_w)/(c_s - c_w)` the share of calls to the strong model and
+    :math:`\\mathrm{PGR}(x) = (\\tilde f(c) - q_w)/(q_s - q_w)` the share of the quality gap recovered by the
+    router's frontier :math:`\\tilde f` (its non-decreasing convex hull, as for AIQ),
+    :math:`\\mathrm{APGR} = \\int_0^1 \\mathrm{PGR}(x)\\,dx`. On the same curve and range this equals
+    :math:`(\\mathrm{AIQ}_{[c_w, c_s]} - q_w)/(q_s - q_w)`; the random router (the two-model Zero router)
+    has APGR 0.5. ``weak`` and ``strong`` are ``(cost, quality)`` points.
+    """
+    (cw, qw), (cs, qs) = weak, strong
+    _two_model_axis([cw], weak, strong)
+    if not qs > qw:
+        raise RouterBenchDataError(f"strong: its quality ({qs}) must exceed the weak model's ({qw})")
+    return (aiq(cost, quality, c_min=cw, c_max=cs) - qw) / (qs - qw)
+
+
+def cpt(cost, quality, weak: tuple[float, float], strong: tuple[float, float], pgr: float = 0.5,
+        monotone: str = "raise") -> float:
+    """RouteLLM's CPT(x%): the smallest share of strong-model calls at which a router recovers ``pgr`` of
+    the quality gap between the weak and the strong model.
+
+    The router's points are read as a curve in cost order. RouteLLM interpolates that raw curve; where it
+    is not monotone the answer depends on which crossing one takes. ``monotone="raise"`` (default)
+    refuses such a curve, naming the offending points; ``monotone="hull"`` uses the router's
+    non-decreasing convex hull, the frontier it can actually attain. Returns NaN if never reached.
+    """
+    (cw, qw), (cs, qs) = weak, strong
+    if monotone not in ("raise", "hull"):
+        raise RouterBenchDataError(f"monotone: expected 'raise' or 'hull', got {monotone!r}")
+    c, q = _as_points(cost, quality, "cpt")
+    target = qw + pgr * (qs - qw)
+    order = np.argsort(c, kind="stable")
+    c, q = c[order], q[order]
+    drops = np.flatnonzero(np.diff(q) < 0)
+    if monotone == "raise" and drops.size:
+        k = int(drops[0])
+        raise RouterBenchDataError(
+            f"cpt: the curve falls from quality {q[k]:.4f} at cost {c[k]:.3g} to {q[k + 1]:.4f} at cost "
+            f"{c[k + 1]:.3g} ({drops.size} drops); its CPT is ambiguous. Pass monotone='hull' to use the "
+            "attainable frontier instead")
+    return float(_two_model_axis([cost_to_reach(c, q, target)], weak, strong)[0])
+
+
+def ibc_lift(cost, quality, weak: tuple[float, float], strong: tuple[float, float]) -> np.ndarray:
+    """AutoMix's incremental benefit per cost (Aggarwal et al., 2023), relative to the weak-strong line.
+
+    For a router point :math:`(c, q)`: :math:`\\mathrm{IBC} = (q - q_w)/(c - c_w)` and
+    :math:`\\Delta_{\\mathrm{IBC}} = (\\mathrm{IBC} - \\mathrm{IBC}_{base})/\\mathrm{IBC}_{base}` with
+    :math:`\\mathrm{IBC}_{base} = (q_s - q_w)/(c_s - c_w)`. Positive: the point lies above the straight line
+    from the weak to the strong model (the random router). Returns one value per point (NaN at the weak
+    model's cost).
+    """
+    (cw, qw), (cs, qs) = weak, strong
+    c, q = _as_points(cost, quality, "ibc_lift")
+    base = (qs - qw) / (cs - cw)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ibc = np.where(c > cw, (q - qw) / (c - cw), np.nan)
+    return (ibc - base) / base

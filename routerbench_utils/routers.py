@@ -440,3 +440,35 @@ class ClassifierRouter(Router):
 
     def route(self, test: pd.DataFrame, param=0.5) -> np.ndarray:
         return np.where(self.predict_strong(test) >= float(param), self.strong, self.weak).astype(object)
+
+
+class TaskLabelRouter(_PredictiveRouter):
+    """Not in the paper: predict a model's score on a prompt by its mean training score on the prompt's
+    task (``level="dataset"``) or ``eval_name`` (e.g. the MMLU subject), then route by willingness to pay
+    like the predictive routers. It reads no prompt text: how much of a learned router's gain is only
+    the task label?"""
+
+    family = "Task label"
+
+    def __init__(self, level: str = "eval_name"):
+        if level not in ("dataset", "eval_name"):
+            raise RouterBenchDataError(f"level: expected 'dataset' or 'eval_name', got {level!r}")
+        super().__init__()
+        self.level = level
+
+    def _labels(self, df: pd.DataFrame) -> np.ndarray:
+        return (dataset_column(df) if self.level == "dataset" else df["eval_name"].astype(str)).to_numpy()
+
+    def fit(self, train: pd.DataFrame) -> "TaskLabelRouter":
+        Router.fit(self, train)
+        scores = pd.DataFrame(score_matrix(train, self.models_), columns=self.models_)
+        self.means_ = scores.groupby(self._labels(train)).mean()
+        self.means_.loc["*"] = scores.mean()
+        self.costs_ = _dataset_costs(train, self.models_)
+        return self
+
+    def predict_quality(self, test: pd.DataFrame) -> np.ndarray:
+        self._check_fitted()
+        keys = self._labels(test)
+        keys = np.where(np.isin(keys, self.means_.index), keys, "*")  # an unseen task: the overall mean
+        return self.means_.loc[keys].to_numpy()

@@ -1,0 +1,106 @@
+"""Evaluation hygiene: the checks that catch mistakes real routing leaderboards have made.
+
+:func:`hygiene_report` looks at a wide frame (and optionally its training split) and lists what is
+wrong, one finding per row, instead of letting a bad evaluation produce a confident number.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .catalog import PRICES_PER_MTOK
+from .data import EVAL_NAME, ID, PROMPT, cost_column, models
+from .errors import RouterBenchDataError, first_ids
+
+_COLUMNS = ["check", "severity", "column", "rows", "detail"]
+
+
+def hygiene_report(df: pd.DataFrame, train: pd.DataFrame | None = None, strict: bool = False) -> pd.DataFrame:
+    """Findings about ``df`` (a wide frame, e.g. a test split), one per row.
+
+    Checks: duplicated ``sample_id``s; NaN or out-of-range scores; NaN or negative costs; a model whose
+    cost is 0 on every prompt (a missing price); a model whose cost is the same on every prompt (constant
+    token counts: a logging bug, or a flat fee that should be said); for models with a known price equal
+    for input and output tokens, costs that are not whole numbers of tokens or imply impossible token
+    counts; and, given ``train``, test prompts or ids that also appear in training (leakage).
+    ``severity`` is ``error`` or ``warning``; with ``strict=True`` any error raises
+    :class:`RouterBenchDataError` listing them.
+    """
+    if not isinstance(df, pd.DataFrame) or len(df) == 0:
+        raise RouterBenchDataError("hygiene_report: expected a non-empty wide frame")
+    findings: list[tuple] = []
+
+    def add(check: str, severity: str, column: str, where, detail: str) -> None:
+        """Record a finding; ``where`` is a boolean mask over ``df`` or a list of ids."""
+        where = np.asarray(where)
+        ids = df[ID].to_numpy()[where] if where.dtype == bool else where
+        findings.append((check, severity, column, len(ids), f"{detail} ({first_ids(ids, 3)})"))
+
+    if ID in df.columns:
+        dup = df[ID].duplicated(keep=False)
+        if dup.any():
+            add("duplicate ids", "error", ID, dup, "the same sample_id on several rows")
+    for m in models(df):
+        score = pd.to_numeric(df[m], errors="coerce")
+        cost = pd.to_numeric(df[cost_column(m)], errors="coerce")
+        if score.isna().any():
+            add("missing scores", "error", m, score.isna(), "NaN or non-numeric scores")
+        outside = (score < 0) | (score > 1)
+        if outside.any():
+            add("scores out of range", "error", m, outside, "scores outside [0, 1]")
+        if cost.isna().any():
+            add("missing costs", "error", cost_column(m), cost.isna(), "NaN or non-numeric costs")
+        if (cost < 0).any():
+            add("negative costs", "error", cost_column(m), cost < 0, "negative costs")
+        valid = cost.dropna()
+        if len(valid) and (valid == 0).all():
+            add("model without a price", "error", cost_column(m), cost == 0,
+                "cost 0 on every prompt: a missing price makes this model look free")
+        elif len(valid) > 1 and valid.nunique() == 1:
+            add("constant cost", "warning", cost_column(m), cost.notna(),
+                f"the same cost {valid.iloc[0]:.3g} on every prompt: constant token counts?")
+        price = PRICES_PER_MTOK.get(m)
+        if price is not None and price[0] == price[1] and len(valid):
+            tokens = valid / (price[0] / 1e6)
+            fractional = (tokens - tokens.round()).abs() > 1e-3
+            if fractional.any():
+                add("costs are not whole tokens", "warning", cost_column(m), cost.index.isin(valid.index[fractional]),
+                    f"cost / listed price ({price[0]} USD per 1M tokens) is not a whole number of tokens")
+            huge = tokens > 200_000
+            if huge.any():
+                add("impossible token counts", "error", cost_column(m), cost.index.isin(valid.index[huge]),
+                    "more than 200,000 tokens per query at the listed price")
+    if train is not None:
+        if ID in train.columns and ID in df.columns:
+            shared = np.intersect1d(df[ID].astype(str), train[ID].astype(str))
+            if shared.size:
+                add("ids in train and test", "error", ID, shared, "the same sample_id in training and test")
+        if PROMPT in train.columns and PROMPT in df.columns:
+            seen = set(train[PROMPT].astype(str).str.strip())
+            leak = df[PROMPT].astype(str).str.strip().isin(seen)
+            if leak.any():
+                add("test prompts seen in training", "error", PROMPT, leak,
+                    "prompt text also in the training rows: the router may have memorised the answer")
+    report = pd.DataFrame(findings, columns=_COLUMNS)
+    if strict and (report["severity"] == "error").any():
+        errors = report[report["severity"] == "error"]
+        raise RouterBenchDataError("hygiene: " + "; ".join(
+            f"{r.check} in {r.column!r}: {r.rows} rows {r.detail}" for r in errors.itertuples()))
+    return report
+
+
+def wide_to_long(df: pd.DataFrame) -> pd.DataFrame:
+    """The long form of a wide frame, one row per (prompt, model), as a routing log would store it:
+    ``sample_id``, ``eval_name``, ``prompt`` (when present), ``model``, ``quality``, ``cost`` and
+    ``latency`` (when present). :func:`routerbench_utils.long_to_wide` inverts it."""
+    names = models(df)
+    keys = [c for c in (ID, EVAL_NAME, PROMPT) if c in df.columns]
+    parts = {"quality": names, "cost": [cost_column(m) for m in names]}
+    if all(m + "|latency" in df.columns for m in names):
+        parts["latency"] = [m + "|latency" for m in names]
+    n, k = len(df), len(names)
+    out = pd.DataFrame({c: np.repeat(df[c].to_numpy(), k) for c in keys})
+    out["model"] = np.tile(np.asarray(names, dtype=object), n)
+    for field, columns in parts.items():
+        out[field] = df[columns].to_numpy(dtype=float).ravel()
+    return out
