@@ -268,8 +268,8 @@ def _prompts(name: str, topics: np.ndarray, difficulty: np.ndarray, answers: np.
             turns = [f"Question: A class studies the {w[0]} and the {w[1]} ({headers[topics[i]]}). "
                      f"Which {filler[i, 0]} explanation is {filler[i, 1]}{clauses}?\n{options}\nAnswer:"]
         elif name == "hellaswag":
-            turns = [f"{headers[topics[i]].capitalize()}: a person {w[0]} the {w[1]}{clauses}. Then, the "
-                     f"person...\n{options}\nAnswer:"]
+            turns = [f"{headers[topics[i]].capitalize()}: {names[i, 0]} {w[0]} the {w[1]}{clauses}. Then, "
+                     f"{names[i, 0]}...\n{options}\nAnswer:"]
         elif name == "winogrande":
             turns = [f"{names[i, 0]} liked the {w[0]} more than {names[i, 1]} liked the {w[1]}{clauses}, "
                      f"so _ talked about the {w[2]}.\nOption 1: {names[i, 0]}\nOption 2: {names[i, 1]}\n"
@@ -284,6 +284,10 @@ def _prompts(name: str, topics: np.ndarray, difficulty: np.ndarray, answers: np.
             turns = [f"[{headers[topics[i]]}] Write about the {w[0]} and the {w[1]} for a {w[2]} "
                      f"audience{clauses}.", f"Now revise your answer so that it also covers the {w[3]}."]
         out[i] = repr(turns)
+    # Templates can collide; real benchmarks hold distinct prompts, so number the rare repeats.
+    repeat = pd.Series(out).groupby(out).cumcount().to_numpy()
+    for i in np.flatnonzero(repeat):
+        out[i] = out[i][:-2] + f" (variant {repeat[i]})" + out[i][-2:]
     return out
 
 

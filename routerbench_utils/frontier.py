@@ -14,7 +14,8 @@ def model_points(df: pd.DataFrame, cost: str = "mean") -> pd.DataFrame:
     For rows :math:`i \\in D` of a dataset and a model :math:`m`,
     :math:`\\text{quality} = \\frac{1}{|D|} \\sum_i s_{im}` and
     :math:`\\text{cost} = \\frac{1}{|D|} \\sum_i c_{im}` (or :math:`\\sum_i c_{im}` with ``cost="total"``).
-    Works on any subset of rows, e.g. a test split.
+    Works on any subset of rows, e.g. a test split. Where the frame has ``<model>|latency`` columns, a
+    ``latency`` column gives the mean seconds per query.
 
     Examples
     --------
@@ -28,16 +29,22 @@ def model_points(df: pd.DataFrame, cost: str = "mean") -> pd.DataFrame:
     names = models(df)
     dataset = dataset_column(df).to_numpy()
     frame = pd.DataFrame({"dataset": dataset})
+    timed = all(m + "|latency" in df.columns for m in names)
     for m in names:
         frame[("q", m)] = df[m].to_numpy(dtype=float)
         frame[("c", m)] = df[cost_column(m)].to_numpy(dtype=float)
+        if timed:
+            frame[("l", m)] = df[m + "|latency"].to_numpy(dtype=float)
     grouped = frame.groupby("dataset", sort=False)
     agg = grouped.sum() if cost == "total" else grouped.mean()
     means = grouped.mean()
     sizes = grouped.size()
     rows = [(d, m, agg.at[d, ("c", m)], means.at[d, ("q", m)], int(sizes[d]))
             for d in agg.index for m in names]
-    return pd.DataFrame(rows, columns=["dataset", "model", "cost", "quality", "n"])
+    points = pd.DataFrame(rows, columns=["dataset", "model", "cost", "quality", "n"])
+    if timed:
+        points["latency"] = [means.at[d, ("l", m)] for d in agg.index for m in names]
+    return points
 
 
 def _as_points(cost, quality, name: str = "points") -> tuple[np.ndarray, np.ndarray]:

@@ -252,3 +252,28 @@ def ibc_lift(cost, quality, weak: tuple[float, float], strong: tuple[float, floa
     with np.errstate(divide="ignore", invalid="ignore"):
         ibc = np.where(c > cw, (q - qw) / (c - cw), np.nan)
     return (ibc - base) / base
+
+
+def brier_score(predicted, actual) -> float:
+    """Mean squared error of predicted scores: :math:`\\frac{1}{N}\\sum (\\hat q - s)^2` (0 is perfect)."""
+    p, a = np.asarray(predicted, dtype=float).ravel(), np.asarray(actual, dtype=float).ravel()
+    if p.shape != a.shape or p.size == 0:
+        raise RouterBenchDataError(f"brier_score: expected equal, non-empty shapes, got {p.size} and {a.size}")
+    return float(np.mean((p - a) ** 2))
+
+
+def reliability_table(predicted, actual, bins: int = 10) -> pd.DataFrame:
+    """Calibration of predicted scores: per equal-width bin of the prediction, its mean prediction, the
+    mean actual score and the count. A calibrated predictor has the two means equal in every bin."""
+    p, a = np.asarray(predicted, dtype=float).ravel(), np.asarray(actual, dtype=float).ravel()
+    if p.shape != a.shape or p.size == 0:
+        raise RouterBenchDataError(f"reliability_table: expected equal, non-empty shapes, got {p.size} and {a.size}")
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    counts = np.bincount(which, minlength=bins)
+    with np.errstate(invalid="ignore"):
+        mean_p = np.bincount(which, weights=p, minlength=bins) / counts
+        mean_a = np.bincount(which, weights=a, minlength=bins) / counts
+    table = pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "predicted": mean_p,
+                          "actual": mean_a, "count": counts})
+    return table[table["count"] > 0].reset_index(drop=True)
