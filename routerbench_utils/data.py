@@ -108,7 +108,7 @@ def oracle_labels(df: pd.DataFrame, model_names: list[str] | None = None) -> np.
 def validate(df: pd.DataFrame) -> pd.DataFrame:
     """Check that ``df`` is a clean wide RouterBench frame and return it unchanged.
 
-    Raises :class:`RouterBenchDataError` naming the column, a few offending ``sample_id``s and what
+    Raises :class:`RouterBenchDataError` naming the column, a few offending ``sample_id`` values and what
     was expected: an empty frame, missing columns, duplicate ids, non-numeric, NaN or out-of-range
     scores (expected in [0, 1]), non-numeric, NaN, infinite or negative costs.
     """
@@ -442,7 +442,7 @@ def official_split(df: pd.DataFrame, train_fraction: float = 0.7, seed: int = 42
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The official RouterBench split, per dataset: returns ``(train, test)`` in file order.
 
-    For each dataset, the unique ``sample_id``s in file order are shuffled by a NumPy ``RandomState``
+    For each dataset, the unique ``sample_id`` values in file order are shuffled by a NumPy ``RandomState``
     seeded with ``seed`` (the same permutation as ``np.random.seed(seed); np.random.shuffle(ids)``,
     without touching global state); the first ``floor(train_fraction * n)`` are the training prompts.
     """
@@ -463,7 +463,7 @@ def official_split(df: pd.DataFrame, train_fraction: float = 0.7, seed: int = 42
 
 
 def dataset_summary(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per dataset: its title, number of ``eval_name``s and prompts, and how it is scored."""
+    """One row per dataset: its title, number of ``eval_name`` values and prompts, and how it is scored."""
     from .catalog import DATASET_TITLES, SCORING
 
     dataset = dataset_column(df)

@@ -86,13 +86,13 @@ def embedded_routerbench(seed: int = 0, scale: float = 1.0, quirks: bool = False
         other), a few NaN scores and rows of a task outside the paper's seven.
     latency : bool
         Add a ``<model>|latency`` column (seconds) per model: time to first token plus response tokens
-        over tokens per second, from :data:`LATENCY_ASSUMPTIONS` (assumed, not measured), with noise.
+        over tokens per second, from ``LATENCY_ASSUMPTIONS`` in this module (assumed, not measured), with noise.
 
     Returns
     -------
     DataFrame with ``sample_id``, ``prompt`` and responses as the ``repr`` of a list of turns,
     ``eval_name``, per model ``<model>``, ``<model>|model_response``, ``<model>|total_cost``, and
-    ``oracle_model_to_route_to``. Pass it through :func:`routerbench_utils.data.repair` (as
+    ``oracle_model_to_route_to``. Pass it through :func:`routerbench_utils.repair` (as
     :func:`routerbench_utils.load` does) for plain-text prompts.
 
     Examples

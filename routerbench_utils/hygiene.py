@@ -18,7 +18,7 @@ _COLUMNS = ["check", "severity", "column", "rows", "detail"]
 def hygiene_report(df: pd.DataFrame, train: pd.DataFrame | None = None, strict: bool = False) -> pd.DataFrame:
     """Findings about ``df`` (a wide frame, e.g. a test split), one per row.
 
-    Checks: duplicated ``sample_id``s; NaN or out-of-range scores; NaN or negative costs; a model whose
+    Checks: duplicated ``sample_id`` values; NaN or out-of-range scores; NaN or negative costs; a model whose
     cost is 0 on every prompt (a missing price); a model whose cost is the same on every prompt (constant
     token counts: a logging bug, or a flat fee that should be said); for models with a known price equal
     for input and output tokens, costs that are not whole numbers of tokens or imply impossible token

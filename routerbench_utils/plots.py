@@ -101,7 +101,7 @@ def label_points(ax: plt.Axes, x: np.ndarray, y: np.ndarray, texts: list[str], l
 
 def plot_frontier(hull, ax: plt.Axes | None = None, c_max: float | None = None, label: str | None = None,
                   color=None, linestyle: str = "-", vertices: bool = True, lw: float = 1.6) -> plt.Axes:
-    """Draw a non-decreasing convex hull (:class:`~routerbench_utils.frontier.NDCH`) as a line.
+    """Draw a non-decreasing convex hull (:class:`~routerbench_utils.NDCH`) as a line.
 
     The line runs through the vertices and continues flat to ``c_max`` (when given and beyond the last
     vertex): paying more than needed keeps the quality.
