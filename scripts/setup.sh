@@ -13,11 +13,14 @@ fi
 want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat .venv/.installed 2>/dev/null)" != "$want" ]; then
     echo "setup: installing the pinned stack into .venv (about a minute) ..."
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>/dev/null
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 \
-        | grep -v "^WARNING: Location" || true
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e . 2>&1 \
-        | grep -v "^WARNING: Location" || true
+    log=.venv/install.log
+    if ! { .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip \
+           && .venv/bin/python -m pip install --disable-pip-version-check -r requirements.txt \
+           && .venv/bin/python -m pip install --disable-pip-version-check --no-deps -e . ; } > "$log" 2>&1; then
+        grep -v "^WARNING: Location" "$log" | tail -30 >&2
+        echo "setup: FAILED to install the requirements; full log in $log" >&2
+        exit 1
+    fi
     .venv/bin/python -m pip check
     echo "$want" > .venv/.installed
 fi
