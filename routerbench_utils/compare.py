@@ -52,7 +52,9 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
     if not routers:
         raise RouterBenchDataError("routers: expected at least one router factory")
     train_ds, test_ds = dataset_column(train).to_numpy(), dataset_column(test).to_numpy()
-    names = datasets if datasets is not None else [d for d in DATASETS if (test_ds == d).any()]
+    present = list(pd.unique(test_ds))
+    names = datasets if datasets is not None else (
+        [d for d in DATASETS if d in present] + [d for d in present if d not in DATASETS])
     curve_rows, aiq_rows, saving_rows = [], [], []
     for name in names:
         tr, te = train[train_ds == name], test[test_ds == name]
