@@ -332,7 +332,8 @@ class CascadeRouter(Router):
     """Call models from cheapest to dearest until a judge accepts an answer or the budget runs out.
 
     The judge accepts an answer whose score reaches ``threshold``, but errs with probability
-    ``error_rate`` (accepting a bad answer or rejecting a good one). The next model is called only if
+    ``error_rate`` (accepting a bad answer or rejecting a good one). Real judges err asymmetrically:
+    ``false_accept`` and ``false_reject``, when given, set the two error rates separately. The next model is called only if
     the money spent so far plus its mean training cost stays within the per-query budget (the first
     model is always called). Quality is the last called model's score; cost is the sum of every call.
     Judge errors are drawn once per (prompt, model) from ``seed``, so budgets share them.
@@ -340,10 +341,15 @@ class CascadeRouter(Router):
 
     family = "Cascade"
 
-    def __init__(self, error_rate: float = 0.0, threshold: float = 1.0, seed: int = 0):
-        if not 0.0 <= error_rate <= 1.0:
-            raise RouterBenchDataError(f"error_rate: expected a probability in [0, 1], got {error_rate!r}")
+    def __init__(self, error_rate: float = 0.0, threshold: float = 1.0, seed: int = 0,
+                 false_accept: float | None = None, false_reject: float | None = None):
+        for label, rate in (("error_rate", error_rate), ("false_accept", false_accept),
+                            ("false_reject", false_reject)):
+            if rate is not None and not 0.0 <= rate <= 1.0:
+                raise RouterBenchDataError(f"{label}: expected a probability in [0, 1], got {rate!r}")
         self.error_rate = error_rate
+        self.false_accept = error_rate if false_accept is None else false_accept
+        self.false_reject = error_rate if false_reject is None else false_reject
         self.threshold = threshold
         self.seed = seed
 
@@ -362,8 +368,10 @@ class CascadeRouter(Router):
         order = np.argsort(predicted, axis=1, kind="stable")  # cheapest first, per row's dataset
         rows = np.arange(len(test))[:, None]
         scores, costs, predicted = scores[rows, order], costs[rows, order], predicted[rows, order]
-        wrong = np.random.default_rng(self.seed).random(scores.shape) < self.error_rate
-        accept = (scores >= self.threshold) != wrong
+        good = scores >= self.threshold
+        draws = np.random.default_rng(self.seed).random(scores.shape)
+        wrong = draws < np.where(good, self.false_reject, self.false_accept)
+        accept = good != wrong
         n, n_models = scores.shape
         out_cost, out_quality = np.zeros((len(budgets), n)), np.zeros((len(budgets), n))
         last = np.zeros((len(budgets), n), dtype=int)
