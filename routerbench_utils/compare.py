@@ -9,7 +9,7 @@ import pandas as pd
 from .catalog import DATASETS
 from .data import cost_matrix, dataset_column, models, score_matrix
 from .errors import RouterBenchDataError
-from .metrics import aiq, aiq_ci, cost_to_reach
+from .metrics import aiq_ci, cost_to_reach
 from .routers import (CascadeRouter, ClassifierRouter, KNNRouter, MLPRouter, OracleRouter, Router, SVMRouter,
                       ZeroRouter)
 

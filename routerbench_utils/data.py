@@ -41,6 +41,19 @@ def models(df: pd.DataFrame) -> list[str]:
     return names
 
 
+def check_model_values(df: pd.DataFrame, values: dict[str, float], argument: str, allow_zero: bool) -> None:
+    """Check a per-model mapping (price factors, request fees): every name is a model of ``df`` and every
+    value is finite and positive (or >= 0 with ``allow_zero``); raise naming the argument otherwise."""
+    names = models(df)
+    unknown = sorted(set(values) - set(names))
+    if unknown:
+        raise RouterBenchDataError(f"{argument}: models {unknown} are not in the data ({names})")
+    bad = {m: v for m, v in values.items() if not (np.isfinite(v) and (v >= 0 if allow_zero else v > 0))}
+    if bad:
+        expected = "values >= 0" if allow_zero else "positive finite values"
+        raise RouterBenchDataError(f"{argument}: expected {expected}, got {bad}")
+
+
 def dataset_of(eval_name: str) -> str:
     """Map an ``eval_name`` to its dataset: ``'mmlu-anatomy'`` -> ``'mmlu'``, ``'mtbench...'`` -> ``'mtbench'``.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import cost_column, dataset_column, models, validate
+from .data import check_model_values, cost_column, dataset_column, models, validate
 from .errors import RouterBenchDataError
 
 
@@ -310,13 +310,7 @@ def reprice(df: pd.DataFrame, factors: dict[str, float]) -> pd.DataFrame:
     Scaling every model by one common factor leaves AIQ unchanged; changing relative prices moves the
     hull, the Zero router and AIQ.
     """
-    names = models(df)
-    unknown = sorted(set(factors) - set(names))
-    if unknown:
-        raise RouterBenchDataError(f"factors: models {unknown} are not in the data ({names})")
-    bad = {m: f for m, f in factors.items() if not (np.isfinite(f) and f > 0)}
-    if bad:
-        raise RouterBenchDataError(f"factors: expected positive finite multipliers, got {bad}")
+    check_model_values(df, factors, "factors", allow_zero=False)
     out = df.copy()
     for m, f in factors.items():
         out[cost_column(m)] = out[cost_column(m)] * f

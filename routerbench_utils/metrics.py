@@ -106,6 +106,20 @@ def _check_matrices(cost: np.ndarray, quality: np.ndarray, name: str) -> tuple[n
     return c, q
 
 
+def _paired_setup(cost, quality, other, c_min, c_max):
+    """Validated per-prompt matrices of one or two routers, their full-sample curves and the range."""
+    curves = [_check_matrices(cost, quality, "router")]
+    if other is not None:
+        curves.append(_check_matrices(*other, "other router"))
+        if curves[1][0].shape[1] != curves[0][0].shape[1]:
+            raise RouterBenchDataError(
+                f"other: {curves[1][0].shape[1]} prompts vs {curves[0][0].shape[1]}; expected the same prompts")
+    full = [(c.mean(axis=1), q.mean(axis=1)) for c, q in curves]
+    lo = min(float(c.min()) for c, _ in full) if c_min is None else c_min
+    hi = max(float(c.max()) for c, _ in full) if c_max is None else c_max
+    return curves, full, lo, hi
+
+
 def bootstrap_aiq(cost, quality, n_boot: int = 1000, seed: int = 0, c_min: float | None = None,
                   c_max: float | None = None, variant: str = "paper", other=None) -> np.ndarray:
     """AIQ on ``n_boot`` bootstrap resamples of the prompts.
@@ -117,25 +131,16 @@ def bootstrap_aiq(cost, quality, n_boot: int = 1000, seed: int = 0, c_min: float
     (default: the full sample's range). With ``other=(cost_b, quality_b)`` on the same prompts, returns
     the paired differences AIQ(A) - AIQ(B), each computed on the same resample.
     """
-    ca, qa = _check_matrices(cost, quality, "router")
-    curves = [(ca, qa)]
-    if other is not None:
-        cb, qb = _check_matrices(*other, "other router")
-        if cb.shape[1] != ca.shape[1]:
-            raise RouterBenchDataError(f"other: {cb.shape[1]} prompts vs {ca.shape[1]}; expected the same prompts")
-        curves.append((cb, qb))
     if n_boot < 1:
         raise RouterBenchDataError(f"n_boot: expected a positive count, got {n_boot}")
-    n = ca.shape[1]
-    full = [(c.mean(axis=1), q.mean(axis=1)) for c, q in curves]
-    lo = min(float(c.min()) for c, _ in full) if c_min is None else c_min
-    hi = max(float(c.max()) for c, _ in full) if c_max is None else c_max
+    curves, _, lo, hi = _paired_setup(cost, quality, other, c_min, c_max)
+    n = curves[0][0].shape[1]
     rng = np.random.default_rng(seed)
     # Multinomial counts are the resample; the points of every resample are one matrix product.
     weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot) / n
-    means = [(weights @ c.T, weights @ q.T) for c, q in curves]  # each (n_boot, points)
     values = np.empty((len(curves), n_boot))
-    for k, (mc, mq) in enumerate(means):
+    for k, (c, q) in enumerate(curves):
+        mc, mq = weights @ c.T, weights @ q.T  # (n_boot, points)
         for b in range(n_boot):
             values[k, b] = aiq(mc[b], mq[b], c_min=lo, c_max=hi, variant=variant)
     return values[0] - values[1] if other is not None else values[0]
@@ -152,15 +157,9 @@ def aiq_ci(cost, quality, level: float = 0.95, n_boot: int = 1000, seed: int = 0
     """
     if not 0 < level < 1:
         raise RouterBenchDataError(f"level: expected a probability in (0, 1), got {level}")
-    ca, qa = _check_matrices(cost, quality, "router")
-    samples = bootstrap_aiq(ca, qa, n_boot=n_boot, seed=seed, c_min=c_min, c_max=c_max, variant=variant,
+    _, full, lo, hi = _paired_setup(cost, quality, other, c_min, c_max)
+    samples = bootstrap_aiq(cost, quality, n_boot=n_boot, seed=seed, c_min=lo, c_max=hi, variant=variant,
                             other=other)
-    full = [(ca.mean(axis=1), qa.mean(axis=1))]
-    if other is not None:
-        cb, qb = _check_matrices(*other, "other router")
-        full.append((cb.mean(axis=1), qb.mean(axis=1)))
-    lo = min(float(c.min()) for c, _ in full) if c_min is None else c_min
-    hi = max(float(c.max()) for c, _ in full) if c_max is None else c_max
     point = [aiq(c, q, c_min=lo, c_max=hi, variant=variant) for c, q in full]
     estimate = point[0] - point[1] if other is not None else point[0]
     tail = (1 - level) / 2
@@ -220,7 +219,7 @@ def cpt(cost, quality, weak: tuple[float, float], strong: tuple[float, float], p
     refuses such a curve, naming the offending points; ``monotone="hull"`` uses the router's
     non-decreasing convex hull, the frontier it can actually attain. Returns NaN if never reached.
     """
-    (cw, qw), (cs, qs) = weak, strong
+    (_, qw), (_, qs) = weak, strong
     if monotone not in ("raise", "hull"):
         raise RouterBenchDataError(f"monotone: expected 'raise' or 'hull', got {monotone!r}")
     c, q = _as_points(cost, quality, "cpt")

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .catalog import MODELS, PRICES_PER_MTOK, SCORE_TARGETS
-from .data import ID, cost_column, models, oracle_labels, validate
+from .data import ID, check_model_values, cost_column, models, oracle_labels, validate
 from .embedded import _offsets
 from .errors import RouterBenchDataError
 
@@ -57,13 +57,7 @@ def with_request_fees(df: pd.DataFrame, fees: dict[str, float]) -> pd.DataFrame:
     Fees enter the ``<model>|total_cost`` column, so every cost figure built on it (model points,
     routers' predicted costs, a cascade's spend) counts each fee exactly once per call.
     """
-    names = models(df)
-    unknown = sorted(set(fees) - set(names))
-    if unknown:
-        raise RouterBenchDataError(f"fees: models {unknown} are not in the data ({names})")
-    bad = {m: f for m, f in fees.items() if not (np.isfinite(f) and f >= 0)}
-    if bad:
-        raise RouterBenchDataError(f"fees: expected fees >= 0 USD per request, got {bad}")
+    check_model_values(df, fees, "fees", allow_zero=True)
     out = df.copy()
     for m, fee in fees.items():
         out[cost_column(m)] = out[cost_column(m)] + fee

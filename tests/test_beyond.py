@@ -61,7 +61,7 @@ def test_reprice_scales_costs_and_common_scale_keeps_aiq(small_data):
     assert rbu.aiq(dearer["cost"], dearer["quality"]) != pytest.approx(rbu.aiq(pts["cost"], pts["quality"]))
     with pytest.raises(RouterBenchDataError, match="not in the data"):
         rbu.reprice(part, {"gpt-5": 2.0})
-    with pytest.raises(RouterBenchDataError, match="positive finite"):
+    with pytest.raises(RouterBenchDataError, match="positive finite values"):
         rbu.reprice(part, {"claude-v2": -1.0})
 
 

@@ -7,10 +7,10 @@ Screenshots of a few pages land in screenshots/ (not committed).
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
-from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
@@ -28,9 +28,7 @@ def _missing() -> str | None:
         return "the book is not built (run scripts/build-book.sh)"
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
         return "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("selenium") is None:
         return "selenium is not installed"
     return None
 
