@@ -67,14 +67,14 @@ def with_request_fees(df: pd.DataFrame, fees: dict[str, float]) -> pd.DataFrame:
 def rag_routerbench(seed: int = 0, n: int = 800, recent_share: float = 0.4,
                     fees: dict[str, float] | None = None) -> pd.DataFrame:
     """The embedded RAG data set: ``n`` prompts, ``eval_name`` ``'rag'``, the 11 offline models plus the
-    :data:`ONLINE_SERVICES`, in the clean wide schema, with a ``post_cutoff`` column (the truth a router
+    ``ONLINE_SERVICES``, in the clean wide schema, with a ``post_cutoff`` column (the truth a router
     must infer from the text).
 
     Scores are 0/1. For offline models and for services, a latent margin
     :math:`a_{m,k} - \\beta z_i + e_{im}` with a prompt difficulty :math:`z_i` is thresholded; the
     offsets :math:`a_{m,k}` are solved per prompt kind :math:`k` (evergreen or post-cut-off) to hit the
     assumed mean scores. Costs are tokens x price, plus ``fees`` per request for the services
-    (default :data:`DEFAULT_REQUEST_FEES`).
+    (default ``DEFAULT_REQUEST_FEES``).
     """
     if not (isinstance(n, (int, np.integer)) and n >= 10):
         raise RouterBenchDataError(f"n: expected at least 10 prompts, got {n!r}")
