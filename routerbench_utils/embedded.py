@@ -227,8 +227,9 @@ def _costs(name: str, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.
 
 
 def _sample_ids(eval_names: np.ndarray, split: str) -> np.ndarray:
-    counter = pd.Series(eval_names).groupby(eval_names).cumcount().to_numpy()
-    return np.array([f"{e}.{split}.{k}" for e, k in zip(eval_names, counter)], dtype=object)
+    names = pd.Series(eval_names, dtype=object)
+    counter = names.groupby(eval_names).cumcount().astype(str)
+    return (names + f".{split}." + counter).to_numpy(dtype=object)
 
 
 def _pick(rng: np.random.Generator, words: list[str], size: tuple[int, ...]) -> np.ndarray:

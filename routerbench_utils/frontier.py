@@ -273,6 +273,36 @@ def mixture_weights(cost, quality, target_cost: float, target_quality: float) ->
     return weights
 
 
+def _row_hulls(cost: np.ndarray, quality: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Non-decreasing convex hulls of every row's points at once (rows: prompts, columns: models).
+
+    Returns the rows' points sorted by cost and a mask of their hull vertices. The same three steps as
+    :class:`NDCH` (sort, strict record highs, drop non-right turns until none is left), each a whole-array
+    operation over all rows; the last repeats at most once per column.
+    """
+    order = np.lexsort((-quality, cost), axis=1)  # by cost, best quality first among equal costs
+    c, q = np.take_along_axis(cost, order, 1), np.take_along_axis(quality, order, 1)
+    previous_best = np.concatenate([np.full((len(q), 1), -np.inf), np.maximum.accumulate(q, axis=1)[:, :-1]], 1)
+    vertex = q > previous_best
+    rows, columns = np.indices(q.shape)
+    width = q.shape[1]
+    for _ in range(width):
+        # neighbours among the current vertices: the last one before and the first one after each column
+        before = np.maximum.accumulate(np.where(vertex, columns, -1), axis=1)
+        before = np.concatenate([np.full((len(q), 1), -1), before[:, :-1]], 1)
+        after = np.minimum.accumulate(np.where(vertex, columns, width)[:, ::-1], axis=1)[:, ::-1]
+        after = np.concatenate([after[:, 1:], np.full((len(q), 1), width)], 1)
+        inner = vertex & (before >= 0) & (after < width)
+        p, n = np.clip(before, 0, width - 1), np.clip(after, 0, width - 1)
+        cp, qp, cn, qn = c[rows, p], q[rows, p], c[rows, n], q[rows, n]
+        cross = (c - cp) * (qn - qp) - (q - qp) * (cn - cp)
+        drop = inner & (cross >= 0)
+        if not drop.any():
+            break
+        vertex &= ~drop
+    return c, q, vertex
+
+
 def budgeted_oracle(df: pd.DataFrame, model_names: list[str] | None = None) -> pd.DataFrame:
     """The best attainable mean quality at every mean cost per query, choosing a model per prompt.
 
@@ -284,23 +314,21 @@ def budgeted_oracle(df: pd.DataFrame, model_names: list[str] | None = None) -> p
     """
     validate(df)
     names = models(df) if model_names is None else list(model_names)
-    scores = df[names].to_numpy(dtype=float)
-    costs = df[[cost_column(m) for m in names]].to_numpy(dtype=float)
+    c, q, vertex = _row_hulls(df[[cost_column(m) for m in names]].to_numpy(dtype=float),
+                              df[names].to_numpy(dtype=float))
     n = len(df)
-    start_cost, start_quality = 0.0, 0.0
-    slopes, d_cost, d_quality = [], [], []
-    for i in range(n):  # per-prompt hulls are tiny (at most 11 points)
-        hull = NDCH(costs[i], scores[i])
-        start_cost += hull.cost[0]
-        start_quality += hull.quality[0]
-        dc, dq = np.diff(hull.cost), np.diff(hull.quality)
-        slopes.append(dq / dc)
-        d_cost.append(dc)
-        d_quality.append(dq)
-    slope = np.concatenate(slopes)
-    order = np.argsort(-slope, kind="stable")
-    cost = start_cost + np.concatenate([[0.0], np.cumsum(np.concatenate(d_cost)[order])])
-    quality = start_quality + np.concatenate([[0.0], np.cumsum(np.concatenate(d_quality)[order])])
+    # Each vertex after a row's first is an upgrade from the row's previous vertex.
+    columns = np.indices(q.shape)[1]
+    previous = np.maximum.accumulate(np.where(vertex, columns, -1), axis=1)
+    previous = np.concatenate([np.full((n, 1), -1), previous[:, :-1]], 1)
+    upgrade = vertex & (previous >= 0)
+    rows = np.nonzero(upgrade)[0]
+    d_cost = c[upgrade] - c[rows, previous[upgrade]]
+    d_quality = q[upgrade] - q[rows, previous[upgrade]]
+    order = np.argsort(-(d_quality / d_cost), kind="stable")
+    start_cost, start_quality = c[:, 0].sum(), q[:, 0].sum()  # every row's cheapest point is a vertex
+    cost = start_cost + np.concatenate([[0.0], np.cumsum(d_cost[order])])
+    quality = start_quality + np.concatenate([[0.0], np.cumsum(d_quality[order])])
     return pd.DataFrame({"cost": cost / n, "quality": quality / n})
 
 

@@ -35,18 +35,17 @@ ERROR_RATES = (0.0, 0.01, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8)
 
 
 def _model_index(df: pd.DataFrame, chosen, names: list[str]) -> np.ndarray:
+    """Column index of each row's chosen model (-1 for ``no_model_correct``); unknown names raise."""
     chosen = np.asarray(chosen, dtype=object)
     if chosen.shape != (len(df),):
         raise RouterBenchDataError(f"chosen: expected one model name per row ({len(df)}), got shape {chosen.shape}")
-    lookup = {m: k for k, m in enumerate(names)}
-    lookup[NO_MODEL_CORRECT] = -1
-    index = np.array([lookup.get(c, -2) for c in chosen], dtype=int)
-    unknown = index == -2
+    index = pd.Index(list(names) + [NO_MODEL_CORRECT]).get_indexer(chosen)
+    unknown = index < 0
     if unknown.any():
         raise RouterBenchDataError(
             f"chosen: {int(unknown.sum())} rows name models that are not in the data "
             f"({first_ids(pd.unique(chosen[unknown]))}); expected one of {names}")
-    return index
+    return np.where(index == len(names), -1, index)
 
 
 def routing_outcomes(df: pd.DataFrame, chosen) -> tuple[np.ndarray, np.ndarray]:

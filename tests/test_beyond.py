@@ -116,3 +116,32 @@ def test_hygiene_report_finds_each_mistake(small_data):
                      ("test prompts seen in training", "error")}
     with pytest.raises(RouterBenchDataError, match="hygiene: .*model without a price"):
         rbu.hygiene_report(bad, train=train, strict=True)
+
+
+def test_budgeted_oracle_matches_per_prompt_hulls():
+    """The vectorised frontier equals the greedy built from one NDCH per prompt, on ties and duplicates."""
+    rng = np.random.default_rng(3)
+    n, k = 60, 6
+    scores = rng.choice([0.0, 0.25, 0.5, 1.0], size=(n, k))
+    costs = rng.choice([0.001, 0.002, 0.004, 0.008], size=(n, k))
+    frame = pd.DataFrame({"sample_id": [f"s{i}" for i in range(n)], "eval_name": "toy"})
+    for j in range(k):
+        frame[f"m{j}"] = scores[:, j]
+        frame[f"m{j}|total_cost"] = costs[:, j]
+    start_c = start_q = 0.0
+    slopes, dcs, dqs = [], [], []
+    for i in range(n):
+        hull = rbu.ndch(costs[i], scores[i])
+        start_c, start_q = start_c + hull.cost[0], start_q + hull.quality[0]
+        dcs.append(np.diff(hull.cost))
+        dqs.append(np.diff(hull.quality))
+    dc, dq = np.concatenate(dcs), np.concatenate(dqs)
+    order = np.argsort(-(dq / dc), kind="stable")
+    expected_c = (start_c + np.concatenate([[0], np.cumsum(dc[order])])) / n
+    expected_q = (start_q + np.concatenate([[0], np.cumsum(dq[order])])) / n
+    got = rbu.budgeted_oracle(frame)
+    # same frontier (the order of equal-slope upgrades may differ, the hull may not)
+    grid = np.linspace(expected_c[0], expected_c[-1], 200)
+    np.testing.assert_allclose(rbu.ndch(got["cost"], got["quality"])(grid), rbu.ndch(expected_c, expected_q)(grid),
+                               atol=1e-12)
+    assert got["quality"].iloc[-1] == pytest.approx(scores.max(axis=1).mean())
