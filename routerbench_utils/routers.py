@@ -24,7 +24,7 @@ from .catalog import NO_MODEL_CORRECT
 from .data import cost_matrix, dataset_column, models, oracle_labels, score_matrix, validate
 from .embed import TfidfSvdEmbedder, prompt_texts
 from .errors import RouterBenchDataError, first_ids
-from .frontier import NDCH
+from .frontier import NDCH, model_points
 
 #: The official willingness-to-pay grid: 32 values from 1e-10 to 1e9 (geometric).
 WTP_GRID = tuple(np.logspace(-10, 9, 32))
@@ -120,12 +120,18 @@ class Router:
         return pd.DataFrame({"param": params, "cost": spent, "quality": q.mean(axis=1)})
 
 
+def _dataset_means(train: pd.DataFrame, names: list[str], column: str) -> pd.DataFrame:
+    """Per-dataset model means from :func:`model_points` (``column``: ``cost`` or ``quality``), one row
+    per dataset plus the overall mean in row ``'*'``."""
+    table = model_points(train).pivot(index="dataset", columns="model", values=column)[names]
+    values = score_matrix(train, names) if column == "quality" else cost_matrix(train, names)
+    table.loc["*"] = values.mean(axis=0)
+    return table
+
+
 def _dataset_costs(train: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """Mean training cost per query of each model, per dataset (rows) and overall (row '*')."""
-    costs = pd.DataFrame(cost_matrix(train, names), columns=names)
-    table = costs.groupby(dataset_column(train).to_numpy()).mean()
-    table.loc["*"] = costs.mean()
-    return table
+    return _dataset_means(train, names, "cost")
 
 
 def _row_costs(table: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
@@ -179,8 +185,7 @@ class ZeroRouter(Router):
     def fit(self, train: pd.DataFrame) -> "ZeroRouter":
         super().fit(train)
         table = _dataset_costs(train, self.models_)
-        quality = pd.DataFrame(score_matrix(train, self.models_), columns=self.models_).groupby(
-            dataset_column(train).to_numpy()).mean()
+        quality = _dataset_means(train, self.models_, "quality").drop(index="*")
         self.vertices_ = {}
         for name in quality.index:
             c, q = table.loc[name].to_numpy(), quality.loc[name].to_numpy()
