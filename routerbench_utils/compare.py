@@ -9,7 +9,7 @@ import pandas as pd
 from .catalog import DATASETS
 from .data import cost_matrix, dataset_column, models, score_matrix
 from .errors import RouterBenchDataError
-from .metrics import aiq_ci, cost_to_reach
+from .metrics import aiq, bootstrap_aiq, cost_to_reach, interval
 from .routers import (CascadeRouter, ClassifierRouter, KNNRouter, MLPRouter, OracleRouter, Router, SVMRouter,
                       ZeroRouter)
 
@@ -67,13 +67,17 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
         entries = {"Zero": (models(te), zero_cost, zero_quality)}
         for label, make in routers.items():
             entries[label] = make().fit(tr).outcomes(te)
+        # One bootstrap per curve; every curve of a dataset is resampled on the same prompts (one seed,
+        # one prompt count), so a router's samples minus the Zero router's are the paired differences.
+        samples = {label: bootstrap_aiq(c, q, n_boot=n_boot, seed=seed, c_min=lo, c_max=hi, variant=variant)
+                   for label, (_, c, q) in entries.items()}
+        zero_aiq = aiq(zero_cost.mean(axis=1), zero_quality.mean(axis=1), c_min=lo, c_max=hi, variant=variant)
         for label, (params, c, q) in entries.items():
             cost_mean, quality_mean = c.mean(axis=1), q.mean(axis=1)
             curve_rows += [(name, label, p, cm, qm) for p, cm, qm in zip(params, cost_mean, quality_mean)]
-            ci = aiq_ci(c, q, n_boot=n_boot, seed=seed, c_min=lo, c_max=hi, variant=variant)
-            diff = (aiq_ci(c, q, n_boot=n_boot, seed=seed, c_min=lo, c_max=hi, variant=variant,
-                           other=(zero_cost, zero_quality)) if label != "Zero" else
-                    {"aiq": 0.0, "low": 0.0, "high": 0.0})
+            estimate = aiq(cost_mean, quality_mean, c_min=lo, c_max=hi, variant=variant)
+            ci = interval(estimate, samples[label])
+            diff = interval(estimate - zero_aiq, samples[label] - samples["Zero"])
             aiq_rows.append((name, label, ci["aiq"], ci["low"], ci["high"], diff["aiq"], diff["low"], diff["high"]))
             reach = cost_to_reach(cost_mean, quality_mean, best_quality)
             saving_rows.append((name, label, models(te)[best], best_quality, best_cost, reach, best_cost / reach))

@@ -66,10 +66,10 @@ def dataset_of(eval_name: str) -> str:
     """
     if not isinstance(eval_name, str):
         raise RouterBenchDataError(f"eval_name: expected a string, got {eval_name!r}")
-    for prefix in ("mmlu", "mtbench"):
-        if eval_name == prefix or eval_name.startswith(prefix + "-") or (
-                prefix == "mtbench" and eval_name.startswith(prefix)):
-            return prefix
+    if eval_name == "mmlu" or eval_name.startswith("mmlu-"):
+        return "mmlu"
+    if eval_name.startswith("mtbench"):  # the files spell MT-Bench's name in several ways
+        return "mtbench"
     return eval_name
 
 
@@ -481,11 +481,11 @@ def dataset_summary(df: pd.DataFrame) -> pd.DataFrame:
 
     dataset = dataset_column(df)
     grouped = df.groupby(dataset.to_numpy(), sort=False)
-    table = pd.DataFrame({
-        "dataset": grouped.size().index,
-        "title": [DATASET_TITLES.get(d, d) for d in grouped.size().index],
+    sizes = grouped.size()
+    return pd.DataFrame({
+        "dataset": sizes.index,
+        "title": [DATASET_TITLES.get(d, d) for d in sizes.index],
         "eval_names": grouped[EVAL_NAME].nunique().to_numpy(),
-        "prompts": grouped.size().to_numpy(),
-        "scoring": [SCORING.get(d, "unknown") for d in grouped.size().index],
+        "prompts": sizes.to_numpy(),
+        "scoring": [SCORING.get(d, "unknown") for d in sizes.index],
     })
-    return table

@@ -162,6 +162,11 @@ def aiq_ci(cost, quality, level: float = 0.95, n_boot: int = 1000, seed: int = 0
                             other=other)
     point = [aiq(c, q, c_min=lo, c_max=hi, variant=variant) for c, q in full]
     estimate = point[0] - point[1] if other is not None else point[0]
+    return interval(estimate, samples, level)
+
+
+def interval(estimate: float, samples: np.ndarray, level: float = 0.95) -> dict[str, float]:
+    """``{"aiq", "low", "high"}``: the estimate and the percentile interval of bootstrap ``samples``."""
     tail = (1 - level) / 2
     low, high = np.quantile(samples, [tail, 1 - tail])
     return {"aiq": float(estimate), "low": float(low), "high": float(high)}
