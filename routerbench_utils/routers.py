@@ -108,8 +108,12 @@ class Router:
         self._check_fitted()
         validate(test)
         params = self.default_params() if params is None else list(params)
-        pairs = [routing_outcomes(test, self.route(test, p)) for p in params]
+        pairs = [routing_outcomes(test, chosen) for chosen in self._choices(test, params)]
         return params, np.array([c for c, _ in pairs]), np.array([q for _, q in pairs])
+
+    def _choices(self, test: pd.DataFrame, params: list) -> list[np.ndarray]:
+        """The routes for every parameter; routers that can share work across parameters override it."""
+        return [self.route(test, p) for p in params]
 
     def curve(self, test: pd.DataFrame, params: Sequence | None = None, cost: str = "mean") -> pd.DataFrame:
         """One (cost, quality) point per parameter, on the rows of ``test``."""
@@ -269,13 +273,9 @@ class _PredictiveRouter(Router):
             raise RouterBenchDataError(f"param: willingness to pay must be >= 0, got {param!r}")
         return self._choose(self.predict_quality(test), _row_costs(self.costs_, test), wtp)
 
-    def outcomes(self, test: pd.DataFrame, params: Sequence | None = None):
-        self._check_fitted()
-        validate(test)
-        params = self.default_params() if params is None else list(params)
+    def _choices(self, test: pd.DataFrame, params: list) -> list[np.ndarray]:
         predicted, costs = self.predict_quality(test), _row_costs(self.costs_, test)  # once for all params
-        pairs = [routing_outcomes(test, self._choose(predicted, costs, float(p))) for p in params]
-        return params, np.array([c for c, _ in pairs]), np.array([q for _, q in pairs])
+        return [self._choose(predicted, costs, float(p)) for p in params]
 
 
 class KNNRouter(_PredictiveRouter):
