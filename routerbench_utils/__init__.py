@@ -4,7 +4,7 @@ The book's chapters import everything from here; each function's docstring state
 names the chapter that explains it.
 """
 from .catalog import (DATASET_TITLES, DATASETS, MODELS, NO_MODEL_CORRECT, PRICES_PER_MTOK, REAL_ROUTER_FINDINGS,
-                      SHORT_NAMES)
+                      SHORT_NAMES, short_name)
 from .data import (DATA_ENV, RepairReport, cost_column, cost_matrix, dataset_column, dataset_of,
                    dataset_summary, load,
                    load_routerbench, long_to_wide, models, official_split, oracle_labels, repair,
@@ -23,8 +23,23 @@ from .embed import MiniLMEmbedder, TfidfSvdEmbedder
 from .hygiene import hygiene_report, wide_to_long
 from .rag import (DEFAULT_REQUEST_FEES, ONLINE_SERVICES, rag_routerbench, retrieval_pipeline,
                   with_request_fees)
-from .plots import (COST_LABEL, MODEL_COLORS, MODEL_MARKERS, QUALITY_LABEL, ROUTER_COLORS, cost_quality_plot,
-                    format_cost_axis, label_points, model_scatter, plot_frontier, router_legend, short_name, use_book_style)
+from .claims import claim, data_note, describe_data, is_synthetic, notice
+from .subsets import by_dataset, datasets_present, example_dataset, require_datasets
+from .latency import add_assumed_latency
+
+# Plotting helpers load matplotlib and seaborn, which take seconds: they are imported on first use.
+_PLOT_NAMES = ("COST_LABEL", "MODEL_COLORS", "MODEL_MARKERS", "QUALITY_LABEL", "ROUTER_COLORS",
+               "cost_quality_plot", "format_cost_axis", "label_points", "model_scatter", "panel_grid",
+               "plot_frontier", "router_legend", "use_book_style")
+
+
+def __getattr__(name: str):
+    if name in _PLOT_NAMES:
+        from . import plots
+
+        return getattr(plots, name)
+    raise AttributeError(f"module 'routerbench_utils' has no attribute {name!r}")
+
 
 __all__ = [
     "DATASET_TITLES", "DATASETS", "DATA_ENV", "MODELS", "NO_MODEL_CORRECT", "PRICES_PER_MTOK",
@@ -38,5 +53,7 @@ __all__ = [
     "evaluate_routing", "routing_outcomes", "compare_routers", "default_routers", "interval_table", "REAL_ROUTER_FINDINGS", "MiniLMEmbedder", "TfidfSvdEmbedder", "hygiene_report", "wide_to_long", "DEFAULT_REQUEST_FEES", "ONLINE_SERVICES",
     "rag_routerbench", "retrieval_pipeline", "with_request_fees", "embedded_routerbench", "load", "load_routerbench",
     "long_to_wide", "models", "official_split", "oracle_labels", "repair", "score_matrix", "validate",
+    "claim", "data_note", "describe_data", "is_synthetic", "notice", "by_dataset", "datasets_present",
+    "example_dataset", "require_datasets", "add_assumed_latency", "panel_grid",
 ]
 __version__ = "0.1.0"

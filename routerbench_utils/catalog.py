@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from .errors import RouterBenchDataError
+
 #: The 11 models of RouterBench, in the order the paper lists them.
 MODELS: tuple[str, ...] = (
     "gpt-4-1106-preview",
@@ -153,3 +155,27 @@ REAL_ROUTER_FINDINGS = MappingProxyType({
     "Cascade e=0 vs Zero": {"arc-challenge": 0.03, "mbpp": 0.15, "winogrande": 0.17},
     "Cascade edge gone at error": {"arc-challenge": 0.05, "mbpp": 0.2, "winogrande": 0.4},
 })
+
+
+def dataset_of(eval_name: str) -> str:
+    """Map an ``eval_name`` to its dataset: ``'mmlu-anatomy'`` -> ``'mmlu'``, ``'mtbench...'`` -> ``'mtbench'``.
+
+    Names outside the paper's seven datasets are returned unchanged.
+
+    Examples
+    --------
+    >>> dataset_of("mmlu-high-school-physics"), dataset_of("arc-challenge")
+    ('mmlu', 'arc-challenge')
+    """
+    if not isinstance(eval_name, str):
+        raise RouterBenchDataError(f"eval_name: expected a string, got {eval_name!r}")
+    if eval_name == "mmlu" or eval_name.startswith("mmlu-"):
+        return "mmlu"
+    if eval_name.startswith("mtbench"):  # the files spell MT-Bench's name in several ways
+        return "mtbench"
+    return eval_name
+
+
+def short_name(model: str) -> str:
+    """The short display label of a model (the model name itself when unknown)."""
+    return SHORT_NAMES.get(model, model)

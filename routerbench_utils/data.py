@@ -7,6 +7,7 @@ A wide frame has one row per prompt: ``sample_id``, ``prompt``, ``eval_name``, a
 from __future__ import annotations
 
 import ast
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .catalog import DATASETS, NO_MODEL_CORRECT
+from .catalog import DATASETS, NO_MODEL_CORRECT, dataset_of
 from .errors import RouterBenchDataError, first_ids
 
 ID, PROMPT, EVAL_NAME, ORACLE = "sample_id", "prompt", "eval_name", "oracle_model_to_route_to"
@@ -41,6 +42,36 @@ def models(df: pd.DataFrame) -> list[str]:
     return names
 
 
+def check_model_columns(df: pd.DataFrame) -> None:
+    """Check that every model has both its score and its cost column and that no model name holds ``|``.
+
+    A ``<model>|total_cost`` (or ``|model_response``, ``|latency``) column without its score column, a
+    known model's score column without its cost, and a model name containing ``|`` raise
+    :class:`RouterBenchDataError`: such a model would otherwise be silently left out of every analysis.
+    """
+    from .catalog import MODELS
+
+    problems = []
+    for column in (c for c in df.columns if isinstance(c, str)):
+        for suffix in (COST_SUFFIX, RESPONSE_SUFFIX, LATENCY_SUFFIX):
+            if not column.endswith(suffix):
+                continue
+            model = column[: -len(suffix)]
+            if "|" in model:
+                problems.append(f"column {column!r}: the model name {model!r} contains '|', which separates "
+                                "a model from its column kind; rename the model")
+            elif model not in df.columns:
+                problems.append(f"column {column!r} has no score column {model!r}")
+            elif suffix != COST_SUFFIX and cost_column(model) not in df.columns:
+                problems.append(f"column {column!r} has no cost column {cost_column(model)!r}")
+    problems += [f"score column {m!r} has no cost column {cost_column(m)!r}" for m in MODELS
+                 if m in df.columns and cost_column(m) not in df.columns]
+    if problems:
+        raise RouterBenchDataError(
+            "; ".join(problems) + ". Expected for each model a score column '<model>' and a cost column "
+            "'<model>|total_cost' (model names without '|')")
+
+
 def check_model_values(df: pd.DataFrame, values: dict[str, float], argument: str, allow_zero: bool) -> None:
     """Check a per-model mapping (price factors, request fees): every name is a model of ``df`` and every
     value is finite and positive (or >= 0 with ``allow_zero``); raise naming the argument otherwise."""
@@ -52,25 +83,6 @@ def check_model_values(df: pd.DataFrame, values: dict[str, float], argument: str
     if bad:
         expected = "values >= 0" if allow_zero else "positive finite values"
         raise RouterBenchDataError(f"{argument}: expected {expected}, got {bad}")
-
-
-def dataset_of(eval_name: str) -> str:
-    """Map an ``eval_name`` to its dataset: ``'mmlu-anatomy'`` -> ``'mmlu'``, ``'mtbench...'`` -> ``'mtbench'``.
-
-    Names outside the paper's seven datasets are returned unchanged.
-
-    Examples
-    --------
-    >>> dataset_of("mmlu-high-school-physics"), dataset_of("arc-challenge")
-    ('mmlu', 'arc-challenge')
-    """
-    if not isinstance(eval_name, str):
-        raise RouterBenchDataError(f"eval_name: expected a string, got {eval_name!r}")
-    if eval_name == "mmlu" or eval_name.startswith("mmlu-"):
-        return "mmlu"
-    if eval_name.startswith("mtbench"):  # the files spell MT-Bench's name in several ways
-        return "mtbench"
-    return eval_name
 
 
 def dataset_column(df: pd.DataFrame) -> pd.Series:
@@ -130,6 +142,7 @@ def validate(df: pd.DataFrame) -> pd.DataFrame:
     if len(df) == 0:
         raise RouterBenchDataError("the frame is empty: expected at least one prompt row")
     _require_columns(df, [ID, EVAL_NAME])
+    check_model_columns(df)
     names = models(df)
     if not names:
         raise RouterBenchDataError(
@@ -179,6 +192,8 @@ class RepairReport:
     notes: list[str] = field(default_factory=list)
     rows_in: int = 0
     rows_out: int = 0
+    #: Costs of split ids not used by the merge: ``sample_id``, ``column``, ``set_aside``, ``kept``.
+    set_aside: pd.DataFrame | None = None
 
     def add(self, note: str) -> None:
         self.notes.append(note)
@@ -204,6 +219,7 @@ def repair(df: pd.DataFrame, source: str = "frame", tasks: str = "paper"
     if not isinstance(df, pd.DataFrame) or len(df) == 0:
         raise RouterBenchDataError(f"{source}: the frame is empty: expected at least one prompt row")
     _require_columns(df, [ID, EVAL_NAME])
+    check_model_columns(df)
     names = models(df)
     if not names:
         raise RouterBenchDataError(f"{source}: no model columns ('<model>' with '<model>|total_cost')")
@@ -265,28 +281,59 @@ def _to_float(df: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _merge_split_ids(df: pd.DataFrame, names: list[str], report: RepairReport) -> pd.DataFrame:
-    dup = df[ID].duplicated(keep=False)
+    """Merge ids split over several rows, per model (the 5-shot file's 14 ARC-Challenge ids).
+
+    In the official file both rows of a split id carry a cost for every model, but each model is scored
+    on one row only. Each model's score, cost, response (and latency) are taken from the row that scores
+    it; the costs on the other row are set aside and listed in ``report.set_aside``. The merged row keeps
+    the prompt of the row that scores the most models. Two rows scoring one model differently raise.
+    """
+    dup = df[ID].duplicated(keep=False).to_numpy()
     if not dup.any():
         return df
     part = df.loc[dup]
-    # Two rows may hold different models of one prompt; they may not disagree on the same model.
-    conflict = part.groupby(ID, sort=False).nunique(dropna=True)
-    conflict = conflict[[c for c in conflict.columns if c != EVAL_NAME]]
-    clashes = conflict.columns[(conflict > 1).any(axis=0)]
-    value_cols = [c for m in names for c in (m, cost_column(m))]
-    bad = [c for c in clashes if c in value_cols]
-    if bad:
-        ids = conflict.index[(conflict[bad] > 1).any(axis=1)]
-        raise RouterBenchDataError(
-            f"column 'sample_id': ids {first_ids(ids)} appear in several rows with different values of "
-            f"{bad[:3]}; expected split rows to hold disjoint models so they can be merged")
-    merged = part.groupby(ID, sort=False).first().reset_index()
-    ids = list(merged[ID])
-    report.add(f"merged {len(ids)} sample_ids split over {int(dup.sum())} rows, per model: {first_ids(ids)}")
-    keep = df.loc[~dup]
-    first_pos = df.loc[dup].drop_duplicates(ID).index
-    merged.index = first_pos
-    return pd.concat([keep, merged[df.columns]]).sort_index().reset_index(drop=True)
+    ids = part[ID]
+    # The base row of each id: the one that scores the most models (its prompt and eval_name are kept).
+    n_scored = part[names].notna().sum(axis=1)
+    base = part.assign(_n=n_scored.to_numpy()).sort_values("_n", ascending=False, kind="stable")
+    merged = base.drop_duplicates(ID).drop(columns="_n").set_index(ID)
+    aside = []
+    for m in names:
+        scored = part[m].notna().to_numpy()
+        distinct = part.loc[scored].groupby(ID, sort=False)[m].nunique()
+        if (distinct > 1).any():
+            raise RouterBenchDataError(
+                f"column 'sample_id': ids {first_ids(distinct.index[distinct > 1])} appear in several rows with "
+                f"different scores for model {m!r}; expected each model to be scored on one row of a split id")
+        first_scoring = part.loc[scored].drop_duplicates(ID)
+        source = first_scoring.set_index(ID)
+        columns = [c for c in (m, cost_column(m), m + RESPONSE_SUFFIX, m + LATENCY_SUFFIX) if c in df.columns]
+        merged.loc[source.index, columns] = source[columns]
+        # Costs on the rows that do not score m (or score it a second time) are set aside, not summed.
+        cost = cost_column(m)
+        unused = part.loc[~part.index.isin(first_scoring.index) & part[cost].notna().to_numpy()
+                          & ids.isin(source.index).to_numpy()]
+        if len(unused):
+            aside.append(pd.DataFrame({ID: unused[ID].to_numpy(), "column": cost,
+                                       "set_aside": unused[cost].to_numpy(dtype=float),
+                                       "kept": source.loc[unused[ID], cost].to_numpy(dtype=float)}))
+    merged_ids = list(pd.unique(ids))
+    report.add(f"merged {len(merged_ids)} sample_ids split over {int(dup.sum())} rows, taking each model's "
+               f"score, cost and response from the row that scores it: {first_ids(merged_ids)}")
+    if aside:
+        report.set_aside = pd.concat(aside, ignore_index=True)
+        table = report.set_aside
+        report.add(f"set aside {len(table)} cost values of those ids, from rows that do not score that model "
+                   f"(they sum to ${table['set_aside'].sum():.4f} against ${table['kept'].sum():.4f} kept; "
+                   "listed in report.set_aside)")
+    prompts_differ = part.groupby(ID, sort=False)[PROMPT].nunique() if PROMPT in part.columns else pd.Series()
+    if (prompts_differ > 1).any():
+        report.add(f"{int((prompts_differ > 1).sum())} of those ids carry different prompt texts on their "
+                   "rows; kept the prompt of the row that scores the most models")
+    # The merged row takes the place of the id's first row.
+    merged = merged.reset_index()[df.columns]
+    merged.index = part.drop_duplicates(ID).index
+    return pd.concat([df.loc[~dup], merged]).sort_index().reset_index(drop=True)
 
 
 def _looks_like_list_repr(series: pd.Series) -> bool:
@@ -351,36 +398,76 @@ def load_routerbench(path: str | os.PathLike, tasks: str = "paper", verbose: boo
 def load(source: str | os.PathLike | None = None, seed: int = 0, scale: float = 1.0,
          verbose: bool = True, latency: bool = False) -> pd.DataFrame:
     """The one call chapters use: a real file if ``source`` or ``$ROUTERBENCH_DATA`` names one, else the
-    embedded synthetic data (:func:`routerbench_utils.embedded_routerbench` with ``seed``, ``scale`` and
-    ``latency``, which adds assumed per-model latency columns).
+    embedded synthetic data (:func:`routerbench_utils.embedded_routerbench` with ``seed`` and ``scale``).
 
-    Prints which data it used, so every built chapter states its source.
+    Parameters
+    ----------
+    source : path, optional
+        A RouterBench file (``.pkl``, ``.csv``, ``.parquet``); default ``$ROUTERBENCH_DATA``, else the
+        embedded data.
+    seed, scale : int, float
+        The embedded data's seed and size (fraction of full size); ignored for a file.
+    verbose : bool
+        Print which data was used and the repair report.
+    latency : bool
+        Add assumed ``<model>|latency`` columns (seconds), for a file and the embedded data alike: the
+        generator's own for the embedded data; for a file, its own latency columns where it has them,
+        else :func:`routerbench_utils.latency.add_assumed_latency` (response length / 4 tokens).
+
+    Returns
+    -------
+    DataFrame
+        The clean wide frame; ``df.attrs`` holds ``source`` (a one-line description),
+        ``repair_report`` (text) and ``synthetic`` (bool).
     """
     source = source or os.environ.get(DATA_ENV) or None
     if source is not None:
         if verbose:
             print(f"Data: real RouterBench file {source}")
         df = load_routerbench(source, verbose=verbose)
-        df.attrs["source"] = f"file {Path(source).name}"
-        return df
-    from .embedded import embedded_routerbench  # the generator is only needed without a file
+        if latency:
+            from .latency import add_assumed_latency
 
-    raw = embedded_routerbench(seed=seed, scale=scale, latency=latency)
-    df, report = repair(raw, source=f"embedded synthetic data (seed={seed}, scale={scale})")
-    df.attrs["repair_report"] = str(report)
-    df.attrs["source"] = f"embedded (seed={seed}, scale={scale})"
+            df = add_assumed_latency(df, seed=seed)
+        df.attrs["source"] = f"file {Path(source).name}"
+        df.attrs["synthetic"] = False
+        return df
+    df = _embedded_clean(int(seed), float(scale), bool(latency)).copy()
+    df.attrs = dict(df.attrs)
     if verbose:
         print(f"Data: embedded synthetic RouterBench (seed={seed}, scale={scale}): {len(df):,} prompts, "
               f"{len(models(df))} models. Set ${DATA_ENV} to a real file to use it instead.")
     return df
 
 
-def long_to_wide(df: pd.DataFrame) -> pd.DataFrame:
+@functools.lru_cache(maxsize=4)
+def _embedded_clean(seed: int, scale: float, latency: bool) -> pd.DataFrame:
+    """The repaired embedded data of one seed and scale, generated once per process (callers copy it)."""
+    from .embedded import embedded_routerbench  # the generator is only needed without a file
+
+    raw = embedded_routerbench(seed=seed, scale=scale, latency=latency)
+    df, report = repair(raw, source=f"embedded synthetic data (seed={seed}, scale={scale})")
+    df.attrs["repair_report"] = str(report)
+    df.attrs["source"] = f"embedded (seed={seed}, scale={scale})"
+    df.attrs["synthetic"] = True
+    return df
+
+
+def long_to_wide(df: pd.DataFrame, missing: str = "raise") -> pd.DataFrame:
     """Turn a long routing log (one row per prompt and model) into the wide frame every helper takes.
 
     Required columns: ``sample_id``, ``model``, ``quality`` (in [0, 1]) and ``cost`` (USD, >= 0);
     optional: ``prompt``, ``eval_name`` (``'custom'`` when absent) and ``latency`` (seconds). Every
     prompt must have exactly one row per model. Bad input raises :class:`RouterBenchDataError`.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The long log.
+    missing : {'raise', 'drop'}
+        What to do with prompts that some models did not answer (a ragged log, normal in production):
+        ``'raise'`` (default) stops with the ids; ``'drop'`` keeps only the prompts every model answered
+        and records the dropped ids in ``wide.attrs['dropped_prompts']`` (and prints how many).
 
     Examples
     --------
@@ -390,16 +477,18 @@ def long_to_wide(df: pd.DataFrame) -> pd.DataFrame:
       sample_id    a    b oracle_model_to_route_to
     0        q1  1.0  0.0                        a
     """
+    if missing not in ("raise", "drop"):
+        raise RouterBenchDataError(f"missing: expected 'raise' or 'drop', got {missing!r}")
     if not isinstance(df, pd.DataFrame) or len(df) == 0:
         raise RouterBenchDataError("long_to_wide: the log is empty; expected one row per (prompt, model)")
     required = [ID, "model", "quality", "cost"]
     _require_columns(df, required)
     for column in required:
-        missing = df[column].isna()
-        if missing.any():
+        absent = df[column].isna()
+        if absent.any():
             raise RouterBenchDataError(
-                f"column {column!r}: {int(missing.sum())} rows are missing a value "
-                f"(sample_ids {first_ids(df.loc[missing, ID])})")
+                f"column {column!r}: {int(absent.sum())} rows are missing a value "
+                f"(sample_ids {first_ids(df.loc[absent, ID])})")
     checked = df.assign(quality=_numeric(df, "quality"), cost=_numeric(df, "cost"))
     _check_numeric(checked, "quality", 0.0, 1.0, "a quality in [0, 1]")
     _check_numeric(checked, "cost", 0.0, np.inf, "a cost >= 0 in USD")
@@ -413,10 +502,22 @@ def long_to_wide(df: pd.DataFrame) -> pd.DataFrame:
     model_names = [str(m) for m in pd.unique(checked["model"])]
     counts = checked.groupby(ID, sort=False)["model"].nunique()
     incomplete = counts[counts < len(model_names)]
-    if len(incomplete):
+    dropped: list = []
+    if len(incomplete) and missing == "drop":
+        dropped = list(incomplete.index)
+        checked = checked[~checked[ID].isin(incomplete.index)]
+        if len(checked) == 0:
+            raise RouterBenchDataError(
+                f"long_to_wide(missing='drop'): no prompt is answered by all {len(model_names)} models "
+                f"({model_names}); expected at least one complete prompt")
+        ids = pd.unique(checked[ID])
+        print(f"long_to_wide: dropped {len(dropped)} of {len(dropped) + len(ids)} prompts that some models "
+              f"did not answer ({first_ids(dropped)}); the ids are in wide.attrs['dropped_prompts']")
+    elif len(incomplete):
         raise RouterBenchDataError(
             f"column 'model': {len(incomplete)} prompts lack a row for some of the {len(model_names)} "
-            f"models ({first_ids(incomplete.index)}); expected every prompt answered by every model")
+            f"models ({first_ids(incomplete.index)}); expected every prompt answered by every model, "
+            "or pass missing='drop' to analyse the prompts every model answered")
     checked["model"] = checked["model"].astype(str)
     wide = pd.DataFrame({ID: ids})
     values = ["quality", "cost"] + (["latency"] if "latency" in checked.columns else [])
@@ -438,6 +539,7 @@ def long_to_wide(df: pd.DataFrame) -> pd.DataFrame:
         elif default is not None:
             wide[column] = default
     wide[ORACLE] = oracle_labels(wide, model_names)
+    wide.attrs["dropped_prompts"] = dropped
     return wide
 
 
@@ -466,11 +568,20 @@ def official_split(df: pd.DataFrame, train_fraction: float = 0.7, seed: int = 42
         raise RouterBenchDataError("official_split: the frame is empty")
     dataset = dataset_column(df)
     train_ids: list[np.ndarray] = []
+    too_small = {}
     for name in pd.unique(dataset):
         # An object array: np.random shuffles it reliably (a pandas string array it does not).
         ids = np.array(pd.unique(df.loc[dataset == name, ID]), dtype=object)
         np.random.RandomState(seed).shuffle(ids)
-        train_ids.append(ids[: int(train_fraction * len(ids))])
+        n_train = int(train_fraction * len(ids))
+        if n_train == 0 or n_train == len(ids):
+            too_small[name] = len(ids)
+        train_ids.append(ids[:n_train])
+    if too_small:
+        raise RouterBenchDataError(
+            f"official_split: datasets {too_small} (prompts per dataset) leave the train or the test part "
+            f"empty with train_fraction={train_fraction}; expected enough prompts for both parts: drop these "
+            "datasets or add prompts")
     in_train = df[ID].isin(np.concatenate(train_ids)).to_numpy()
     return df.loc[in_train].copy(), df.loc[~in_train].copy()
 

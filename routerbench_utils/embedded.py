@@ -17,9 +17,8 @@ part of the difficulty.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -27,8 +26,9 @@ import pandas as pd
 from . import _lexicon as lex
 from .catalog import (COST_TARGETS, DATASETS, MMLU_SUBJECTS, MODELS, NO_MODEL_CORRECT,
                       NO_MODEL_CORRECT_TARGETS, ORACLE_TARGETS, PRICES_PER_MTOK, PROMPT_COUNTS,
-                      SCORE_TARGETS, TARGET_SOURCE)
+                      SCORE_TARGETS, TARGET_SOURCE, dataset_of)
 from .errors import RouterBenchDataError
+from .latency import latency_seconds
 
 _WORLD_SEED = 20240318  # fixes the models' per-topic strengths: the "world" every seed samples from
 
@@ -52,11 +52,6 @@ _SPECS = {
     "mbpp": _Spec("test", "binary", 150, 150, 0.10, 0),
     "mtbench": _Spec("dev", "judge10", 150, 450, 0.35, 0),
 }
-#: Assumed serving speed per model, (seconds to first token, output tokens per second): plausible
-#: figures for hosted APIs of the time, not measurements. Used only for the optional latency columns.
-LATENCY_ASSUMPTIONS = MappingProxyType(dict(zip(MODELS, (
-    (0.9, 30.0), (0.5, 80.0), (1.1, 35.0), (1.0, 40.0), (0.5, 90.0), (0.7, 35.0),
-    (0.4, 60.0), (0.6, 40.0), (0.4, 70.0), (0.6, 45.0), (0.3, 100.0)))))
 # How much longer or shorter each model answers than average (free-text tasks).
 _VERBOSITY = dict(zip(MODELS, (1.15, 0.85, 1.10, 1.0, 0.9, 1.3, 1.05, 1.25, 1.0, 0.9, 1.05)))
 
@@ -70,7 +65,7 @@ _SCORERS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 
 
 def embedded_routerbench(seed: int = 0, scale: float = 1.0, quirks: bool = False,
-                         latency: bool = False) -> pd.DataFrame:
+                         latency: bool = False, datasets: Sequence[str] | None = None) -> pd.DataFrame:
     """Generate the synthetic RouterBench in the real wide schema.
 
     Parameters
@@ -82,11 +77,16 @@ def embedded_routerbench(seed: int = 0, scale: float = 1.0, quirks: bool = False
         Fraction of the full size (34,778 prompts at 1.0); every dataset keeps at least 4 prompts.
     quirks : bool
         Reproduce the quirks of the real pickles so loaders can be exercised: scores stored as
-        strings, 14 ARC-Challenge ids split over two rows (GPT-3.5's score on one, the rest on the
-        other), a few NaN scores and rows of a task outside the paper's seven.
+        strings, 14 ARC-Challenge ids split over two adjacent rows as in the 5-shot file (GPT-3.5's
+        score on one, the other ten on the other, costs for every model on both, the GPT-3.5-only
+        row about twice as dear and first for 7 of the 14, prompts differing by a space), a few NaN
+        scores and rows of a task outside the paper's seven.
     latency : bool
         Add a ``<model>|latency`` column (seconds) per model: time to first token plus response tokens
-        over tokens per second, from ``LATENCY_ASSUMPTIONS`` in this module (assumed, not measured), with noise.
+        over tokens per second, from ``routerbench_utils.latency.LATENCY_ASSUMPTIONS`` (assumed, not measured), with noise.
+    datasets : sequence of str, optional
+        Generate only these of the seven datasets (in this order). Each dataset has its own random
+        stream, so its rows are the same as in the full data of that seed and scale.
 
     Returns
     -------
@@ -105,7 +105,11 @@ def embedded_routerbench(seed: int = 0, scale: float = 1.0, quirks: bool = False
         raise RouterBenchDataError(f"scale: expected a fraction in (0, 1], got {scale!r}")
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise RouterBenchDataError(f"seed: expected a non-negative integer, got {seed!r}")
-    parts = [_generate(name, k, int(seed), float(scale), latency) for k, name in enumerate(DATASETS)]
+    chosen = list(DATASETS) if datasets is None else list(datasets)
+    unknown = [d for d in chosen if d not in DATASETS]
+    if unknown or not chosen:
+        raise RouterBenchDataError(f"datasets: expected a non-empty list of {list(DATASETS)}, got {datasets!r}")
+    parts = [_generate(name, DATASETS.index(name), int(seed), float(scale), latency) for name in chosen]
     df = pd.concat(parts, ignore_index=True)
     if quirks:
         df = _add_quirks(df, np.random.default_rng([int(seed), 99]))
@@ -138,9 +142,7 @@ def _generate(name: str, index: int, seed: int, scale: float, latency: bool = Fa
     choice = _oracle_index(scores, costs)
     frame["oracle_model_to_route_to"] = np.array(list(MODELS) + [NO_MODEL_CORRECT], dtype=object)[choice]
     if latency:  # drawn last, so the other columns do not depend on this option
-        first, speed = np.array([LATENCY_ASSUMPTIONS[m] for m in MODELS]).T
-        jitter = rng.lognormal(0.0, 0.2, size=(n, len(MODELS)))
-        seconds = first * jitter + out_tokens / speed
+        seconds = latency_seconds(out_tokens, list(MODELS), rng)
         for j, model in enumerate(MODELS):
             frame[model + "|latency"] = seconds[:, j]
     return pd.DataFrame(frame)
@@ -323,19 +325,33 @@ def _add_quirks(df: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     df = df.copy()
     score_cols = list(MODELS)
     arc = np.flatnonzero(df["eval_name"].to_numpy() == "arc-challenge")
-    split_rows = rng.choice(arc, size=min(14, len(arc)), replace=False)
+    split_rows = np.sort(rng.choice(arc, size=min(14, len(arc)), replace=False))
     gpt35 = "gpt-3.5-turbo-1106"
-    gpt35_cols = [gpt35, gpt35 + "|model_response", gpt35 + "|total_cost"]
+    others = [m for m in MODELS if m != gpt35]
+    # As in the 5-shot file: the extra row scores only GPT-3.5, the original row the other ten; both rows
+    # carry a cost for every model, the extra row's about twice as dear, and its prompt differs slightly.
     extra = df.loc[split_rows].copy()
-    other_cols = [c for m in MODELS if m != gpt35 for c in (m, m + "|model_response", m + "|total_cost")]
-    extra[other_cols] = np.nan  # the extra row holds only GPT-3.5's answer ...
-    df.loc[split_rows, gpt35_cols] = np.nan  # ... and the original row everything else
-    nan_rows = rng.choice(np.flatnonzero(df["eval_name"].to_numpy() == "hellaswag"), size=3, replace=False)
+    extra[others + [m + "|model_response" for m in others]] = np.nan
+    # Each model's cost on the row that scores it is the true one, so a correct merge restores the data.
+    other_costs = [m + "|total_cost" for m in others]
+    extra[other_costs] = extra[other_costs].to_numpy() * rng.uniform(1.8, 2.2, size=(len(extra), len(others)))
+    extra["prompt"] = extra["prompt"].map(lambda p: p[:-2] + " ']" if p.endswith("']") else p + " ")
+    df.loc[split_rows, [gpt35, gpt35 + "|model_response"]] = np.nan
+    df.loc[split_rows, gpt35 + "|total_cost"] *= rng.uniform(0.45, 0.55, size=len(split_rows))
+    # The GPT-3.5-only row comes first for half of the ids (the official code keeps whichever is first).
+    first = rng.permutation(len(split_rows)) < len(split_rows) // 2
+    extra.index = split_rows + np.where(first, -0.5, 0.5)
+    # Three NaN scores, in HellaSwag as in the real files, or in the first other dataset present.
+    dataset = df["eval_name"].map(dataset_of).to_numpy()
+    present = [d for d in ("hellaswag", *DATASETS) if (dataset == d).any()]
+    candidates = np.setdiff1d(np.flatnonzero(dataset == present[0]), split_rows)
+    nan_rows = rng.choice(candidates, size=min(3, len(candidates)), replace=False)
     df.loc[nan_rows, "mistralai/mistral-7b-chat"] = np.nan
     outside = df.iloc[:5].copy()
     outside["eval_name"] = "extra-task"
     outside["sample_id"] = [f"extra-task.test.{k}" for k in range(len(outside))]
-    df = pd.concat([df, extra, outside], ignore_index=True)
+    df = pd.concat([df, extra]).sort_index()
+    df = pd.concat([df, outside], ignore_index=True)
     for column in score_cols:  # the pickles often store scores as text
         df[column] = df[column].map(lambda v: None if pd.isna(v) else str(v)).astype(object)
     return df

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .catalog import MODELS, SHORT_NAMES
+from .catalog import MODELS, short_name
 
 COST_LABEL = "cost per query (USD)"
 QUALITY_LABEL = "quality (mean score)"
@@ -35,11 +35,6 @@ def use_book_style() -> None:
         "figure.figsize": (7.0, 4.2), "figure.dpi": 100, "savefig.dpi": 150,
         "figure.autolayout": True, "axes.titlesize": "medium", "legend.frameon": False,
     })
-
-
-def short_name(model: str) -> str:
-    """The short display label of a model (the model name itself when unknown)."""
-    return SHORT_NAMES.get(model, model)
 
 
 def model_scatter(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bool = True,
@@ -139,3 +134,22 @@ def router_legend(ax: plt.Axes, families: list[str], loc: str = "lower right", *
     handles = [Line2D([], [], color=ROUTER_COLORS.get(f, "0.3"), ls="--" if f == "Zero" else "-",
                       label="Zero router" if f == "Zero" else f) for f in families]
     ax.legend(handles=handles, loc=loc, **kwargs)
+
+
+def panel_grid(n: int, ncols: int = 2, panel_size: tuple[float, float] = (5.5, 3.7), **kwargs
+               ) -> tuple[plt.Figure, list[plt.Axes]]:
+    """A figure with ``n`` panels (one per dataset present, say) in rows of ``ncols``.
+
+    Returns ``(fig, axes)`` with exactly ``n`` axes in a flat list; unused grid cells are removed, so
+    the figure fits what the data hold (one dataset gives one panel).
+    """
+    if n < 1:
+        raise ValueError(f"panel_grid: expected at least one panel, got n={n}")
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
+    fig, grid = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
+                             squeeze=False, **kwargs)
+    axes = list(grid.flat)
+    for ax in axes[n:]:
+        fig.delaxes(ax)
+    return fig, axes[:n]

@@ -12,16 +12,18 @@ FIXTURE_MODELS = ["gpt-4-1106-preview", "gpt-3.5-turbo-1106", "mistralai/mistral
 
 def real_format_frame() -> pd.DataFrame:
     """Six prompts as the official pickle stores them: scores as strings (object dtype), prompts and
-    responses as list reprs, one ARC id split over two rows (GPT-3.5 alone on the second), a prompt
-    no model gets right, and a row of a task outside the paper's seven."""
+    responses as list reprs, one ARC id split over two rows (GPT-3.5 alone on the first, costs on
+    both), a prompt no model gets right, and a row of a task outside the paper's seven."""
     rows = [
         # sample_id, eval_name, prompt turns, scores (gpt4, gpt35, mistral), costs
         ("arc-challenge.test.0", "arc-challenge", ["Which force slows a ball?"], ("1.0", "1.0", "0.0"),
          (0.005, 0.0005, 0.0001)),
+        # As in the 5-shot file, both rows of a split id carry every model's cost; the GPT-3.5-only row
+        # comes first here and is about twice as dear. The loader must take each cost from the scoring row.
+        ("arc-challenge.test.1", "arc-challenge", ["Why do planets orbit? "], (None, "1.0", None),
+         (0.0102, 0.0005, 0.00021)),
         ("arc-challenge.test.1", "arc-challenge", ["Why do planets orbit?"], ("1.0", None, "1.0"),
-         (0.005, None, 0.0001)),
-        ("arc-challenge.test.1", "arc-challenge", ["Why do planets orbit?"], (None, "1.0", None),
-         (None, 0.0005, None)),
+         (0.005, 0.00026, 0.0001)),
         ("mbpp.dev.1", "mbpp", ["Write a function to reverse a string."], ("0.0", "0.0", "0.0"),
          (0.009, 0.0003, 0.00005)),
         ("mmlu-anatomy.val.3", "mmlu-anatomy", ["The following are questions about anatomy."],

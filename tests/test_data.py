@@ -24,7 +24,12 @@ def test_load_routerbench_repairs_every_quirk(real_frame, tmp_path, suffix, caps
     assert "merged 1 sample_ids" in report and "chinese-extra (1)" in report
     merged = df.set_index("sample_id").loc["arc-challenge.test.1"]
     assert merged["gpt-3.5-turbo-1106"] == 1.0 and merged["mistralai/mistral-7b-chat"] == 1.0
+    # each model's cost comes from the row that scores it, not from whichever row comes first
     assert merged["gpt-3.5-turbo-1106|total_cost"] == 0.0005
+    assert merged["gpt-4-1106-preview|total_cost"] == 0.005
+    assert merged["mistralai/mistral-7b-chat|total_cost"] == 0.0001
+    assert merged["prompt"] == "Why do planets orbit?"  # the prompt of the row scoring most models
+    assert "set aside 3 cost values" in report
     # scores became floats, prompts plain text with turns joined
     assert all(df[m].dtype == float for m in FIXTURE_MODELS)
     assert df.loc[df["sample_id"] == "mtbench101.dev.0", "prompt"].item() == "Write a poem.\n\nNow shorten it."
@@ -53,7 +58,7 @@ def test_nan_scores_are_removed_and_reported(real_frame):
 
 
 def test_conflicting_split_rows_raise(real_frame):
-    real_frame.loc[2, "gpt-4-1106-preview"] = "0.0"  # the second row now disagrees with the first
+    real_frame.loc[1, "gpt-4-1106-preview"] = "0.0"  # the GPT-3.5 row now scores GPT-4 too, differently
     with pytest.raises(RouterBenchDataError, match="arc-challenge.test.1.*gpt-4-1106-preview"):
         rbu.repair(real_frame)
 
@@ -147,7 +152,10 @@ def test_long_to_wide_rejects_bad_logs(mutate, message):
 
 
 def test_official_split_matches_the_reference_permutation(small_data):
+    before = np.random.get_state()
     train, test = rbu.official_split(small_data)
+    after = np.random.get_state()
+    assert before[0] == after[0] and np.array_equal(before[1], after[1]) and before[2:] == after[2:]
     assert len(train) + len(test) == len(small_data)
     assert not set(train["sample_id"]) & set(test["sample_id"])
     dataset = rbu.dataset_column(small_data)
@@ -160,7 +168,7 @@ def test_official_split_matches_the_reference_permutation(small_data):
         expected = set(ids[: int(0.7 * len(ids))])
         got = set(train.loc[rbu.dataset_column(train) == name, "sample_id"])
         assert got == expected, name
-    # file order is kept, and the split does not touch the global random state
+    # file order is kept (the global random state is checked above)
     assert train.index.is_monotonic_increasing and test.index.is_monotonic_increasing
 
 

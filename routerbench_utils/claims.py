@@ -1,0 +1,120 @@
+"""Claim checks and data notes: how a chapter tells the truth about the data it ran on.
+
+A chapter states a result in prose, then checks it with :func:`claim` on whatever data it was given.
+Where the data support the sentence nothing is shown; where they do not, the page shows a visible note
+beside the sentence saying what the data show instead. :func:`data_note` opens every chapter with a
+note naming the data, and :func:`notice` says in one line that a section needs something the data
+lack. In a notebook the notes are HTML admonitions (the book's theme styles them); elsewhere they print.
+
+Set the environment variable ``RBU_CLAIMS_LOG`` to a file path to append one JSON line per checked
+claim (used by the book's test runs to list which claims hold on which data).
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import sys
+
+import pandas as pd
+
+#: The environment variable naming a JSON-lines file that collects every checked claim.
+CLAIMS_LOG_ENV = "RBU_CLAIMS_LOG"
+
+
+class Note:
+    """A note for the page: an admonition in a notebook, plain text elsewhere."""
+
+    def __init__(self, kind: str, title: str, body: str) -> None:
+        self.kind, self.title, self.body = kind, title, body
+
+    def _repr_html_(self) -> str:
+        paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in self.body.split("\n\n") if p)
+        return (f'<div class="admonition {self.kind} rbu-note"><p class="admonition-title">'
+                f"{html.escape(self.title)}</p>{paragraphs}</div>")
+
+    def __repr__(self) -> str:
+        return f"{self.title}: {self.body}"
+
+
+def _show(note: Note) -> None:
+    """Display ``note`` in a Jupyter kernel, print it otherwise."""
+    if "ipykernel" in sys.modules:
+        from IPython.display import display
+
+        display(note)
+    else:
+        print(repr(note))
+
+
+def claim(holds: bool, text: str, observed: str) -> bool:
+    """Check one sentence of the prose on the data at hand; show a note where it does not hold.
+
+    Parameters
+    ----------
+    holds : bool
+        Whether the data support the sentence (computed by the caller from the data at hand).
+    text : str
+        The claim as the prose states it, e.g. ``"KNN ties the Zero router on every dataset"``.
+    observed : str
+        What the data show, with the numbers, e.g. ``"on ARC-Challenge KNN loses by 0.019"``; shown
+        only when the claim does not hold.
+
+    Returns
+    -------
+    bool
+        ``holds``, so that prose can branch on it.
+
+    Examples
+    --------
+    >>> claim(2 > 1, "two exceeds one", "it does not")
+    True
+    """
+    holds = bool(holds)
+    path = os.environ.get(CLAIMS_LOG_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(json.dumps({"claim": text, "holds": holds, "observed": observed}) + "\n")
+    if not holds:
+        _show(Note("warning", "Not on this data",
+                   f"The text says: {text}. On the data this page ran on: {observed}."))
+    return holds
+
+
+def notice(text: str) -> None:
+    """Say in one visible line that a section needs something the data lack, e.g. a dataset."""
+    _show(Note("note", "Skipped on this data", text))
+
+
+def describe_data(df: pd.DataFrame) -> str:
+    """One sentence naming the data: its source, datasets, prompt and model counts."""
+    from .catalog import DATASET_TITLES
+    from .data import models
+    from .subsets import datasets_present
+
+    present = datasets_present(df)
+    titles = ", ".join(DATASET_TITLES.get(d, d) for d in present)
+    source = df.attrs.get("source", "a frame passed in by hand")
+    kind = "embedded synthetic RouterBench" if df.attrs.get("synthetic") else "RouterBench-format data"
+    return (f"{kind}, {source}: {len(df):,} prompts, {len(models(df))} models, "
+            f"{len(present)} dataset{'s' if len(present) != 1 else ''} ({titles})")
+
+
+def data_note(df: pd.DataFrame) -> Note:
+    """The note that opens a chapter: which data the page ran on, and what that means for its numbers.
+
+    Returns a :class:`Note` (display it as a cell's last expression).
+    """
+    if df.attrs.get("synthetic"):
+        body = (f"This page ran on the {describe_data(df)}. The numbers are computed from synthetic data "
+                "calibrated to real RouterBench means: they illustrate the method, they are not measurements "
+                "of the real models. Set ROUTERBENCH_DATA to a real file to rerun every chapter on it.")
+    else:
+        body = (f"This page ran on {describe_data(df)}. Every number and checked claim on the page is "
+                "computed from this data; where a claim of the text does not hold, a note says so.")
+    return Note("note", "Data on this page", body)
+
+
+def is_synthetic(df: pd.DataFrame) -> bool:
+    """Whether ``df`` is the embedded synthetic data (as marked by :func:`routerbench_utils.load`)."""
+    return bool(df.attrs.get("synthetic", False))

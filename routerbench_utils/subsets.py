@@ -1,0 +1,75 @@
+"""Which of the datasets a frame holds, and how chapters pick their examples from them.
+
+Every chapter runs on any subset of the seven datasets, in any order. These helpers answer "which
+datasets are here?" and "which one shall the worked example use?" in one place, and raise a clear
+error when a chapter needs a dataset the data lack.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import pandas as pd
+
+from .catalog import DATASET_TITLES, DATASETS
+from .errors import RouterBenchDataError
+
+
+def datasets_present(df: pd.DataFrame) -> list[str]:
+    """The datasets of ``df``: the paper's seven in the paper's order, then any others in file order.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"eval_name": ["mbpp", "mmlu-anatomy", "mbpp"]})
+    >>> datasets_present(frame)
+    ['mmlu', 'mbpp']
+    """
+    from .data import dataset_column
+
+    found = list(pd.unique(dataset_column(df)))
+    return [d for d in DATASETS if d in found] + [d for d in found if d not in DATASETS]
+
+
+def example_dataset(df: pd.DataFrame, prefer: Sequence[str] = (), exclude: Sequence[str] = ()) -> str:
+    """The dataset a worked example should use: the first of ``prefer`` present in ``df``, else the
+    first dataset present (in the paper's order) not in ``exclude``.
+
+    Raises :class:`RouterBenchDataError` when no dataset qualifies.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"eval_name": ["mbpp", "winogrande"]})
+    >>> example_dataset(frame, prefer=["mmlu", "winogrande"])
+    'winogrande'
+    """
+    present = datasets_present(df)
+    for name in prefer:
+        if name in present and name not in exclude:
+            return name
+    candidates = [d for d in present if d not in exclude]
+    if not candidates:
+        raise RouterBenchDataError(
+            f"example_dataset: the data hold {present}, all excluded by {list(exclude)}; expected at least "
+            "one other dataset")
+    return candidates[0]
+
+
+def require_datasets(df: pd.DataFrame, needed: Sequence[str], what: str) -> None:
+    """Raise :class:`RouterBenchDataError` unless ``df`` holds every dataset of ``needed``.
+
+    ``what`` names the analysis that needs them, for the message.
+    """
+    present = datasets_present(df)
+    missing = [d for d in needed if d not in present]
+    if missing:
+        raise RouterBenchDataError(
+            f"{what} needs the datasets {[DATASET_TITLES.get(d, d) for d in missing]}, which the data lack "
+            f"(present: {present}); load a file that holds them or skip this analysis")
+
+
+def by_dataset(df: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Yield ``(dataset, rows)`` for each dataset present, in the order of :func:`datasets_present`."""
+    from .data import dataset_column
+
+    dataset = dataset_column(df).to_numpy()
+    for name in datasets_present(df):
+        yield name, df[dataset == name]
