@@ -26,6 +26,7 @@ from .rag import (DEFAULT_REQUEST_FEES, ONLINE_SERVICES, rag_routerbench, retrie
 from .claims import claim, data_note, describe_data, is_synthetic, notice
 from .subsets import by_dataset, datasets_present, example_dataset, require_datasets
 from .latency import add_assumed_latency
+from .display import show_table
 
 # Plotting helpers load matplotlib and seaborn, which take seconds: they are imported on first use.
 _PLOT_NAMES = ("COST_LABEL", "MODEL_COLORS", "MODEL_MARKERS", "QUALITY_LABEL", "ROUTER_COLORS",
@@ -54,6 +55,6 @@ __all__ = [
     "rag_routerbench", "retrieval_pipeline", "with_request_fees", "embedded_routerbench", "load", "load_routerbench",
     "long_to_wide", "models", "official_split", "oracle_labels", "repair", "score_matrix", "validate",
     "claim", "data_note", "describe_data", "is_synthetic", "notice", "by_dataset", "datasets_present",
-    "example_dataset", "require_datasets", "add_assumed_latency", "panel_grid",
+    "example_dataset", "require_datasets", "add_assumed_latency", "panel_grid", "show_table",
 ]
 __version__ = "0.1.0"

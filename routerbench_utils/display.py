@@ -1,0 +1,68 @@
+"""Tables for the page: fixed digits, short model names, a dash for what was not measured.
+
+Chapters end a cell with ``rbu.show_table(frame)`` instead of ``frame.round(3)``: numbers get a fixed
+number of digits, model names their short labels, missing values an em dash instead of ``NaN``, and
+the default integer index disappears.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from .catalog import DATASET_TITLES, MODELS, short_name
+
+#: What a missing value looks like on the page.
+MISSING = "\u2014"
+
+
+def _label(value: object) -> object:
+    if isinstance(value, str):
+        if value in MODELS:
+            return short_name(value)
+        return DATASET_TITLES.get(value, value)
+    return value
+
+
+def show_table(frame: pd.DataFrame | pd.Series, digits: int | dict[str, int] = 3, names: bool = True,
+               index: bool | None = None) -> "pd.io.formats.style.Styler":
+    """A display-ready table.
+
+    Parameters
+    ----------
+    frame : DataFrame or Series
+        The table; a Series becomes a one-column table.
+    digits : int or dict
+        Decimal places for float columns (a dict maps column names to places; others get 3).
+    names : bool
+        Replace model and dataset identifiers (in the index, the columns and text cells) by their short
+        display labels.
+    index : bool, optional
+        Show the index; by default shown unless it is a plain ``RangeIndex``.
+
+    Returns
+    -------
+    pandas Styler
+        Renders as HTML in a notebook and on the book's pages; ``.data`` is the relabelled frame.
+    """
+    table = frame.to_frame() if isinstance(frame, pd.Series) else frame.copy()
+    if index is None:
+        index = not isinstance(table.index, pd.RangeIndex)
+    if names:
+        table = table.rename(index=_label, columns=_label)
+        for column in table.columns:
+            if pd.api.types.is_object_dtype(table[column]) or pd.api.types.is_string_dtype(table[column]):
+                table[column] = table[column].map(_label)
+    formats = {}
+    for column in table.columns:
+        if pd.api.types.is_float_dtype(table[column]):
+            places = digits.get(column, 3) if isinstance(digits, dict) else digits
+            # Rounding first keeps '-0.000' off the page.
+            formats[column] = lambda v, p=places: MISSING if pd.isna(v) else f"{(round(v, p) + 0.0):,.{p}f}"
+    # A uuid from the content, not a random one: two builds give identical pages.
+    uuid = hashlib.sha1(pd.util.hash_pandas_object(table.astype(str), index=True).to_numpy().tobytes()
+                        + repr(list(table.columns)).encode()).hexdigest()[:8]
+    styler = table.style.format(formats, na_rep=MISSING).set_uuid(f"rbu{uuid}")
+    if not index:
+        styler = styler.hide(axis="index")
+    return styler
