@@ -1,10 +1,11 @@
 """Fit, sweep and compare routers per dataset (chapter "All routers compared")."""
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 
 from .catalog import DATASETS
 from .data import cost_matrix, dataset_column, models, score_matrix
@@ -14,29 +15,42 @@ from .routers import (CascadeRouter, ClassifierRouter, KNNRouter, MLPRouter, Ora
                       ZeroRouter)
 
 
-def default_routers(seed: int = 0) -> dict[str, Callable[[], Router]]:
-    """The book's line-up: name -> factory of an unfitted router."""
+def default_routers(seed: int = 0) -> dict[str, Router]:
+    """The book's line-up: name -> unfitted router (``compare_routers`` clones each per dataset)."""
     return {
-        "Oracle": OracleRouter,
-        "Zero (routed)": lambda: ZeroRouter(seed=seed),
-        "KNN k=5": lambda: KNNRouter(5, seed=seed),
-        "KNN k=10": lambda: KNNRouter(10, seed=seed),
-        "KNN k=40": lambda: KNNRouter(40, seed=seed),
-        "MLP (100)": lambda: MLPRouter((100,), seed=seed),
-        "MLP (100, 100)": lambda: MLPRouter((100, 100), seed=seed),
-        "SVM (linear)": lambda: SVMRouter(seed=seed),
-        "Cascade e=0": lambda: CascadeRouter(0.0, seed=seed),
-        "Cascade e=0.05": lambda: CascadeRouter(0.05, seed=seed),
-        "Cascade e=0.2": lambda: CascadeRouter(0.2, seed=seed),
-        "Classifier (GPT-4 vs Mixtral)": lambda: ClassifierRouter(seed=seed),
+        "Oracle": OracleRouter(),
+        "Zero (routed)": ZeroRouter(seed=seed),
+        "KNN k=5": KNNRouter(5, seed=seed),
+        "KNN k=10": KNNRouter(10, seed=seed),
+        "KNN k=40": KNNRouter(40, seed=seed),
+        "MLP (100)": MLPRouter((100,), seed=seed),
+        "MLP (100, 100)": MLPRouter((100, 100), seed=seed),
+        "SVM (linear)": SVMRouter(seed=seed),
+        "Cascade e=0": CascadeRouter(0.0, seed=seed),
+        "Cascade e=0.05": CascadeRouter(0.05, seed=seed),
+        "Cascade e=0.2": CascadeRouter(0.2, seed=seed),
+        "Classifier (GPT-4 vs Mixtral)": ClassifierRouter(seed=seed),
     }
 
 
+def _fresh(label: str, router) -> Router:
+    """An unfitted copy of ``router`` (a Router instance; a factory is accepted for old code)."""
+    if isinstance(router, Router):
+        return clone(router)
+    if callable(router):
+        made = router()
+        if isinstance(made, Router):
+            return made
+    raise RouterBenchDataError(
+        f"routers[{label!r}]: expected a Router instance such as rbu.KNNRouter(k=40), got {router!r}")
+
+
 def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
-                    routers: Mapping[str, Callable[[], Router]] | None = None,
+                    routers: Mapping[str, Router] | None = None,
                     datasets: list[str] | None = None, n_boot: int = 200, seed: int = 0,
                     variant: str = "paper") -> dict[str, pd.DataFrame]:
-    """Fit every router on each dataset's training rows, sweep it on the test rows, and score it.
+    """Fit a fresh copy of every router (``sklearn.base.clone``) on each dataset's training rows, sweep
+    it on the test rows, and score it.
 
     The Zero router of the comparison is the hull of the eleven models' test points. Every curve of a
     dataset is scored over one shared range: the cheapest to the dearest model on its test rows. Returns
@@ -50,7 +64,7 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
     """
     routers = default_routers(seed) if routers is None else routers
     if not routers:
-        raise RouterBenchDataError("routers: expected at least one router factory")
+        raise RouterBenchDataError("routers: expected at least one router")
     train_ds, test_ds = dataset_column(train).to_numpy(), dataset_column(test).to_numpy()
     present = list(pd.unique(test_ds))
     names = datasets if datasets is not None else (
@@ -65,8 +79,8 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
         best = int(np.argmax(zero_quality.mean(axis=1)))
         best_cost, best_quality = float(zero_cost[best].mean()), float(zero_quality[best].mean())
         entries = {"Zero": (models(te), zero_cost, zero_quality)}
-        for label, make in routers.items():
-            entries[label] = make().fit(tr).outcomes(te)
+        for label, router in routers.items():
+            entries[label] = _fresh(label, router).fit(tr).outcomes(te)
         # One bootstrap per curve; every curve of a dataset is resampled on the same prompts (one seed,
         # one prompt count), so a router's samples minus the Zero router's are the paired differences.
         samples = {label: bootstrap_aiq(c, q, n_boot=n_boot, seed=seed, c_min=lo, c_max=hi, variant=variant)

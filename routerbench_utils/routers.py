@@ -1,10 +1,15 @@
 """Router families behind one small interface (chapters "The Oracle" to "All routers compared").
 
-Every router has ``fit(train)``, ``route(test, param)`` (one model name per row) and
-``curve(test, params=None)`` (a frame with ``param``, ``cost``, ``quality``: one point per setting of
-its knob). ``outcomes(test, params)`` gives the per-prompt cost and quality behind each point, which
-the bootstrap of :func:`routerbench_utils.aiq_ci` needs. Writing a router of your own means
-subclassing :class:`Router` and implementing ``route`` (and ``fit`` if it learns).
+Routers follow scikit-learn's conventions: settings are ``__init__`` parameters stored unchanged
+(``get_params``/``set_params``; ``sklearn.base.clone`` works), validation happens in ``fit(train)``,
+and fitted state ends in ``_``. Every router has one *knob* that trades cost for quality, named by its
+``knob`` attribute and by the keyword of ``route``: ``willingness_to_pay`` (Oracle, predictive routers),
+``position`` (Zero router), ``budget`` (cascade), ``threshold`` (two-model classifier).
+``route(test, value)`` gives one model name per row, ``curve(test, params=None)`` a frame with
+``param`` (the knob's value), ``cost``, ``quality``: one point per setting of the knob.
+``outcomes(test, params)`` gives the per-prompt cost and quality behind each point, which the bootstrap
+of :func:`routerbench_utils.aiq_ci` needs. Writing a router of your own means subclassing
+:class:`Router` and implementing ``route`` (and ``fit`` if it learns).
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.multioutput import MultiOutputRegressor
@@ -78,14 +84,17 @@ def evaluate_routing(df: pd.DataFrame, chosen, cost: str = "mean") -> tuple[floa
     return (float(c.sum()) if cost == "total" else float(c.mean())), float(q.mean())
 
 
-class Router:
-    """Base class: fit on training rows, route test rows for a parameter, sweep to a curve.
+class Router(BaseEstimator):
+    """Base class: fit on training rows, route test rows for a value of the knob, sweep to a curve.
 
     Subclasses implement :meth:`route` (and :meth:`fit` when they learn) and may override
     :meth:`default_params` and :meth:`outcomes` (a cascade does, since it pays for every call).
+    A scikit-learn estimator: settings in ``__init__``, stored unchanged, so ``clone`` works.
     """
 
     family = "Custom"
+    #: The name of the knob swept by :meth:`curve` (the keyword of :meth:`route`).
+    knob = "param"
 
     def fit(self, train: pd.DataFrame) -> "Router":
         validate(train)
@@ -124,6 +133,41 @@ class Router:
         return pd.DataFrame({"param": params, "cost": spent, "quality": q.mean(axis=1)})
 
 
+def _check_wtp(value) -> float:
+    wtp = float(value)
+    if not wtp >= 0:
+        raise RouterBenchDataError(f"willingness_to_pay: expected a number >= 0, got {value!r}")
+    return wtp
+
+
+def choose_by_value(quality: np.ndarray, cost: np.ndarray, willingness_to_pay: float,
+                    model_names: Sequence[str]) -> np.ndarray:
+    """The willingness-to-pay choice: per row, the model maximising ``lambda * q_im - c_im``.
+
+    .. math:: m^*(i) = \\arg\\max_m \\; \\lambda\\, \\hat q_{im} - \\hat c_{im}
+
+    Parameters
+    ----------
+    quality, cost : ndarray of shape (prompts, models)
+        Predicted (or, for the Oracle, true) scores and costs; ``cost`` may be per-model means
+        broadcast to the rows.
+    willingness_to_pay : float
+        :math:`\\lambda >= 0`, USD per unit of quality: 0 picks the cheapest model, a large value the
+        best-scoring one (ties to the first in ``model_names``).
+    model_names : sequence of str
+        The models of the columns.
+
+    Returns
+    -------
+    ndarray of object
+        One model name per row.
+
+    See the chapter "Predictive routers".
+    """
+    value = willingness_to_pay * np.asarray(quality, dtype=float) - np.asarray(cost, dtype=float)
+    return np.asarray(model_names, dtype=object)[np.argmax(value, axis=1)]
+
+
 def _dataset_means(train: pd.DataFrame, names: list[str], column: str) -> pd.DataFrame:
     """Per-dataset model means from :func:`model_points` (``column``: ``cost`` or ``quality``), one row
     per dataset plus the overall mean in row ``'*'``."""
@@ -157,19 +201,18 @@ class OracleRouter(Router):
     """
 
     family = "Oracle"
+    knob = "willingness_to_pay"
 
     def default_params(self) -> list:
         return list(WTP_GRID) + [None]
 
-    def route(self, test: pd.DataFrame, param=None) -> np.ndarray:
+    def route(self, test: pd.DataFrame, willingness_to_pay: float | None = None) -> np.ndarray:
         self._check_fitted()
-        if param is None:
+        if willingness_to_pay is None:
             return oracle_labels(test, self.models_)
-        wtp = float(param)
-        if not wtp >= 0:
-            raise RouterBenchDataError(f"param: willingness to pay must be >= 0, got {param!r}")
-        value = wtp * score_matrix(test, self.models_) - cost_matrix(test, self.models_)
-        return np.asarray(self.models_, dtype=object)[np.argmax(value, axis=1)]
+        wtp = _check_wtp(willingness_to_pay)
+        return choose_by_value(score_matrix(test, self.models_), cost_matrix(test, self.models_), wtp,
+                               self.models_)
 
 
 class ZeroRouter(Router):
@@ -182,6 +225,7 @@ class ZeroRouter(Router):
     """
 
     family = "Zero"
+    knob = "position"
 
     def __init__(self, seed: int = 0):
         self.seed = seed
@@ -205,11 +249,11 @@ class ZeroRouter(Router):
             positions.update(np.round((cost - cost[0]) / span, 12) if span > 0 else [0.0])
         return sorted(positions)
 
-    def route(self, test: pd.DataFrame, param=0.0) -> np.ndarray:
+    def route(self, test: pd.DataFrame, position: float = 0.0) -> np.ndarray:
         self._check_fitted()
-        t = float(param)
+        t = float(position)
         if not 0.0 <= t <= 1.0:
-            raise RouterBenchDataError(f"param: the Zero router takes a position t in [0, 1], got {param!r}")
+            raise RouterBenchDataError(f"position: the Zero router takes a position t in [0, 1], got {position!r}")
         dataset = dataset_column(test).to_numpy()
         unknown = sorted(set(dataset) - set(self.vertices_))
         if unknown:
@@ -235,6 +279,7 @@ class _PredictiveRouter(Router):
     """
 
     family = "Predictive"
+    knob = "willingness_to_pay"
 
     def __init__(self, embedding=None, seed: int = 0):
         self.embedding = embedding
@@ -264,18 +309,13 @@ class _PredictiveRouter(Router):
     def default_params(self) -> list:
         return list(WTP_GRID)
 
-    def _choose(self, predicted: np.ndarray, costs: np.ndarray, wtp: float) -> np.ndarray:
-        return np.asarray(self.models_, dtype=object)[np.argmax(wtp * predicted - costs, axis=1)]
-
-    def route(self, test: pd.DataFrame, param=1.0) -> np.ndarray:
-        wtp = float(param)
-        if not wtp >= 0:
-            raise RouterBenchDataError(f"param: willingness to pay must be >= 0, got {param!r}")
-        return self._choose(self.predict_quality(test), _row_costs(self.costs_, test), wtp)
+    def route(self, test: pd.DataFrame, willingness_to_pay: float = 1.0) -> np.ndarray:
+        wtp = _check_wtp(willingness_to_pay)
+        return choose_by_value(self.predict_quality(test), _row_costs(self.costs_, test), wtp, self.models_)
 
     def _choices(self, test: pd.DataFrame, params: list) -> list[np.ndarray]:
         predicted, costs = self.predict_quality(test), _row_costs(self.costs_, test)  # once for all params
-        return [self._choose(predicted, costs, float(p)) for p in params]
+        return [choose_by_value(predicted, costs, _check_wtp(p), self.models_) for p in params]
 
 
 class KNNRouter(_PredictiveRouter):
@@ -311,11 +351,11 @@ class MLPRouter(_PredictiveRouter):
 
     def __init__(self, hidden: tuple[int, ...] = (100,), max_iter: int = 300, embedding=None, seed: int = 0):
         super().__init__(embedding=embedding, seed=seed)
-        self.hidden = tuple(hidden)
+        self.hidden = hidden
         self.max_iter = max_iter
 
     def _estimator(self):
-        return MLPRegressor(hidden_layer_sizes=self.hidden, max_iter=self.max_iter, random_state=self.seed,
+        return MLPRegressor(hidden_layer_sizes=tuple(self.hidden), max_iter=self.max_iter, random_state=self.seed,
                             early_stopping=True, n_iter_no_change=10)
 
 
@@ -344,21 +384,25 @@ class CascadeRouter(Router):
     """
 
     family = "Cascade"
+    knob = "budget"
 
     def __init__(self, error_rate: float = 0.0, threshold: float = 1.0, seed: int = 0,
                  false_accept: float | None = None, false_reject: float | None = None):
-        for label, rate in (("error_rate", error_rate), ("false_accept", false_accept),
-                            ("false_reject", false_reject)):
-            if rate is not None and not 0.0 <= rate <= 1.0:
-                raise RouterBenchDataError(f"{label}: expected a probability in [0, 1], got {rate!r}")
         self.error_rate = error_rate
-        self.false_accept = error_rate if false_accept is None else false_accept
-        self.false_reject = error_rate if false_reject is None else false_reject
         self.threshold = threshold
         self.seed = seed
+        self.false_accept = false_accept
+        self.false_reject = false_reject
 
     def fit(self, train: pd.DataFrame) -> "CascadeRouter":
+        for label, rate in (("error_rate", self.error_rate), ("false_accept", self.false_accept),
+                            ("false_reject", self.false_reject)):
+            if rate is not None and not 0.0 <= rate <= 1.0:
+                raise RouterBenchDataError(f"{label}: expected a probability in [0, 1], got {rate!r}")
         super().fit(train)
+        # The two judge error rates; either defaults to the symmetric error_rate.
+        self.false_accept_ = self.error_rate if self.false_accept is None else self.false_accept
+        self.false_reject_ = self.error_rate if self.false_reject is None else self.false_reject
         self.costs_ = _dataset_costs(train, self.models_)
         return self
 
@@ -374,7 +418,7 @@ class CascadeRouter(Router):
         scores, costs, predicted = scores[rows, order], costs[rows, order], predicted[rows, order]
         good = scores >= self.threshold
         draws = np.random.default_rng(self.seed).random(scores.shape)
-        wrong = draws < np.where(good, self.false_reject, self.false_accept)
+        wrong = draws < np.where(good, self.false_reject_, self.false_accept_)
         accept = good != wrong
         n, n_models = scores.shape
         out_cost, out_quality = np.zeros((len(budgets), n)), np.zeros((len(budgets), n))
@@ -398,10 +442,10 @@ class CascadeRouter(Router):
         cost, quality, _ = self._simulate(test, [float(p) for p in params])
         return params, cost, quality
 
-    def route(self, test: pd.DataFrame, param=np.inf) -> np.ndarray:
+    def route(self, test: pd.DataFrame, budget: float = np.inf) -> np.ndarray:
         """The model whose answer the cascade returns (its cost is the sum of all calls: use curve)."""
         self._check_fitted()
-        _, _, last = self._simulate(test, [float(param)])
+        _, _, last = self._simulate(test, [float(budget)])
         return np.asarray(self.models_, dtype=object)[last[0]]
 
 
@@ -414,6 +458,7 @@ class ClassifierRouter(Router):
     """
 
     family = "Classifier"
+    knob = "threshold"
 
     def __init__(self, strong: str = "gpt-4-1106-preview", weak: str = "mistralai/mixtral-8x7b-chat",
                  embedding=None, seed: int = 0, C: float = 1.0):
@@ -450,8 +495,8 @@ class ClassifierRouter(Router):
     def default_params(self) -> list:
         return list(self.thresholds_)
 
-    def route(self, test: pd.DataFrame, param=0.5) -> np.ndarray:
-        return np.where(self.predict_strong(test) >= float(param), self.strong, self.weak).astype(object)
+    def route(self, test: pd.DataFrame, threshold: float = 0.5) -> np.ndarray:
+        return np.where(self.predict_strong(test) >= float(threshold), self.strong, self.weak).astype(object)
 
 
 class TaskLabelRouter(_PredictiveRouter):
@@ -463,8 +508,6 @@ class TaskLabelRouter(_PredictiveRouter):
     family = "Task label"
 
     def __init__(self, level: str = "eval_name"):
-        if level not in ("dataset", "eval_name"):
-            raise RouterBenchDataError(f"level: expected 'dataset' or 'eval_name', got {level!r}")
         super().__init__()
         self.level = level
 
@@ -472,6 +515,8 @@ class TaskLabelRouter(_PredictiveRouter):
         return (dataset_column(df) if self.level == "dataset" else df["eval_name"].astype(str)).to_numpy()
 
     def fit(self, train: pd.DataFrame) -> "TaskLabelRouter":
+        if self.level not in ("dataset", "eval_name"):
+            raise RouterBenchDataError(f"level: expected 'dataset' or 'eval_name', got {self.level!r}")
         Router.fit(self, train)
         scores = pd.DataFrame(score_matrix(train, self.models_), columns=self.models_)
         self.means_ = scores.groupby(self._labels(train)).mean()

@@ -87,7 +87,7 @@ def test_task_label_router_uses_only_the_label(small_data):
     expected = train.loc[train["eval_name"] == "mmlu-anatomy", list(rbu.MODELS)].mean().to_numpy()
     np.testing.assert_allclose(predicted[anatomy], np.tile(expected, (anatomy.sum(), 1)))
     with pytest.raises(RouterBenchDataError, match="level"):
-        rbu.TaskLabelRouter("prompt")
+        rbu.TaskLabelRouter("prompt").fit(train)
 
 
 def test_wide_to_long_round_trip(small_data):

@@ -1,6 +1,8 @@
 """The router interface contract, the Oracle's and the cascade's guarantees, and KNN on a known case."""
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -53,7 +55,49 @@ def test_unfitted_router_and_bad_names_raise(split):
     with pytest.raises(RouterBenchDataError, match="one model name per row"):
         rbu.evaluate_routing(test, ["claude-v2"])
     with pytest.raises(RouterBenchDataError, match="error_rate"):
-        rbu.CascadeRouter(error_rate=1.5)
+        rbu.CascadeRouter(error_rate=1.5).fit(train)  # validated in fit, as in scikit-learn
+    with pytest.raises(RouterBenchDataError, match="willingness_to_pay"):
+        rbu.OracleRouter().fit(train).route(test, -1.0)
+
+
+ROUTERS = [rbu.OracleRouter(), rbu.ZeroRouter(seed=3), rbu.KNNRouter(5), rbu.MLPRouter((10,), max_iter=50),
+           rbu.SVMRouter(C=2.0), rbu.CascadeRouter(0.1, false_accept=0.2), rbu.ClassifierRouter(),
+           rbu.TaskLabelRouter("dataset")]
+
+
+@pytest.mark.parametrize("router", ROUTERS, ids=lambda r: type(r).__name__)
+def test_routers_are_scikit_learn_estimators(router, split):
+    from sklearn.base import clone
+
+    train, test = split
+    copy = clone(router)
+    assert copy is not router and copy.get_params() == router.get_params()
+    assert router.knob in ("willingness_to_pay", "position", "budget", "threshold")
+    assert router.knob in inspect.signature(type(router).route).parameters
+    # settings are stored unchanged: fitting does not alter them, and a clone of a fitted router is unfitted
+    before = router.get_params()
+    fitted = clone(router).fit(train)
+    assert fitted.get_params() == before
+    assert not hasattr(clone(fitted), "models_")
+
+
+def test_compare_routers_takes_instances_and_leaves_them_unfitted(split):
+    train, test = split
+    knn = rbu.KNNRouter(5)
+    rbu.compare_routers(train, test, routers={"KNN": knn}, n_boot=2)
+    assert not hasattr(knn, "models_")
+    with pytest.raises(RouterBenchDataError, match="routers\\['KNN'\\].*Router instance"):
+        rbu.compare_routers(train, test, routers={"KNN": "knn"}, n_boot=2)
+
+
+def test_choose_by_value_is_the_willingness_to_pay_rule():
+    quality = np.array([[0.9, 0.5], [0.6, 0.55]])
+    cost = np.array([[0.01, 0.001], [0.01, 0.001]])
+    names = ["strong", "weak"]
+    # strong is worth it on row 0 at lambda=0.1 (0.09-0.01 > 0.05-0.001), not on row 1
+    assert list(rbu.routers.choose_by_value(quality, cost, 0.1, names)) == ["strong", "weak"]
+    assert list(rbu.routers.choose_by_value(quality, cost, 0.0, names)) == ["weak", "weak"]
+    assert list(rbu.routers.choose_by_value(quality, cost, 1e9, names)) == ["strong", "strong"]
 
 
 def test_evaluate_routing_matches_model_points(split):
