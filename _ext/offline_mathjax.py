@@ -1,7 +1,11 @@
-"""Serve MathJax from the PyPI package jupyter-server-mathjax, so math renders with no network.
+"""Serve MathJax from the PyPI package jupyter-server-mathjax, so math renders with no network; and
+the few page styles the book needs (math and wide outputs scroll inside their block).
 
 The package's MathJax 2 files are copied into ``_build/html/_static/mathjax`` when the HTML builder
-starts, and Sphinx's ``mathjax_path`` points there instead of a CDN.
+starts, and Sphinx's ``mathjax_path`` points there instead of a CDN. The package ships only the
+STIX-Web fonts (no ``fonts/HTML-CSS/TeX``): MathJax is told to use them, because its default, the TeX
+fonts, would answer 404 and fall back to the reader's system fonts (upright letters, floating accents,
+"Math Processing Error" on primes).
 """
 from __future__ import annotations
 
@@ -21,7 +25,21 @@ MATHJAX2_CONFIG = {
                 "ignoreClass": "tex2jax_ignore|mathjax_ignore|document"},
     "showMathMenu": False,
     "messageStyle": "none",
+    # The only web font shipped: never look for TeX fonts, never fall back to image fonts.
+    "HTML-CSS": {"availableFonts": ["STIX-Web"], "preferredFont": "STIX-Web", "webFont": "STIX-Web",
+                 "imageFont": None, "scale": 100},
+    "SVG": {"font": "STIX-Web"},
 }
+
+# Display math, tables and outputs wider than the text column scroll inside their own block (phone
+# width, wide comparison tables) instead of being clipped or widening the page.
+PAGE_CSS = """
+div.math, .MathJax_Display, div.cell_output .output, div.cell_output table { max-width: 100%; }
+div.math, .MathJax_Display { overflow-x: auto; overflow-y: hidden; }
+div.cell_output .output.text_html { overflow-x: auto; }
+div.cell_output .output.text_html table { font-size: 0.9em; }
+div.rbu-note p { margin-bottom: 0.3em; }
+"""
 
 
 def _use_local_mathjax(app, config) -> None:
@@ -32,10 +50,13 @@ def _use_local_mathjax(app, config) -> None:
 
 def _copy_mathjax(app) -> None:
     if app.builder.format == "html":
-        shutil.copytree(SOURCE, Path(app.outdir) / "_static" / "mathjax", dirs_exist_ok=True)
+        static = Path(app.outdir) / "_static"
+        shutil.copytree(SOURCE, static / "mathjax", dirs_exist_ok=True)
+        (static / "rbu-pages.css").write_text(PAGE_CSS)
 
 
 def setup(app):
     app.connect("config-inited", _use_local_mathjax, priority=900)
     app.connect("builder-inited", _copy_mathjax)
+    app.add_css_file("rbu-pages.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
-# Build the whole book from clean into _build/html, executing every chapter.
-# Strict: a chapter that raises, a warning or a broken reference fails the build.
+# Build the whole book from clean into _build/html: every chapter executed once, two at a time, on the
+# embedded data, then the strict HTML build (a chapter that raises or warns, or a broken reference, fails).
+# Extra arguments go to scripts/book.py (test.sh passes --real-format).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 bash scripts/setup.sh
 export PATH="$root/.venv/bin:$PATH"
 start=$(date +%s)
-rm -rf _build/html _build/.doctrees _build/jupyter_execute
-if ! jupyter-book build . --all -W -n --keep-going; then
-    echo "build-book: FAILED; execution reports follow" >&2
-    cat _build/html/reports/*.log 2>/dev/null >&2 || true
+if ! python scripts/book.py build "$@"; then
+    echo "build-book: FAILED (the failing chapters and their tracebacks are printed above)" >&2
     exit 1
 fi
 echo "build-book: OK in $(( $(date +%s) - start )) s; open _build/html/index.html"

@@ -70,3 +70,32 @@ def test_every_figure_has_a_caption_and_a_name(path):
 def test_every_chapter_ends_with_exercises(path):
     text = "".join("".join(c["source"]) for c in _cells(path))
     assert "## Exercises" in text and "{exercise}" in text and "{solution-start}" in text
+
+
+def _code(path: Path) -> list[tuple[int, str, list[str]]]:
+    return [(k, "".join(c["source"]), c.get("metadata", {}).get("tags", []))
+            for k, c in enumerate(_cells(path)) if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_claims_are_checked_on_any_data(path):
+    """Prose guards run on every data set: no hidden assert, nothing switched off for a real file."""
+    for k, src, tags in _code(path):
+        assert "ROUTERBENCH_DATA" not in src and "environ" not in src, f"cell {k} depends on the environment"
+        if "remove-cell" in tags:
+            assert not re.search(r"^\s*assert\b", src, re.M), f"cell {k}: a hidden assert; use rbu.claim"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if not p.name.startswith("_")], ids=lambda p: p.name)
+def test_chapter_says_which_data_it_ran_on(path):
+    code = _code(path)
+    if any("rbu.load(" in src for _, src, _ in code):
+        assert any("data_note(" in src and "remove-input" in tags for _, src, tags in code[:3]), \
+            "a chapter that loads data opens with rbu.data_note(df) in a remove-input cell"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_lines_fit_the_page(path):
+    for k, src, _ in _code(path):
+        long = [line for line in src.splitlines() if len(line) > 88]
+        assert not long, f"cell {k}: {len(long)} lines over 88 characters, e.g. {long[0][:60]!r}"
