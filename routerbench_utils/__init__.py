@@ -14,7 +14,7 @@ from .errors import RouterBenchDataError
 from .frontier import (NDCH, budgeted_oracle, dominated_models, interpolate, mixture_weights, model_points, ndch,
                        reprice, simulate_mixture, zero_router)
 from .metrics import (aiq, aiq_ci, aiq_table, apgr, bootstrap_aiq, brier_score, cost_to_reach, cpt, ibc_lift,
-                      reliability_table, shared_range)
+                      reliability_table, saving_ci, shared_range)
 from .routers import (BUDGET_GRID, ERROR_RATES, WTP_GRID, CascadeRouter, ClassifierRouter, KNNRouter, MLPRouter,
                       OracleRouter, Router, SVMRouter, TaskLabelRouter, ZeroRouter, evaluate_routing,
                       routing_outcomes)
@@ -49,7 +49,7 @@ __all__ = [
     "COST_LABEL", "QUALITY_LABEL", "MODEL_COLORS", "MODEL_MARKERS", "ROUTER_COLORS", "label_points",
     "model_scatter", "short_name", "use_book_style", "NDCH", "interpolate", "ndch", "simulate_mixture",
     "zero_router", "dominated_models", "mixture_weights", "aiq", "aiq_ci", "aiq_table", "bootstrap_aiq", "shared_range", "cost_quality_plot", "format_cost_axis",
-    "plot_frontier", "router_legend", "budgeted_oracle", "reprice", "apgr", "cpt", "ibc_lift", "brier_score", "reliability_table", "cost_to_reach", "BUDGET_GRID", "ERROR_RATES", "WTP_GRID", "CascadeRouter",
+    "plot_frontier", "router_legend", "budgeted_oracle", "reprice", "apgr", "cpt", "ibc_lift", "brier_score", "reliability_table", "cost_to_reach", "saving_ci", "BUDGET_GRID", "ERROR_RATES", "WTP_GRID", "CascadeRouter",
     "ClassifierRouter", "KNNRouter", "MLPRouter", "OracleRouter", "Router", "SVMRouter", "TaskLabelRouter", "ZeroRouter",
     "evaluate_routing", "routing_outcomes", "compare_routers", "default_routers", "interval_table", "REAL_ROUTER_FINDINGS", "MiniLMEmbedder", "TfidfSvdEmbedder", "hygiene_report", "wide_to_long", "DEFAULT_REQUEST_FEES", "ONLINE_SERVICES",
     "rag_routerbench", "retrieval_pipeline", "with_request_fees", "embedded_routerbench", "load", "load_routerbench",

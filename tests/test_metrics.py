@@ -90,3 +90,31 @@ def test_bootstrap_interval_covers_and_is_seeded():
     better = rbu.aiq_ci(cost, np.minimum(1.0, quality + (rng.random((3, n)) < 0.3)), n_boot=200,
                         other=(cost, quality))
     assert better["low"] > 0
+
+
+def test_saving_ci_matches_by_hand_and_reports_fragility():
+    # two models: a cheap one right on half the prompts, a dear one right on all; the router's one
+    # point is right everywhere at a mean cost of 5.5, so it saves 10 / 5.5
+    model_c, model_q = [[1.0, 1.0], [10.0, 10.0]], [[0.0, 1.0], [1.0, 1.0]]
+    out = rbu.saving_ci([[1.0, 10.0]], [[1.0, 1.0]], model_c, model_q, n_boot=200, seed=1)
+    assert out["saving"] == pytest.approx(10 / 5.5)
+    assert out["best"] == 1 and out["best_quality"] == 1.0 and out["best_cost"] == 10.0
+    assert out["low"] <= out["saving"] <= out["high"] and out["reached"] == 1.0
+    # a tie at the top counts as the cheaper model: the saving is against the cheap one
+    tied = rbu.saving_ci([[0.5, 0.5]], [[1.0, 1.0]], [[1.0, 1.0], [10.0, 10.0]], [[1.0, 1.0], [1.0, 1.0]],
+                         n_boot=20)
+    assert tied["best"] == 0 and tied["saving"] == pytest.approx(2.0)
+    # a router that never reaches the best quality: NaN saving, resamples count as 0
+    never = rbu.saving_ci([[1.0, 1.0]], [[0.0, 0.0]], model_c, model_q, n_boot=50)
+    assert np.isnan(never["saving"]) and never["high"] == 0.0 and never["reached"] == 0.0
+    # the best model changes between resamples when two models nearly tie on few prompts
+    rng = np.random.default_rng(0)
+    scores = (rng.random((2, 30)) < 0.6).astype(float)
+    fragile = rbu.saving_ci(np.ones((1, 30)), np.ones((1, 30)), [np.full(30, 2.0), np.full(30, 20.0)],
+                            scores, n_boot=300, seed=0)
+    assert 0.0 < fragile["same_best"] < 1.0
+    again = rbu.saving_ci(np.ones((1, 30)), np.ones((1, 30)), [np.full(30, 2.0), np.full(30, 20.0)],
+                          scores, n_boot=300, seed=0)
+    assert again == fragile
+    with pytest.raises(RouterBenchDataError):
+        rbu.saving_ci([[1.0]], [[1.0]], model_c, model_q)
