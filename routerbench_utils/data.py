@@ -412,7 +412,7 @@ def load(source: str | os.PathLike | None = None, seed: int = 0, scale: float = 
     latency : bool
         Add assumed ``<model>|latency`` columns (seconds), for a file and the embedded data alike: the
         generator's own for the embedded data; for a file, its own latency columns where it has them,
-        else :func:`routerbench_utils.latency.add_assumed_latency` (response length / 4 tokens).
+        else :func:`routerbench_utils.add_assumed_latency` (response length / 4 tokens).
 
     Returns
     -------

@@ -46,7 +46,7 @@ def add_assumed_latency(df: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
 
     Response tokens are estimated as ``len(response) / 4`` from each ``<model>|model_response``; a
     model without a response column raises :class:`RouterBenchDataError`. Columns the frame already has
-    are kept as they are. See :func:`latency_seconds` for the formula.
+    are kept as they are. See ``latency_seconds`` in this module for the formula.
     """
     from .data import LATENCY_SUFFIX, RESPONSE_SUFFIX, models
 

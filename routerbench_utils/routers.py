@@ -60,11 +60,15 @@ def routing_outcomes(df: pd.DataFrame, chosen) -> tuple[np.ndarray, np.ndarray]:
     The label ``no_model_correct`` (the Oracle's answer where every model scores 0) costs 0 and scores 0.
     """
     names = models(df)
-    index = _model_index(df, chosen, names)
-    rows = np.arange(len(df))
+    return _outcomes_of(_model_index(df, chosen, names), cost_matrix(df, names), score_matrix(df, names))
+
+
+def _outcomes_of(index: np.ndarray, costs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-prompt (cost, quality) of the models at column ``index`` (-1: no model, cost 0, score 0)."""
+    rows = np.arange(len(index))
     safe = np.maximum(index, 0)
-    cost = np.where(index >= 0, cost_matrix(df, names)[rows, safe], 0.0)
-    quality = np.where(index >= 0, score_matrix(df, names)[rows, safe], 0.0)
+    cost = np.where(index >= 0, costs[rows, safe], 0.0)
+    quality = np.where(index >= 0, scores[rows, safe], 0.0)
     return cost, quality
 
 
@@ -93,7 +97,7 @@ class Router(BaseEstimator):
     """
 
     family = "Custom"
-    #: The name of the knob swept by :meth:`curve` (the keyword of :meth:`route`).
+    #: The name of the knob swept by ``curve`` (the keyword of ``route``).
     knob = "param"
 
     def fit(self, train: pd.DataFrame) -> "Router":
@@ -117,7 +121,11 @@ class Router(BaseEstimator):
         self._check_fitted()
         validate(test)
         params = self.default_params() if params is None else list(params)
-        pairs = [routing_outcomes(test, chosen) for chosen in self._choices(test, params)]
+        # The test rows' cost and score matrices once, not once per parameter (as routing_outcomes would).
+        names = models(test)
+        costs, scores = cost_matrix(test, names), score_matrix(test, names)
+        pairs = [_outcomes_of(_model_index(test, chosen, names), costs, scores)
+                 for chosen in self._choices(test, params)]
         return params, np.array([c for c, _ in pairs]), np.array([q for _, q in pairs])
 
     def _choices(self, test: pd.DataFrame, params: list) -> list[np.ndarray]:

@@ -82,7 +82,7 @@ def execute_one(path: str, label: str, data_file: str | None, out_dir: str, time
     start = time.perf_counter()
     error = None
     try:
-        client.execute(env=env)
+        client.execute(env=env, stderr=subprocess.DEVNULL)  # the kernel's own start-up chatter
     except CellExecutionError as exc:
         error = str(exc)
     except Exception as exc:  # a kernel that dies or times out is a failure too, reported the same way
@@ -160,10 +160,24 @@ def stage_sources() -> Path:
     shutil.copytree(ROOT / "_ext", stage / "_ext")
     shutil.copytree(ROOT / "book", stage / "book", ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
     shutil.copytree(EXECUTED / "embedded" / "book", stage / "book", dirs_exist_ok=True)
+    for path in (stage / "book").glob("*.ipynb"):
+        _caption_as_alt_text(path)
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["execute_notebooks"] = "off"  # executed above, once, in parallel
     (stage / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     return stage
+
+
+def _caption_as_alt_text(path: Path) -> None:
+    """Give every figure the alt text of its caption (MyST-NB would otherwise leave the file name)."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        options = cell.get("metadata", {}).get("mystnb", {})
+        caption = options.get("figure", {}).get("caption")
+        if caption and "alt" not in options.get("image", {}):
+            plain = re.sub(r"\{\w+\}`([^`]*)`", r"\1", caption)  # roles such as {numref}`...` -> text
+            options.setdefault("image", {})["alt"] = re.sub(r"[`*_]", "", plain)
+    nbformat.write(nb, path)
 
 
 def build_html(stage: Path) -> bool:
