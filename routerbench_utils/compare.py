@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
 from .catalog import DATASETS
+from .display import MISSING
 from .data import cost_matrix, dataset_column, models, score_matrix
 from .errors import RouterBenchDataError
-from .metrics import aiq, bootstrap_aiq, cost_to_reach, interval
+from .metrics import aiq, bootstrap_aiq, cost_to_reach, interval, saving_ci
 from .routers import (CascadeRouter, ClassifierRouter, KNNRouter, MLPRouter, OracleRouter, Router, SVMRouter,
                       ZeroRouter)
 
@@ -60,7 +60,12 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
     - ``aiq``: per (dataset, router) AIQ, its bootstrap interval, and the paired difference to the Zero
       router with its interval (``n_boot`` resamples of the test prompts, seeded);
     - ``savings``: the cheapest cost at which each router reaches the best single model's test
-      quality, and the ratio of that model's cost to it.
+      quality (``cost_to_match``; the best model is the cheapest of those tied at the top), the ratio
+      of that model's cost to it (``saving``, NaN where the router never reaches it) and, from
+      :func:`routerbench_utils.saving_ci` on the same ``n_boot`` resamples as the AIQ intervals (same
+      seed), its interval (``saving_low``, ``saving_high``; a resample where the router never reaches
+      the best quality counts as 0), the share of resamples where it reaches it (``reached``) and the
+      share whose best model is the full sample's (``same_best``: how fragile "matched quality" is).
     """
     routers = default_routers(seed) if routers is None else routers
     if not routers:
@@ -76,8 +81,6 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
             raise RouterBenchDataError(f"dataset {name!r}: no training or no test rows")
         zero_cost, zero_quality = cost_matrix(te).T, score_matrix(te).T  # one row per model
         lo, hi = float(zero_cost.mean(axis=1).min()), float(zero_cost.mean(axis=1).max())
-        best = int(np.argmax(zero_quality.mean(axis=1)))
-        best_cost, best_quality = float(zero_cost[best].mean()), float(zero_quality[best].mean())
         entries = {"Zero": (models(te), zero_cost, zero_quality)}
         for label, router in routers.items():
             entries[label] = _fresh(label, router).fit(tr).outcomes(te)
@@ -93,22 +96,31 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
             ci = interval(estimate, samples[label])
             diff = interval(estimate - zero_aiq, samples[label] - samples["Zero"])
             aiq_rows.append((name, label, ci["aiq"], ci["low"], ci["high"], diff["aiq"], diff["low"], diff["high"]))
-            reach = cost_to_reach(cost_mean, quality_mean, best_quality)
-            saving_rows.append((name, label, models(te)[best], best_quality, best_cost, reach, best_cost / reach))
+            # The saving at the best model's quality, bootstrapped on the AIQ's resamples (same seed).
+            saved = saving_ci(c, q, zero_cost, zero_quality, n_boot=n_boot, seed=seed)
+            reach = cost_to_reach(cost_mean, quality_mean, saved["best_quality"])
+            saving_rows.append((name, label, models(te)[saved["best"]], saved["best_quality"], saved["best_cost"],
+                                reach, saved["saving"], saved["low"], saved["high"], saved["reached"],
+                                saved["same_best"]))
     return {
         "curves": pd.DataFrame(curve_rows, columns=["dataset", "router", "param", "cost", "quality"]),
         "aiq": pd.DataFrame(aiq_rows, columns=["dataset", "router", "aiq", "low", "high",
                                                "vs_zero", "vs_zero_low", "vs_zero_high"]),
         "savings": pd.DataFrame(saving_rows, columns=["dataset", "router", "best_model", "best_quality",
-                                                      "best_cost", "cost_to_match", "saving"]),
+                                                      "best_cost", "cost_to_match", "saving", "saving_low",
+                                                      "saving_high", "reached", "same_best"]),
     }
 
 
 def interval_table(table: pd.DataFrame, value: str = "aiq", low: str = "low", high: str = "high",
                    digits: int = 3) -> pd.DataFrame:
     """Pivot a ``compare_routers(...)['aiq']`` frame to routers x datasets with ``'est [low, high]'``
-    cells, rows and columns in the order they first appear."""
-    cells = [f"{v:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+    cells, rows and columns in the order they first appear.
+
+    A NaN estimate (e.g. a saving the router never reaches) becomes an em dash; a (dataset, router)
+    pair absent from ``table`` is NaN in the pivot (``rbu.show_table`` shows it as a dash too).
+    """
+    cells = [MISSING if pd.isna(v) else f"{v:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
              for v, lo, hi in zip(table[value], table[low], table[high])]
     wide = table.assign(cell=cells).pivot(index="router", columns="dataset", values="cell")
     return wide.loc[pd.unique(table["router"]), pd.unique(table["dataset"])]

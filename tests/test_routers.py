@@ -183,6 +183,30 @@ def test_compare_routers_on_a_small_split():
     assert savings.loc[("mmlu", "Zero"), "saving"] == pytest.approx(1.0)  # the best model itself
 
 
+def test_compare_routers_savings_carry_the_paired_bootstrap():
+    """The savings frame's interval is saving_ci's on the AIQ's resamples (same n_boot and seed)."""
+    df = rbu.load(seed=4, scale=0.05, verbose=False)
+    train, test = rbu.official_split(df)
+    pick = lambda d: d[rbu.dataset_column(d) == "mbpp"]  # noqa: E731
+    tr, te = pick(train), pick(test)
+    result = rbu.compare_routers(tr, te, routers={"Cascade": rbu.CascadeRouter(0.0), "KNN": rbu.KNNRouter(5)},
+                                 n_boot=30, seed=3)
+    savings = result["savings"].set_index("router")
+    _, c, q = rbu.CascadeRouter(0.0).fit(tr).outcomes(te)
+    by_hand = rbu.saving_ci(c, q, rbu.cost_matrix(te).T, rbu.score_matrix(te).T, n_boot=30, seed=3)
+    row = savings.loc["Cascade"]
+    assert (row["saving"], row["saving_low"], row["saving_high"]) == pytest.approx(
+        (by_hand["saving"], by_hand["low"], by_hand["high"]))
+    assert row["reached"] == by_hand["reached"] and row["same_best"] == by_hand["same_best"]
+    assert row["best_model"] == rbu.models(te)[by_hand["best"]]
+    zero = savings.loc["Zero"]
+    assert zero["saving"] == pytest.approx(1.0) and zero["reached"] == 1.0
+    # a saving that is never reached shows as a dash in interval_table, not as 'nan'
+    frame = result["savings"].assign(saving=[np.nan, 1.0, 2.0])
+    cells = rbu.interval_table(frame, "saving", "saving_low", "saving_high", digits=1)
+    assert cells.iloc[0, 0] == "\u2014" and "nan" not in cells.to_string()
+
+
 def test_cost_to_reach():
     assert rbu.cost_to_reach([1, 3], [0.5, 0.9], 0.7) == pytest.approx(2.0)
     assert rbu.cost_to_reach([1, 3], [0.5, 0.9], 0.4) == 1.0
