@@ -435,8 +435,8 @@ def load(source: str | os.PathLike | None = None, seed: int = 0, scale: float = 
     df = _embedded_clean(int(seed), float(scale), bool(latency)).copy()
     df.attrs = dict(df.attrs)
     if verbose:
-        print(f"Data: embedded synthetic RouterBench (seed={seed}, scale={scale}): {len(df):,} prompts, "
-              f"{len(models(df))} models. Set ${DATA_ENV} to a real file to use it instead.")
+        # One short line (the page's data note says the rest): it must not run off a code block.
+        print(f"Data: embedded synthetic RouterBench, seed={seed}, scale={scale}: {len(df):,} prompts")
     return df
 
 

@@ -192,7 +192,9 @@ def build_html(stage: Path) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["build", "execute"])
+    parser.add_argument("command", choices=["build", "execute", "render"],
+                        help="build: execute then render; execute: only run chapters; render: only the HTML "
+                             "from the last executed copies (for a quick look after a prose edit)")
     parser.add_argument("--real-format", action="store_true",
                         help="also execute every chapter on the two real-format files")
     parser.add_argument("--data", action="append", choices=list(DATA_SETS),
@@ -202,6 +204,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     args = parser.parse_args()
+    if args.command == "render":
+        return 0 if build_html(stage_sources()) else 1
     labels = list(DATA_SETS) if args.real_format else (args.data or ["embedded"])
     if args.command == "build" and "embedded" not in labels:
         parser.error("build needs the embedded data set (the HTML is built from it)")

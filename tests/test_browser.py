@@ -99,7 +99,9 @@ return Array.from(document.querySelectorAll('div.cell_output td, div.cell_output
 
 # Images: alt text and a caption.
 IMAGE_TEXT = """
-return Array.from(document.querySelectorAll('main img, article img')).map(i => ({
+return Array.from(document.querySelectorAll('article.bd-article img'))
+  .filter(i => !i.closest('.bd-header-article, .header-article-items, .dropdown, header, nav'))
+  .map(i => ({
   src: i.getAttribute('src'), alt: (i.getAttribute('alt') || '').trim(),
   caption: !!(i.closest('figure') && i.closest('figure').querySelector('figcaption'))}));
 """
