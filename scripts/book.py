@@ -150,9 +150,13 @@ def claims_report(labels: list[str]) -> str:
     return "\n".join(rows) + "\n"
 
 
-def stage_sources() -> Path:
-    """A copy of the book's sources with the executed chapters and execution switched off."""
-    stage = BUILD / "stage"
+def stage_sources(edition: str = "reader") -> Path:
+    """A copy of the book's sources with the executed chapters and execution switched off.
+
+    ``edition="student"`` removes every solution (the text and cells between ``{solution-start}`` and
+    ``{solution-end}``), so the student pages and downloads carry the exercises without their answers.
+    """
+    stage = BUILD / "stage" / edition
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     for name in ("_toc.yml", "references.bib"):
@@ -161,33 +165,86 @@ def stage_sources() -> Path:
     shutil.copytree(ROOT / "book", stage / "book", ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
     shutil.copytree(EXECUTED / "embedded" / "book", stage / "book", dirs_exist_ok=True)
     for path in (stage / "book").glob("*.ipynb"):
-        _caption_as_alt_text(path)
+        nb = nbformat.read(path, as_version=4)
+        _caption_as_alt_text(nb)
+        if edition == "student":
+            nb.cells = strip_solutions(nb.cells)
+        nbformat.write(nb, path)
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["execute_notebooks"] = "off"  # executed above, once, in parallel
+    if edition == "student":
+        config["title"] = config["title"] + " (student edition)"
     (stage / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     return stage
 
 
-def _caption_as_alt_text(path: Path) -> None:
+SOLUTION_START = re.compile(r"^```\{solution-start\}.*?^```[ \t]*\n?", re.S | re.M)
+SOLUTION_END = re.compile(r"^```\{solution-end\}[ \t]*\n```[ \t]*\n?", re.M)
+
+
+def strip_solutions(cells: list) -> list:
+    """The cells with every solution removed: from a ``{solution-start}`` fence to its ``{solution-end}``
+    fence, across cells (solutions hold markdown and code cells). Text around the fences is kept."""
+    kept, inside = [], False
+    for cell in cells:
+        text = cell.source if cell.cell_type == "markdown" else ""
+        if not inside and not SOLUTION_START.search(text):
+            kept.append(cell)
+            continue
+        pieces, rest = [], text
+        while rest:
+            if inside:
+                end = SOLUTION_END.search(rest)
+                if end is None:
+                    rest = ""
+                    break
+                rest, inside = rest[end.end():], False
+            else:
+                start = SOLUTION_START.search(rest)
+                if start is None:
+                    pieces.append(rest)
+                    break
+                pieces.append(rest[:start.start()])
+                rest, inside = rest[start.end():], True
+        body = "".join(pieces).strip()
+        if body and cell.cell_type == "markdown":
+            cell.source = body
+            kept.append(cell)
+    if inside:
+        raise ValueError("a {solution-start} without its {solution-end}")
+    return kept
+
+
+def _caption_as_alt_text(nb) -> None:
     """Give every figure the alt text of its caption (MyST-NB would otherwise leave the file name)."""
-    nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         options = cell.get("metadata", {}).get("mystnb", {})
         caption = options.get("figure", {}).get("caption")
         if caption and "alt" not in options.get("image", {}):
             plain = re.sub(r"\{\w+\}`([^`]*)`", r"\1", caption)  # roles such as {numref}`...` -> text
             options.setdefault("image", {})["alt"] = re.sub(r"[`*_]", "", plain)
-    nbformat.write(nb, path)
 
 
-def build_html(stage: Path) -> bool:
-    """The strict Jupyter Book build of the staged sources into _build/html."""
-    html = BUILD / "html"
-    shutil.rmtree(html, ignore_errors=True)
-    shutil.rmtree(BUILD / ".doctrees", ignore_errors=True)
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(stage), "--path-output", str(ROOT),
+def build_html(stage: Path, target: Path) -> bool:
+    """The strict Jupyter Book build of the staged sources; the HTML ends in ``target``."""
+    out = BUILD / "out" / stage.name  # Jupyter Book writes to <path-output>/_build/html
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(stage), "--path-output", str(out),
            "-W", "-n", "--keep-going", "--quiet"]
-    return subprocess.run(cmd, cwd=ROOT).returncode == 0
+    ok = subprocess.run(cmd, cwd=ROOT).returncode == 0
+    shutil.rmtree(target, ignore_errors=True)
+    if (out / "_build" / "html").exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(out / "_build" / "html", target)
+    return ok
+
+
+def build_editions() -> bool:
+    """The reader's edition (solutions in dropdowns) into _build/html and the student edition (no
+    solutions) into _build/student/html."""
+    reader = build_html(stage_sources("reader"), BUILD / "html")
+    student = build_html(stage_sources("student"), BUILD / "student" / "html")  # even if reader failed
+    return reader and student
 
 
 def main() -> int:
@@ -205,7 +262,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     args = parser.parse_args()
     if args.command == "render":
-        return 0 if build_html(stage_sources()) else 1
+        return 0 if build_editions() else 1
     labels = list(DATA_SETS) if args.real_format else (args.data or ["embedded"])
     if args.command == "build" and "embedded" not in labels:
         parser.error("build needs the embedded data set (the HTML is built from it)")
@@ -228,7 +285,7 @@ def main() -> int:
         print(f"\n=== {r['chapter']} on {r['data']} FAILED ===\n{plain}", file=sys.stderr)
     if failed:
         return 1
-    if args.command == "build" and not build_html(stage_sources()):
+    if args.command == "build" and not build_editions():
         print("book: the strict HTML build failed (warnings above)", file=sys.stderr)
         return 1
     print(f"book: done in {time.perf_counter() - start:.0f} s; claims on each data set in _build/claims.md")
