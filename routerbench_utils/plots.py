@@ -65,7 +65,7 @@ def format_cost_axis(ax: plt.Axes, log_cost: bool = True) -> plt.Axes:
 
 
 def label_points(ax: plt.Axes, x: np.ndarray, y: np.ndarray, texts: list[str], log_x: bool = True,
-                 fontsize: float = 7.5) -> None:
+                 fontsize: float = 8.0) -> None:
     """Label points, nudging labels vertically so that neighbours do not overlap.
 
     Labels are placed right of their point and greedily pushed up or down until no two labels whose
