@@ -117,10 +117,14 @@ def interval_table(table: pd.DataFrame, value: str = "aiq", low: str = "low", hi
     """Pivot a ``compare_routers(...)['aiq']`` frame to routers x datasets with ``'est [low, high]'``
     cells, rows and columns in the order they first appear.
 
-    A NaN estimate (e.g. a saving the router never reaches) becomes an em dash; a (dataset, router)
+    Numbers are rounded to ``digits`` places (a rounded zero prints without a sign). A NaN estimate
+    (e.g. a saving the router never reaches) becomes an em dash; a (dataset, router)
     pair absent from ``table`` is NaN in the pivot (``rbu.show_table`` shows it as a dash too).
     """
-    cells = [MISSING if pd.isna(v) else f"{v:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+    def fixed(x: float) -> str:
+        return f"{round(float(x), digits) + 0.0:.{digits}f}"  # + 0.0: no '-0.000' on the page
+
+    cells = [MISSING if pd.isna(v) else f"{fixed(v)} [{fixed(lo)}, {fixed(hi)}]"
              for v, lo, hi in zip(table[value], table[low], table[high])]
     wide = table.assign(cell=cells).pivot(index="router", columns="dataset", values="cell")
     return wide.loc[pd.unique(table["router"]), pd.unique(table["dataset"])]

@@ -205,6 +205,8 @@ def test_compare_routers_savings_carry_the_paired_bootstrap():
     frame = result["savings"].assign(saving=[np.nan, 1.0, 2.0])
     cells = rbu.interval_table(frame, "saving", "saving_low", "saving_high", digits=1)
     assert cells.iloc[0, 0] == "\u2014" and "nan" not in cells.to_string()
+    tiny = pd.DataFrame({"dataset": ["d"], "router": ["r"], "aiq": [-1e-9], "low": [-2e-4], "high": [0.0]})
+    assert rbu.interval_table(tiny).iloc[0, 0] == "0.000 [0.000, 0.000]"  # no '-0.000'
 
 
 def test_cost_to_reach():
