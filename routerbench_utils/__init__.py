@@ -19,7 +19,7 @@ from .routers import (BUDGET_GRID, ERROR_RATES, WTP_GRID, CascadeRouter, Classif
                       OracleRouter, Router, SVMRouter, TaskLabelRouter, ZeroRouter, evaluate_routing,
                       routing_outcomes)
 from .compare import compare_routers, default_routers, interval_table
-from .embed import MiniLMEmbedder, TfidfSvdEmbedder
+from .embed import FrozenEmbedder, MiniLMEmbedder, TfidfSvdEmbedder
 from .hygiene import hygiene_report, wide_to_long
 from .rag import (DEFAULT_REQUEST_FEES, ONLINE_SERVICES, rag_routerbench, retrieval_pipeline,
                   with_request_fees)
@@ -51,7 +51,7 @@ __all__ = [
     "zero_router", "dominated_models", "mixture_weights", "aiq", "aiq_ci", "aiq_table", "bootstrap_aiq", "shared_range", "cost_quality_plot", "format_cost_axis",
     "plot_frontier", "router_legend", "budgeted_oracle", "reprice", "apgr", "cpt", "ibc_lift", "brier_score", "reliability_table", "cost_to_reach", "saving_ci", "BUDGET_GRID", "ERROR_RATES", "WTP_GRID", "CascadeRouter",
     "ClassifierRouter", "KNNRouter", "MLPRouter", "OracleRouter", "Router", "SVMRouter", "TaskLabelRouter", "ZeroRouter",
-    "evaluate_routing", "routing_outcomes", "compare_routers", "default_routers", "interval_table", "REAL_ROUTER_FINDINGS", "MiniLMEmbedder", "TfidfSvdEmbedder", "hygiene_report", "wide_to_long", "DEFAULT_REQUEST_FEES", "ONLINE_SERVICES",
+    "evaluate_routing", "routing_outcomes", "compare_routers", "default_routers", "interval_table", "REAL_ROUTER_FINDINGS", "FrozenEmbedder", "MiniLMEmbedder", "TfidfSvdEmbedder", "hygiene_report", "wide_to_long", "DEFAULT_REQUEST_FEES", "ONLINE_SERVICES",
     "rag_routerbench", "retrieval_pipeline", "with_request_fees", "embedded_routerbench", "load", "load_routerbench",
     "long_to_wide", "models", "official_split", "oracle_labels", "repair", "score_matrix", "validate",
     "claim", "data_note", "describe_data", "is_synthetic", "notice", "by_dataset", "datasets_present",

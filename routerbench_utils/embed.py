@@ -79,6 +79,47 @@ class TfidfSvdEmbedder:
                        lambda: reducer.transform(vectorizer.transform(texts)))
 
 
+
+class FrozenEmbedder:
+    """An embedding fitted once, which ``fit`` leaves as it is: every router fitted with it sees the
+    same features, whatever rows it is trained on.
+
+    Prompt text costs nothing to collect; the labels (every model's scored answer) are what is
+    expensive. To ask how many *labelled* prompts a router needs (a learning curve), or to produce
+    out-of-fold predictions in the features of the final model, fit the embedding once on all training
+    prompts and pass ``embedding=FrozenEmbedder(fitted)`` to each router: its ``fit(texts)`` returns
+    the wrapper unchanged and ``transform`` calls the fitted embedding. No label is used to fit it.
+
+    Parameters
+    ----------
+    embedder : object
+        An embedding with ``transform(texts)``, already fitted (e.g. ``TfidfSvdEmbedder().fit(texts)``).
+
+    Examples
+    --------
+    >>> texts = ["one prompt", "another prompt", "a third one"]
+    >>> frozen = FrozenEmbedder(TfidfSvdEmbedder(n_components=2).fit(texts))
+    >>> frozen.fit(["only this"]) is frozen
+    True
+
+    See the chapter "Beyond the paper" (sample efficiency).
+    """
+
+    def __init__(self, embedder) -> None:
+        if not hasattr(embedder, "transform"):
+            raise RouterBenchDataError(
+                f"embedder: expected a fitted embedding with a transform(texts) method, got {embedder!r}")
+        self.embedder = embedder
+
+    def fit(self, texts: list[str]) -> "FrozenEmbedder":
+        """Keep the fitted embedding (the texts are not used)."""
+        return self
+
+    def transform(self, texts: list[str]) -> np.ndarray:
+        """The fitted embedding's features of ``texts``."""
+        return self.embedder.transform(texts)
+
+
 _MINILM: dict[str, object] = {}
 
 
