@@ -245,7 +245,7 @@ def repair(df: pd.DataFrame, source: str = "frame", tasks: str = "paper"
 
     nan_rows = df[names].isna().any(axis=1)
     if nan_rows.any():
-        report.add(f"removed {int(nan_rows.sum())} rows with a NaN score: {first_ids(df.loc[nan_rows, ID])}")
+        report.add(f"removed {int(nan_rows.sum())} rows with a missing score: {first_ids(df.loc[nan_rows, ID])}")
         df = df.loc[~nan_rows].reset_index(drop=True)
 
     text_columns = [c for c in [PROMPT] + [m + RESPONSE_SUFFIX for m in names] if c in df.columns]

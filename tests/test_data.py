@@ -54,7 +54,7 @@ def test_nan_scores_are_removed_and_reported(real_frame):
     real_frame.loc[3, "gpt-4-1106-preview"] = np.nan
     df, report = rbu.repair(real_frame)
     assert "mbpp.dev.1" not in set(df["sample_id"])
-    assert any("NaN score" in n and "mbpp.dev.1" in n for n in report.notes)
+    assert any("missing score" in n and "mbpp.dev.1" in n for n in report.notes)
 
 
 def test_conflicting_split_rows_raise(real_frame):

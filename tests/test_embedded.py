@@ -109,7 +109,7 @@ def test_quirks_are_repaired_back(raw):
     assert quirky["gpt-4-1106-preview"].dtype == object
     clean, report = rbu.repair(quirky)
     assert any("merged 14 sample_ids" in n for n in report.notes)
-    assert any("NaN score" in n for n in report.notes)
+    assert any("missing score" in n for n in report.notes)
     assert len(clean) == len(raw) - 3  # three NaN rows removed, split rows merged, extra task dropped
 
 
