@@ -47,7 +47,26 @@ def _show(note: Note) -> None:
         print(repr(note))
 
 
-def claim(holds: bool, text: str, observed: str) -> bool:
+class ClaimResult:
+    """The outcome of :func:`claim`: true when the claim holds. As a cell's last value it shows nothing
+    (the note, where the claim fails, is already on the page)."""
+
+    __slots__ = ("holds", "text", "observed")
+
+    def __init__(self, holds: bool, text: str, observed: str) -> None:
+        self.holds, self.text, self.observed = holds, text, observed
+
+    def __bool__(self) -> bool:
+        return self.holds
+
+    def __repr__(self) -> str:
+        return f"claim({self.text!r}: {'holds' if self.holds else 'does not hold: ' + self.observed})"
+
+    def _ipython_display_(self) -> None:
+        """Nothing to show: a claim that holds is silent, one that fails has shown its note."""
+
+
+def claim(holds: bool, text: str, observed: str) -> ClaimResult:
     """Check one sentence of the prose on the data at hand; show a note where it does not hold.
 
     Parameters
@@ -62,12 +81,12 @@ def claim(holds: bool, text: str, observed: str) -> bool:
 
     Returns
     -------
-    bool
-        ``holds``, so that prose can branch on it.
+    ClaimResult
+        True when the claim holds (``if claim(...):`` branches on it); shows nothing as a cell's value.
 
     Examples
     --------
-    >>> claim(2 > 1, "two exceeds one", "it does not")
+    >>> bool(claim(2 > 1, "two exceeds one", "it does not"))
     True
     """
     holds = bool(holds)
@@ -78,7 +97,7 @@ def claim(holds: bool, text: str, observed: str) -> bool:
     if not holds:
         _show(Note("warning", "Not on this data",
                    f"The text says: {text}. On the data this page ran on: {observed}."))
-    return holds
+    return ClaimResult(holds, text, observed)
 
 
 def notice(text: str) -> None:
