@@ -1,8 +1,11 @@
 """Cost-quality points of models and routers (chapter "The cost-quality plane")."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .data import check_model_values, cost_column, dataset_column, models, validate
 from .errors import RouterBenchDataError
@@ -47,8 +50,27 @@ def model_points(df: pd.DataFrame, cost: str = "mean") -> pd.DataFrame:
     return points
 
 
-def _as_points(cost, quality, name: str = "points") -> tuple[np.ndarray, np.ndarray]:
-    """Validate a set of (cost, quality) points: 1-D, same length, at least one, all finite."""
+def _check_costs(cost: np.ndarray, name: str, argument: str = "argument 'cost'") -> None:
+    """Raise :class:`RouterBenchDataError` if any cost is negative: a cost is USD spent, never negative
+    (a negative one would also let the hull buy quality for less than nothing)."""
+    negative = cost < 0
+    if negative.any():
+        bad = np.argwhere(negative)
+        where = [int(k[0]) if cost.ndim == 1 else tuple(int(i) for i in k) for k in bad[:3]]
+        shown = ", ".join(f"position {k}: {cost[k]:g}" for k in where)
+        more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+        plural = "s" if len(bad) > 1 else ""
+        raise RouterBenchDataError(
+            f"{name}: {argument} has {len(bad)} negative value{plural} ({shown}{more}); "
+            "expected costs >= 0 in USD")
+
+
+def _as_points(cost, quality, name: str = "points",
+               argument: str = "argument 'cost'") -> tuple[np.ndarray, np.ndarray]:
+    """Validate a set of (cost, quality) points: 1-D, same length, at least one, all finite, costs >= 0.
+
+    ``name`` (the function or router) and ``argument`` (the costs' argument) label the error messages.
+    """
     c = np.asarray(cost, dtype=float).ravel()
     q = np.asarray(quality, dtype=float).ravel()
     if c.shape != q.shape:
@@ -61,6 +83,7 @@ def _as_points(cost, quality, name: str = "points") -> tuple[np.ndarray, np.ndar
         raise RouterBenchDataError(
             f"{name}: {int(bad.sum())} points are NaN or infinite (first at position {k}: "
             f"cost={c[k]}, quality={q[k]}); expected finite numbers")
+    _check_costs(c, name, argument)
     return c, q
 
 
@@ -78,7 +101,7 @@ def interpolate(a, b, t) -> tuple[np.ndarray, np.ndarray]:
     t = np.asarray(t, dtype=float)
     if not np.all((t >= 0) & (t <= 1)):
         raise RouterBenchDataError("t: expected probabilities in [0, 1]")
-    (ca, cb), (qa, qb) = _as_points([a[0], b[0]], [a[1], b[1]], "interpolate")
+    (ca, cb), (qa, qb) = _as_points([a[0], b[0]], [a[1], b[1]], "interpolate", "the cost pair (a[0], b[0])")
     return (1 - t) * ca + t * cb, (1 - t) * qa + t * qb
 
 
@@ -91,8 +114,8 @@ def simulate_mixture(cost_a, quality_a, cost_b, quality_b, t, seed: int = 0) -> 
     The realised point converges to the line as ``n`` grows (its error shrinks like
     :math:`1/\\sqrt{n}`).
     """
-    ca, qa = _as_points(cost_a, quality_a, "router A")
-    cb, qb = _as_points(cost_b, quality_b, "router B")
+    ca, qa = _as_points(cost_a, quality_a, "router A", "argument 'cost_a'")
+    cb, qb = _as_points(cost_b, quality_b, "router B", "argument 'cost_b'")
     if ca.size != cb.size:
         raise RouterBenchDataError(f"routers A and B: {ca.size} vs {cb.size} prompts; expected the same prompts")
     t = np.atleast_1d(np.asarray(t, dtype=float))
@@ -106,23 +129,187 @@ def simulate_mixture(cost_a, quality_a, cost_b, quality_b, t, seed: int = 0) -> 
                          "cost_expected": expected_c, "quality_expected": expected_q})
 
 
-def _upper_chain(c: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Indices of the strict upper-hull vertices of points sorted by cost (distinct costs).
+def _turn(x0: ArrayLike, y0: ArrayLike, x1: ArrayLike, y1: ArrayLike, x2: ArrayLike,
+          y2: ArrayLike) -> np.ndarray:
+    """Cross product of (p0 -> p1) and (p0 -> p2): ``>= 0`` when p1 lies on or below the chord from p0
+    to p2 (so p1 is no hull vertex), ``< 0`` when the chain p0, p1, p2 turns strictly right.
 
-    Vectorised pruning: a point on or below the chord of its two neighbours is never a vertex, so all
-    such points are dropped at once, and the pass repeats until the chain turns strictly right
-    everywhere (Andrew's monotone chain, done in whole-array passes).
+    Every orientation test of the hull uses this one expression, so all of them round alike.
     """
-    keep = np.arange(c.size)
-    while keep.size >= 3:
-        x, y = c[keep], q[keep]
-        # cross product of (p[i-1] -> p[i]) and (p[i-1] -> p[i+1]); >= 0 means p[i] is on/below the chord
-        cross = ((x[1:-1] - x[:-2]) * (y[2:] - y[:-2]) - (y[1:-1] - y[:-2]) * (x[2:] - x[:-2]))
-        drop = np.concatenate([[False], cross >= 0, [False]])
-        if not drop.any():
+    return (x1 - x0) * (y2 - y0) - (y1 - y0) * (x2 - x0)
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``concatenate([arange(s, s + n) for s, n in zip(starts, lengths)])`` without a Python loop."""
+    ends = np.cumsum(lengths)
+    return np.repeat(starts - ends + lengths, lengths) + np.arange(ends[-1] if ends.size else 0)
+
+
+# Elements a vectorised search evaluates per step: few queries get many probes each (fewer numpy calls),
+# many queries get few (less work).
+_PROBE_BUDGET = 1 << 14
+# A pruning pass that removes less than this share of the points hands over to the merge of concave
+# runs. Per point a pass is much cheaper than a merge round (no gathers, no searches), so passes go on
+# while they are productive; the share bounds their total cost by 32 passes over the points.
+_MIN_PASS_YIELD = 1 / 32
+# Below this many points the filter before the sort costs more numpy calls than it saves sorting.
+_FILTER_BEFORE_SORT_FROM = 512
+
+
+def _first_false(holds: Callable[[np.ndarray, np.ndarray], np.ndarray], lo: np.ndarray,
+                 hi: np.ndarray) -> np.ndarray:
+    """For each query ``k``, the first ``j`` in ``[lo[k], hi[k])`` at which ``holds`` fails (``hi[k]``
+    if it holds throughout), for a predicate that holds, then fails, along ``j``.
+
+    A k-ary search of all queries at once: each step probes every open range at ``k`` evenly spaced
+    positions (``holds(queries, positions)`` on flat arrays) and keeps the stretch between the last
+    probe that holds and the first that fails, so :math:`O(\\log n / \\log k)` steps. ``k`` is 2 (a
+    binary search, the least work) when there are many queries and up to 64 when there are few (the
+    fewest numpy calls), see :data:`_PROBE_BUDGET`.
+    """
+    lo, hi = lo.copy(), hi.copy()
+    while True:
+        open_ = np.flatnonzero(lo < hi)
+        if open_.size == 0:
+            return lo
+        start, width = lo[open_], hi[open_] - lo[open_]
+        fan = int(min(width.max(), max(2, np.sqrt(_PROBE_BUDGET / open_.size)), 64))
+        # Evenly spaced, the last at hi - 1: the answer is often at the end of the range (a bridge that
+        # leaves from the last point of the left chain, or reaches the last point of the right one).
+        probe = hi[open_, None] - 1 - (width[:, None] * np.arange(fan - 1, -1, -1)) // fan
+        ok = holds(np.repeat(open_, fan), probe.ravel()).reshape(probe.shape)
+        fails = np.where(ok.all(axis=1), fan, np.argmin(ok, axis=1))  # first failing probe, or fan
+        rows = np.arange(open_.size)
+        lo[open_] = np.where(fails > 0, probe[rows, np.maximum(fails - 1, 0)] + 1, start)
+        hi[open_] = np.where(fails < fan, probe[rows, np.minimum(fails, fan - 1)], hi[open_])
+
+
+def _tangents(x: np.ndarray, y: np.ndarray, px: np.ndarray, py: np.ndarray, start: np.ndarray,
+              stop: np.ndarray) -> np.ndarray:
+    """For each point ``(px, py)`` and the strictly concave chain of points ``start:stop`` right of it,
+    the position of the chain's point of steepest slope from the point (the last one, if several tie).
+
+    Along such a chain the slope from a point on its left rises, then falls: the chain still climbs
+    at ``j`` while ``j + 1`` lies on or above the line from the point through ``j``, and the tangent
+    point is the first ``j`` where it stops climbing.
+    """
+    def climbs(query: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return _turn(px[query], py[query], x[j], y[j], x[j + 1], y[j + 1]) >= 0
+
+    return _first_false(climbs, start, stop - 1)
+
+
+def _bridges(x: np.ndarray, y: np.ndarray, left: np.ndarray, right: np.ndarray,
+             stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Upper tangents (bridges) of pairs of strictly concave chains of points ``L = left:right`` and
+    ``R = right:stop``, ``L`` entirely cheaper than ``R``.
+
+    Returns positions ``(a, b)`` such that the upper hull of ``L`` and ``R`` is ``L[..a]`` followed by
+    ``R[b..]``. A point of ``L`` stays on that hull exactly when the chain turns strictly right at it
+    on the way from its predecessor to its tangent point on ``R``; the points that stay form a prefix
+    of ``L`` (its first point always stays), so a search over ``L``, each probe with a tangent search
+    over ``R``, finds ``a``: :math:`O(\\log^2 n)` vectorised steps for all pairs at once, far fewer with
+    many probes per step.
+    """
+    def stays(pair: np.ndarray, i: np.ndarray) -> np.ndarray:
+        top = _tangents(x, y, x[i], y[i], right[pair], stop[pair])
+        return _turn(x[i - 1], y[i - 1], x[i], y[i], x[top], y[top]) < 0
+
+    a = _first_false(stays, left + 1, right) - 1
+    return a, _tangents(x, y, x[a], y[a], right, stop)
+
+
+def _merge_chains(x: np.ndarray, y: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The upper hull of consecutive strictly concave chains of points ``starts[k]:starts[k + 1]``.
+
+    Merges neighbouring chains pairwise, all pairs of a round at once: the merged chain keeps the left
+    chain up to its bridge end and the right chain from its bridge end on, i.e. drops the points
+    between the two ends. With :math:`k` chains over :math:`m` points that is :math:`\\lceil \\log_2 k
+    \\rceil` rounds, each :math:`O(m)` to drop the points under its bridges; the searches cost
+    :math:`O(\\log^2 s)` per pair of chains of :math:`s` points, :math:`O(m)` over all rounds.
+    """
+    while starts.size > 1:
+        pairs = starts.size // 2
+        stops = np.append(starts[1:], x.size)
+        a, b = _bridges(x, y, starts[0:2 * pairs:2], starts[1:2 * pairs:2], stops[1:2 * pairs:2])
+        under = b - a - 1  # points strictly between the bridge's ends lie under it
+        starts = starts[0::2]  # each pair becomes one chain; an odd last chain waits for the next round
+        if under.any():
+            keep = np.ones(x.size, dtype=bool)
+            keep[_ranges(a + 1, under)] = False
+            x, y = x[keep], y[keep]
+            starts = starts - np.concatenate(([0], np.cumsum(under)))[:starts.size]
+    return x, y
+
+
+def _upper_chain(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The strict upper-hull vertices of points with strictly increasing ``x`` and ``y``.
+
+    First vectorised pruning passes: a point on or below the chord of its two neighbours is never a
+    vertex, so all such points go at once. A pass costs :math:`O(m)`; while each pass removes at least
+    a share :data:`_MIN_PASS_YIELD` of the points, the set shrinks geometrically (:math:`O(m)` in all).
+    A pass that removes fewer (a curve whose points turn reflex one at a time, as before one high
+    point, where passes alone would take :math:`O(m^2)`) hands over to :func:`_merge_chains`: the points
+    it kept form :math:`k` runs, each strictly concave (at most one more run than removed points), and
+    merging them costs :math:`O(m \\log k)`.
+    """
+    while x.size >= 3:
+        reflex = _turn(x[:-2], y[:-2], x[1:-1], y[1:-1], x[2:], y[2:]) >= 0
+        removed = int(np.count_nonzero(reflex))
+        if removed == 0:
             break
-        keep = keep[~drop]
-    return keep
+        stays = np.concatenate(([True], ~reflex, [True]))
+        x, y = x[stays], y[stays]
+        if removed < _MIN_PASS_YIELD * stays.size:
+            # A run starts at every point that stays after one that did not.
+            return _merge_chains(x, y, np.flatnonzero(np.concatenate(([True], ~stays[:-1]))[stays]))
+    return x, y
+
+
+def _hull_candidates(c: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Three points of the hull and every point that could be a vertex between them, unsorted.
+
+    The hull's two ends are the cheapest point (best quality among the cheapest) and the best point
+    (cheapest among the best); nothing on or below their chord is a vertex. The point farthest above
+    that chord is on the hull too (one step of quickhull), so nothing on or below the two chords
+    through it is a vertex either. :math:`O(n)` before any sort: on scattered points only a small
+    fraction is left to sort.
+    """
+    c_first = c.min()
+    q_first = q[c == c_first].max()
+    q_last = q.max()
+    c_last = c[q == q_last].min()
+    height = _turn(c_first, q_first, c, q, c_last, q_last)  # < 0 above the chord, lowest farthest
+    apex = int(np.argmin(height))
+    if not height[apex] < 0:  # nothing above the chord: the hull is the chord's ends
+        return np.array([c_first, c_last]), np.array([q_first, q_last])
+    c_apex, q_apex = c[apex], q[apex]
+    # The chords first-apex-last form a concave polyline, on every cost the lower of the two chords'
+    # lines: a point is above the polyline when it is above either line, with no per-point choice.
+    above = ((_turn(c_first, q_first, c, q, c_apex, q_apex) < 0)
+             | (_turn(c_apex, q_apex, c, q, c_last, q_last) < 0))
+    return (np.concatenate(([c_first, c_apex, c_last], c[above])),
+            np.concatenate(([q_first, q_apex, q_last], q[above])))
+
+
+def _hull_vertices(c: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The vertices of the non-decreasing convex hull of validated points; see :class:`NDCH`."""
+    if c.size > _FILTER_BEFORE_SORT_FROM:
+        c, q = _hull_candidates(c, q)
+    # Equal costs are merged below, so the sort need not be stable (nor sort by quality: lexsort is
+    # several times slower than a plain argsort on shuffled points).
+    order = np.argsort(c)
+    c, q = c[order], q[order]
+    distinct = c[1:] != c[:-1]
+    if not distinct.all():
+        # one point per cost, with the best quality paid for at that cost
+        first = np.flatnonzero(np.concatenate(([True], distinct)))
+        c, q = c[first], np.maximum.reduceat(q, first)
+    # A vertex must beat the quality of every cheaper point (the hull is non-decreasing): keep strict
+    # record highs. Both coordinates are strictly increasing from here on.
+    record = np.concatenate(([True], q[1:] > np.maximum.accumulate(q[:-1])))
+    c, q = c[record], q[record]
+    return _upper_chain(c, q)
 
 
 class NDCH:
@@ -134,12 +321,44 @@ class NDCH:
     cheapest point of maximal quality, and flat after it. Points left of the cheapest point are not
     attainable: there the frontier is undefined (NaN).
 
-    Built in :math:`O(n \\log n)` (a sort, then a record-high filter and vectorised monotone-chain passes).
+    Parameters
+    ----------
+    cost, quality : array_like
+        One value per point, equal lengths, at least one point; costs finite and >= 0 (USD), qualities
+        finite.
 
     Attributes
     ----------
     cost, quality : ndarray
-        The hull's vertices, sorted by cost; quality is strictly increasing and concave.
+        The hull's vertices, sorted by cost; quality is strictly increasing and concave. Points on a
+        hull edge but not at a corner (collinear points) are not vertices.
+
+    Raises
+    ------
+    RouterBenchDataError
+        For mismatched lengths, no points, NaN or infinite values, or negative costs.
+
+    Notes
+    -----
+    :math:`O(n \\log n)` time for any input, :math:`O(n)` memory:
+
+    1. drop the points on or below the chord from the cheapest point to the best one (the hull's
+       two ends), then on or below the two chords through the point farthest above it (a hull point
+       too): :math:`O(n)`, and on scattered points only a small fraction is left;
+    2. sort the rest by cost (:math:`O(n \\log n)`, the dominant step), keeping the best quality per
+       cost;
+    3. keep strict record highs of quality (:math:`O(n)`): every other point is dominated;
+    4. vectorised monotone-chain passes, each dropping every point on or below the chord of its two
+       neighbours, while each removes at least 1/32 of the points (:math:`O(n)` in all);
+    5. if points are still left to drop (passes alone would take :math:`O(n^2)` on, e.g., a concave
+       curve followed by one high point: each pass drops one point), the last pass has split them
+       into :math:`k` strictly concave runs, which are merged pairwise along their upper tangents,
+       found by vectorised searches: :math:`\\lceil \\log_2 k \\rceil` rounds of :math:`O(n)`.
+
+    Every orientation test is the same cross product, and points on a chord (collinear) are never
+    vertices; the vertices are those of Andrew's monotone chain on the same points (identical whenever
+    the cross products are exact, e.g. for integer or dyadic coordinates; on other floats the two can
+    differ only for points within rounding error of a chord).
 
     Examples
     --------
@@ -153,15 +372,7 @@ class NDCH:
     def __init__(self, cost, quality):
         c, q = _as_points(cost, quality, "ndch")
         self._points = (c, q)
-        order = np.lexsort((-q, c))  # by cost, best quality first among equal costs
-        c, q = c[order], q[order]
-        # A vertex must beat the quality of every cheaper-or-equal point (the hull is non-decreasing):
-        # keep strict record highs, which also keeps one point per cost.
-        previous_best = np.concatenate([[-np.inf], np.maximum.accumulate(q)[:-1]])
-        record = q > previous_best
-        c, q = c[record], q[record]
-        chain = _upper_chain(c, q)
-        self.cost, self.quality = c[chain], q[chain]
+        self.cost, self.quality = _hull_vertices(c, q)
 
     def __repr__(self) -> str:
         return f"NDCH({self.cost.size} vertices, cost {self.cost[0]:.3g}..{self.cost[-1]:.3g})"
@@ -203,7 +414,9 @@ class NDCH:
 def ndch(cost, quality) -> NDCH:
     """The non-decreasing convex hull of (cost, quality) points; see :class:`NDCH`.
 
-    Raises :class:`RouterBenchDataError` for NaN or infinite input or mismatched lengths.
+    :math:`O(n \\log n)` for any :math:`n` points (a sort, then linear filters and, at worst,
+    logarithmically many linear merge rounds; see :class:`NDCH`). Raises :class:`RouterBenchDataError`
+    for mismatched lengths, no points, NaN or infinite values, or negative costs.
     """
     return NDCH(cost, quality)
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import RouterBenchDataError
-from .frontier import NDCH, _as_points
+from .frontier import NDCH, _as_points, _check_costs
 
 VARIANTS = ("paper", "official")
 
@@ -103,6 +103,7 @@ def _check_matrices(cost: np.ndarray, quality: np.ndarray, name: str) -> tuple[n
         raise RouterBenchDataError(f"{name}: cost has shape {c.shape} but quality has shape {q.shape}")
     if not (np.isfinite(c).all() and np.isfinite(q).all()):
         raise RouterBenchDataError(f"{name}: per-prompt costs and qualities must be finite")
+    _check_costs(c, name, "the per-prompt cost matrix")
     return c, q
 
 

@@ -6,7 +6,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import routerbench_utils as rbu
@@ -135,3 +135,203 @@ def test_exact_fraction_check_of_the_trapezoid():
     # vertices (0, 1/2), (2, 1), flat to 4: area = 2 * 3/4 + 2 * 1 = 7/2
     hull = rbu.ndch([0, 2, 3], [0.5, 1.0, 0.7])
     assert Fraction(hull.integral(0, 4)).limit_denominator(1000) == Fraction(7, 2)
+
+
+# --- the hull against a plain monotone chain, on random and adversarial points ------------------------
+
+def _turn(o, a, b):
+    """The hull's orientation test: >= 0 when ``a`` lies on or below the chord from ``o`` to ``b``."""
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+
+def monotone_chain(cost, quality) -> np.ndarray:
+    """Reference: Andrew's monotone chain in plain Python, over the points that beat every cheaper or
+    equally cheap point (the non-decreasing part). Returns the vertices as rows (cost, quality)."""
+    hull: list[tuple[float, float]] = []
+    best = -np.inf
+    for point in sorted(zip(map(float, cost), map(float, quality)), key=lambda p: (p[0], -p[1])):
+        if point[1] <= best:
+            continue
+        best = point[1]
+        while len(hull) >= 2 and _turn(hull[-2], hull[-1], point) >= 0:
+            hull.pop()
+        hull.append(point)
+    return np.array(hull).reshape(-1, 2)
+
+
+def assert_same_hull(cost, quality):
+    hull = rbu.ndch(cost, quality)
+    expected = monotone_chain(cost, quality)
+    np.testing.assert_array_equal(hull.cost, expected[:, 0])
+    np.testing.assert_array_equal(hull.quality, expected[:, 1])
+    below = np.asarray(quality) < np.interp(cost, expected[:, 0], expected[:, 1]) - 1e-12
+    np.testing.assert_array_equal(hull.dominated(), below & (np.asarray(cost) >= expected[0, 0]))
+    return hull
+
+
+# Families that defeat pruning by passes (each pass drops only the points at the end of a run), on
+# integer coordinates so that every orientation test is exact whatever the order of evaluation.
+def concave_then_high(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A concave curve of n points, then one high point whose tangent touches the curve half way."""
+    x = np.arange(n, dtype=float)
+    y = 2 * n * x - x**2
+    return np.append(x, 2 * n), np.append(y, 9 * n**2 / 4)
+
+
+def low_concave_high(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The same, plus one cheap low point: the curve is cut from both ends."""
+    c, q = concave_then_high(n)
+    return np.append(c + 1, 0.0), np.append(q, -float(n) ** 2)
+
+
+def convex_then_concave(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """An S-curve of two parabolas: the hull runs from the first point to a tangent on the concave half."""
+    x = np.arange(2 * n, dtype=float)
+    return x, np.where(x <= n, x**2, 2.0 * n**2 - (2 * n - x) ** 2)
+
+
+def teeth(n: int, width: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """Concave teeth of ``width`` points along a concave curve, each falling back at its end: passes
+    cut every tooth from its start, one point per tooth and pass."""
+    i = np.arange(n, dtype=float)
+    t = i % width
+    return i, 4 * (2 * n * i - i**2) + (n // width) * t * (2 * width - t)
+
+
+def noisy_concave(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Random costs, qualities on a concave curve plus small integer noise (many short runs)."""
+    rng = np.random.default_rng(seed)
+    x = rng.permutation(4 * n)[:n].astype(float)
+    return x, np.floor(np.sqrt(x) * 1000) + rng.integers(0, 20, n)
+
+
+FAMILIES = [concave_then_high, low_concave_high, convex_then_concave, teeth, noisy_concave]
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("n", [3, 10, 100, 1000, 20_000])
+def test_hull_matches_monotone_chain_on_adversarial_families(family, n):
+    c, q = family(n)
+    order = np.random.default_rng(n).permutation(c.size)  # input order must not matter
+    assert_same_hull(c[order], q[order])
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("n", [1, 2, 5, 50, 2000, 50_000])
+def test_hull_matches_monotone_chain_on_random_points(seed, n):
+    rng = np.random.default_rng(seed)
+    c, q = rng.random(n), rng.random(n)
+    assert_same_hull(c, q)
+    assert_same_hull(np.round(c, 2), np.round(q, 2))  # ties in cost, in quality, collinear points
+    x = np.sort(c)
+    assert_same_hull(x, np.sqrt(x) + rng.normal(0, 1e-3, n))  # points near a concave curve
+
+
+# Exact orientation tests; a coarse grid makes collinear triples and ties common.
+grid = st.one_of(st.integers(min_value=0, max_value=64).map(lambda k: k / 64),
+                 st.integers(min_value=0, max_value=8).map(float))
+
+
+@pytest.fixture(params=["default", "filter first", "merge at once", "merge, one probe"])
+def hull_tuning(request, monkeypatch):
+    """Small inputs skip the filter before the sort and rarely reach the merge of concave runs: also
+    force the filter and the merge (right after the first pass), with the widest searches (64 probes a
+    step) or binary ones, so that grid points with many collinear triples and ties exercise every
+    branch."""
+    from routerbench_utils import frontier
+
+    if request.param != "default":
+        monkeypatch.setattr(frontier, "_FILTER_BEFORE_SORT_FROM", 0)
+    if request.param.startswith("merge"):
+        monkeypatch.setattr(frontier, "_MIN_PASS_YIELD", 1.0)
+        monkeypatch.setattr(frontier, "_PROBE_BUDGET", 1 if request.param == "merge, one probe" else 1 << 20)
+    return request.param
+
+
+# The fixture only sets module constants, the same for every example.
+fixture_ok = [HealthCheck.function_scoped_fixture]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=fixture_ok)
+@given(points=st.lists(st.tuples(grid, grid), min_size=1, max_size=60))
+def test_hull_matches_monotone_chain_on_grid_points(points, hull_tuning):
+    c, q = np.array(points, dtype=float).T
+    assert_same_hull(c, q)
+
+
+@pytest.mark.parametrize("cost, quality", [
+    # a bridge from (0, 0) along (2, 3), (4, 6): (2, 3) lies on the hull but is no vertex
+    ([0, 1, 2, 4, 6, 10, 20], [0, 1.45, 3, 6, 8.5, 10, 11]),
+    # a bridge from (1, 3) along (3, 5) to (5, 7): (3, 5) lies on the hull but is no vertex
+    ([0, 1, 3, 4, 5, 7, 12, 20], [0, 3, 5, 5.9, 7, 8, 9, 9.5]),
+])
+def test_hull_drops_collinear_points_where_runs_meet(cost, quality, hull_tuning):
+    """The reflex point (1, 1.45), resp. (4, 5.9), splits the points into two concave runs; the bridge
+    between them is collinear with a point of one run, which must not become a vertex."""
+    hull = assert_same_hull(np.array(cost, dtype=float), np.array(quality, dtype=float))
+    assert 2.0 not in hull.cost and 3.0 not in hull.cost
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=fixture_ok)
+@given(points=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 400)), min_size=1, max_size=300))
+def test_hull_matches_monotone_chain_on_sorted_integer_curves(points, hull_tuning):
+    """Points of a rising concave curve with integer jitter: long runs, many merges."""
+    c, q = np.array(points, dtype=float).T
+    assert_same_hull(c, np.floor(40 * np.sqrt(c)) + q % 7)
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.__name__)
+def test_hull_work_is_near_linear_on_adversarial_families(family, monkeypatch):
+    """Count the points that go through orientation tests: pruning passes alone would test about
+    n^2 / 4 of them on most of these families (one point dropped per run and pass), the hull a few per
+    point. A deterministic bound on the work, not a timing."""
+    from routerbench_utils import frontier
+
+    tested, merged = [], []
+    turn, merge = frontier._turn, frontier._merge_chains
+
+    def counted_turn(*args):
+        result = turn(*args)
+        tested.append(np.size(result))
+        return result
+
+    def counted_merge(x, y, starts):
+        merged.append(starts.size)
+        return merge(x, y, starts)
+
+    monkeypatch.setattr(frontier, "_turn", counted_turn)
+    monkeypatch.setattr(frontier, "_merge_chains", counted_merge)
+    c, q = family(20_000)
+    rbu.ndch(c, q)
+    assert sum(tested) < 20 * c.size
+    assert merged and merged[0] >= 2  # the concave runs were merged, not pruned pass after pass
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: rbu.ndch([0.1, -0.2, -1e-9], [0.5, 0.6, 0.7]),
+     r"ndch: argument 'cost' has 2 negative values \(position 1: -0\.2, position 2: -1e-09\); "
+     r"expected costs >= 0 in USD"),
+    (lambda: rbu.ndch(-np.arange(1.0, 6.0), np.ones(5)),
+     r"argument 'cost' has 5 negative values \(position 0: -1, position 1: -2, position 2: -3 and 2 more\)"),
+    (lambda: rbu.aiq([0.0, -1.0], [0.5, 0.9]), r"aiq: argument 'cost' has 1 negative value \(position 1: -1\)"),
+    (lambda: rbu.cost_to_reach([-1.0, 1.0], [0.5, 0.9], 0.7), r"cost_to_reach: argument 'cost' has 1 negative"),
+    (lambda: rbu.cpt([-1.0, 1.0], [0.5, 0.9], (0.0, 0.4), (1.0, 0.9)), r"cpt: argument 'cost' has 1 negative"),
+    (lambda: rbu.ibc_lift([-1.0], [0.5], (0.0, 0.4), (1.0, 0.9)), r"ibc_lift: argument 'cost' has 1 negative"),
+    (lambda: rbu.interpolate((-0.5, 0.6), (1.0, 0.9), 0.5),
+     r"interpolate: the cost pair \(a\[0\], b\[0\]\) has 1 negative value \(position 0: -0\.5\)"),
+    (lambda: rbu.simulate_mixture([0.1, 0.1], [1.0, 0.0], [0.2, -0.2], [1.0, 1.0], t=0.5),
+     r"router B: argument 'cost_b' has 1 negative value \(position 1: -0\.2\)"),
+    (lambda: rbu.mixture_weights([0.0, -1.0], [0.5, 0.9], 0.0, 0.5), r"mixture_weights: argument 'cost'"),
+    (lambda: rbu.bootstrap_aiq([[0.1, 0.1], [0.2, -0.3]], [[0.5, 0.5], [0.9, 0.9]], n_boot=2),
+     r"router: the per-prompt cost matrix has 1 negative value \(position \(1, 1\): -0\.3\); expected costs >= 0"),
+    (lambda: rbu.aiq([0.0, np.nan], [0.5, 0.9]), r"aiq: 1 points are NaN or infinite"),
+    (lambda: rbu.aiq([0.0, 1.0], [0.5, -np.inf]), r"aiq: 1 points are NaN or infinite"),
+])
+def test_negative_or_non_finite_costs_are_refused(call, message):
+    with pytest.raises(RouterBenchDataError, match=message):
+        call()
+
+
+def test_zero_and_negative_zero_costs_are_fine():
+    hull = rbu.ndch([0.0, -0.0, 1.0], [0.2, 0.3, 0.4])
+    assert hull.cost.tolist() == [0.0, 1.0] and hull.quality.tolist() == [0.3, 0.4]
