@@ -147,6 +147,53 @@ TARGET_SOURCE = MappingProxyType({
 #: The label the real files use when every model scores 0 on a prompt.
 NO_MODEL_CORRECT = "no_model_correct"
 
+#: How many of the 11 models answer each prompt correctly: the number of prompts on which 0, 1, ..., 11
+#: models score 1, counted on real RouterBench rows (5-shot file; DESIGN.md section 4). This joint shape
+#: decides how cascades and the Oracle behave; the means above do not fix it.
+CORRECT_COUNTS = MappingProxyType({
+    "arc-challenge": (19, 25, 27, 32, 39, 56, 74, 114, 130, 168, 316, 470),
+    "mbpp": (57, 24, 31, 33, 24, 25, 35, 36, 38, 35, 44, 45),
+    "winogrande": (1, 6, 7, 74, 114, 135, 222, 256, 213, 145, 88, 6),
+})
+#: Assumed shapes (share of prompts with 0, 1, ..., 11 models at full score) for the datasets without
+#: measured rows. Not measurements: each is the population shape of the generator's model with loadings
+#: borrowed from the measured dataset of the same kind of task (see ``embedded._SHAPES``): four-option
+#: knowledge and commonsense questions (MMLU, HellaSwag) take ARC-Challenge's, free-form answers judged
+#: for correctness (GSM8K's full credit, MT-Bench's 10 out of 10) take MBPP's, at the dataset's own mean
+#: scores and Oracle score.
+ASSUMED_CORRECT_SHARES = MappingProxyType({
+    "mmlu": (0.0500, 0.0399, 0.0434, 0.0491, 0.0558, 0.0636,
+             0.0726, 0.0834, 0.0966, 0.1140, 0.1398, 0.1916),
+    "hellaswag": (0.0300, 0.0343, 0.0419, 0.0516, 0.0626, 0.0743,
+                  0.0866, 0.0993, 0.1120, 0.1247, 0.1368, 0.1459),
+    "grade-school-math": (0.0876, 0.0515, 0.0751, 0.1003, 0.1193, 0.1283,
+                          0.1259, 0.1124, 0.0900, 0.0624, 0.0347, 0.0124),
+    "mtbench": (0.0868, 0.1138, 0.1754, 0.2021, 0.1784, 0.1251,
+                0.0708, 0.0323, 0.0116, 0.0031, 0.0006, 0.0001),
+})
+#: Target share of prompts with 0, 1, ..., 11 models at full score, per dataset (measured or assumed).
+CORRECT_SHARES = MappingProxyType({
+    **{d: tuple(c / sum(v) for c in v) for d, v in CORRECT_COUNTS.items()},
+    **ASSUMED_CORRECT_SHARES,
+})
+#: Where each shape comes from: "measured" on real rows or "assumed".
+CORRECT_SOURCE = MappingProxyType({d: "measured" if d in CORRECT_COUNTS else "assumed"
+                                   for d in DATASETS})
+#: Share of prompts the Oracle routes to each model on real RouterBench rows (5-shot file; DESIGN.md
+#: section 4). Only these six models and ``no_model_correct`` were reported; the other five models
+#: (Claude v1, v2 and Instant, Llama-2 70B, Yi 34B) take the rest together.
+ORACLE_PICK_SHARES = MappingProxyType({
+    d: MappingProxyType(dict(zip(
+        ("mistralai/mistral-7b-chat", "mistralai/mixtral-8x7b-chat", "WizardLM/WizardLM-13B-V1.2",
+         "meta/code-llama-instruct-34b-chat", "gpt-3.5-turbo-1106", "gpt-4-1106-preview",
+         NO_MODEL_CORRECT), v)))
+    for d, v in {
+        "arc-challenge": (.670, .129, .114, .012, .001, .010, .013),
+        "mbpp": (.333, .124, .133, .115, .068, .021, .133),
+        "winogrande": (.566, .094, .275, .033, .000, .000, .001),
+    }.items()
+})
+
 #: How routers behaved on real RouterBench rows (ARC-Challenge, MBPP, Winogrande; official split;
 #: TF-IDF + SVD embeddings): AIQ minus the Zero router's AIQ, and the judge error rate at which the
 #: cascade's edge over the Zero router is gone. Measured figures, kept as data for comparison.

@@ -4,16 +4,24 @@ No machine here can download the real files, so the book runs by default on data
 latent-variable model calibrated to figures measured on real RouterBench rows. For a prompt ``i`` of
 topic ``t_i`` and model ``m`` the latent margin is
 
-.. math:: u_{im} = a_m + s_{m, t_i} - \\beta z_i + e_{im}, \\qquad z_i, e_{im} \\sim N(0, 1),
+.. math:: u_{im} = a_m + s_{m, t_i} - \\beta_m z_i + \\gamma_m x_i + e_{im}, \\qquad e_{im} \\sim N(0, 1),
 
-where ``z_i`` is the prompt's difficulty (shared by all models, so scores are correlated), ``s`` are the
-models' per-topic strengths (fixed per dataset, so part of who-wins is predictable from the topic), and
-``e`` is model-specific luck (unpredictable). The score is a monotone function of ``u``: ``1[u > 0]``
-for exact-match tasks, quarters for GSM8K's partial credit, a 1-10 judge score for MT-Bench.
-The offsets ``a_m`` are solved so each model's mean score hits its target exactly on the drawn
-prompts, and ``beta`` is solved by bisection so the Oracle's mean score hits its target.
-Costs are token counts times the price table; prompt text reveals topic and, through extra clauses,
-part of the difficulty.
+where ``z_i`` is the prompt's difficulty (shared by all models, so scores are correlated; a mixture of
+N(0, 1) and a cluster of prompts hard for everyone), ``beta_m`` the model's sensitivity (loading) to it,
+``s`` are the models' per-topic strengths (fixed per dataset, so part of who-wins is predictable from
+the topic), ``x_i = +1 / -1`` whether the answer is option 1 of a two-option task and ``gamma_m`` the
+model's lean to option 1, and ``e`` is model-specific luck (unpredictable). The score is a monotone
+function of ``u``: ``1[u > 0]`` for exact-match tasks, quarters for GSM8K's partial credit, a 1-10 judge
+score for MT-Bench.
+
+The loadings, the mixture and the leans (``_SHAPES``) are fitted offline (:func:`_fit_shape`) so that,
+over the population of prompts, the share of prompts that 0, 1, ..., 11 models answer correctly and the
+Oracle's pick shares match the real rows (``catalog.CORRECT_COUNTS``, ``catalog.ORACLE_PICK_SHARES``);
+where no rows were measured they are assumed (:func:`_assumed_shape`). On the drawn prompts, the
+offsets ``a_m`` are solved so each model's mean score hits its target exactly, and a few prompts'
+difficulties are moved so the number of models correct follows the target shape (:func:`_pin_counts`);
+for exact-match tasks the Oracle's mean score follows. Costs are token counts times the price table;
+prompt text reveals topic and, through extra clauses, part of the difficulty.
 """
 from __future__ import annotations
 
@@ -24,13 +32,14 @@ import numpy as np
 import pandas as pd
 
 from . import _lexicon as lex
-from .catalog import (COST_TARGETS, DATASETS, MMLU_SUBJECTS, MODELS, NO_MODEL_CORRECT,
-                      NO_MODEL_CORRECT_TARGETS, ORACLE_TARGETS, PRICES_PER_MTOK, PROMPT_COUNTS,
-                      SCORE_TARGETS, TARGET_SOURCE, dataset_of)
+from .catalog import (CORRECT_SHARES, CORRECT_SOURCE, COST_TARGETS, DATASETS, MMLU_SUBJECTS, MODELS,
+                      NO_MODEL_CORRECT, NO_MODEL_CORRECT_TARGETS, ORACLE_PICK_SHARES, ORACLE_TARGETS,
+                      PRICES_PER_MTOK, PROMPT_COUNTS, SCORE_TARGETS, TARGET_SOURCE, dataset_of)
 from .errors import RouterBenchDataError
 from .latency import latency_seconds
 
 _WORLD_SEED = 20240318  # fixes the models' per-topic strengths: the "world" every seed samples from
+_MMLU_AREA_SD = 0.35  # spread of the models' strengths per MMLU area, on top of the per-subject one
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,49 @@ _SCORERS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "quarters": lambda u: np.clip(np.rint((0.5 + u) * 4.0) / 4.0, 0.0, 1.0),
     # A judge's integer score from 1 to 10, divided by 10.
     "judge10": lambda u: np.clip(np.rint(6.0 + 2.0 * u), 1.0, 10.0) / 10.0,
+}
+# The same scorers as steps: score = base + sum of weights over the cut points the margin reaches. The
+# last cut point is the full score (1 for exact match, full credit, a judge's 10 out of 10).
+_STEPS = {
+    "binary": (0.0, (0.0,), (1.0,)),
+    "quarters": (0.0, (-0.375, -0.125, 0.125, 0.375), (0.25,) * 4),
+    "judge10": (0.1, tuple((k - 6.5) / 2.0 for k in range(2, 11)), (0.1,) * 9),
+}
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """How a dataset's prompts are hard for the models together (the joint shape, issue 16).
+
+    ``loadings`` are the models' sensitivities ``beta_m`` to the shared difficulty ``z`` (order of
+    MODELS). ``z`` is a mixture: N(0, 1) for most prompts and N(hard_mean, hard_sd) for a share
+    ``hard_share`` (prompts that are hard for every model, e.g. MBPP tasks whose tests nobody passes).
+    ``bias`` (two-option tasks) is each model's preference for option 1 over option 2: models that
+    lean to opposite options are right on different prompts.
+    """
+    loadings: tuple[float, ...]
+    hard_share: float
+    hard_mean: float
+    hard_sd: float
+    bias: tuple[float, ...] = (0.0,) * 11
+    source: str = "fitted"  # "fitted" to the measured shape and pick shares, or "assumed"
+
+
+# Fitted by _fit_shape to the measured shapes and Oracle pick shares (catalog.CORRECT_COUNTS,
+# catalog.ORACLE_PICK_SHARES); assumed for the others by _assumed_shape (loadings of the measured
+# dataset of the same kind, one common scale solved so the Oracle's mean score hits its target).
+_SHAPES: dict[str, _Shape] = {
+    "arc-challenge": _Shape((0.968, 1.137, 0.565, 1.137, 1.137, 1.16, 0.861, 1.134, 1.322, 1.227, 1.287),
+                            0.079, 1.988, 1.266),
+    "mbpp": _Shape((1.019, 0.909, 1.346, 1.459, 1.495, 0.934, 1.0, 1.226, 1.427, 1.138, 1.399),
+                   0.104, 4.673, 2.853),
+    "winogrande": _Shape(
+        (0.563, 0.522, 0.502, 0.531, 0.814, 0.561, 0.621, 0.572, 0.549, 0.523, 0.792), 0.18, 2.983, 0.3,
+        bias=(1.161, -1.13, 2.04, -1.763, 0.85, -1.547, 1.085, 1.504, -1.571, -1.758, 0.811)),
+    "mmlu": _Shape((1.23,) * 11, 0.079, 1.988, 1.266, source="assumed, like arc-challenge"),
+    "hellaswag": _Shape((1.014,) * 11, 0.079, 1.988, 1.266, source="assumed, like arc-challenge"),
+    "grade-school-math": _Shape((0.539,) * 11, 0.104, 4.673, 2.853, source="assumed, like mbpp"),
+    "mtbench": _Shape((0.367,) * 11, 0.104, 4.673, 2.853, source="assumed, like mbpp"),
 }
 
 
@@ -117,7 +169,7 @@ def embedded_routerbench(seed: int = 0, scale: float = 1.0, quirks: bool = False
 
 
 def _generate(name: str, index: int, seed: int, scale: float, latency: bool = False) -> pd.DataFrame:
-    spec = _SPECS[name]
+    spec, shape = _SPECS[name], _SHAPES[name]
     rng = np.random.default_rng([seed, index])
     world = np.random.default_rng([_WORLD_SEED, index])
     topics, eval_names = _topics(name, scale, rng)
@@ -126,13 +178,17 @@ def _generate(name: str, index: int, seed: int, scale: float, latency: bool = Fa
     if name == "mmlu":  # models also differ by MMLU area (STEM, humanities, ...), not only by subject
         areas = np.array([sorted(lex.MMLU_AREAS).index(lex.MMLU_AREA_OF.get(s, "other"))
                           for s in MMLU_SUBJECTS])
-        strengths += world.normal(0.0, 0.35, size=(4, len(MODELS)))[areas]
+        strengths += world.normal(0.0, _MMLU_AREA_SD, size=(4, len(MODELS)))[areas]
+    hard = rng.random(n) < shape.hard_share
     difficulty = rng.standard_normal(n)
+    difficulty = np.where(hard, shape.hard_mean + shape.hard_sd * difficulty, difficulty)
     luck = rng.standard_normal((n, len(MODELS)))
-    scores = _calibrated_scores(name, strengths[topics] + luck, difficulty)
-    costs, out_tokens = _costs(name, n, rng)
     answers = rng.integers(0, max(spec.choices, 1), size=n)
-    prompts = _prompts(name, topics, difficulty, answers, rng)
+    # A model leaning to option 1 gains on prompts whose answer is option 1 and loses on the others.
+    lean = np.where(answers == 0, 1.0, -1.0)[:, None] * np.asarray(shape.bias)
+    scores, difficulty = _calibrated_scores(name, strengths[topics] + luck + lean, difficulty, rng)
+    costs, out_tokens = _costs(name, n, rng)
+    prompts = _prompts(name, topics, _normal_scores(difficulty), answers, rng)
     frame = {"sample_id": _sample_ids(eval_names, spec.split), "prompt": prompts, "eval_name": eval_names}
     responses = _responses(name, scores, answers, rng)
     for j, model in enumerate(MODELS):
@@ -146,6 +202,15 @@ def _generate(name: str, index: int, seed: int, scale: float, latency: bool = Fa
         for j, model in enumerate(MODELS):
             frame[model + "|latency"] = seconds[:, j]
     return pd.DataFrame(frame)
+
+
+def _normal_scores(values: np.ndarray) -> np.ndarray:
+    """Standard normal quantiles of the values' ranks (the difficulty as the prompt text shows it)."""
+    from scipy.special import ndtri
+
+    ranks = np.empty(len(values))
+    ranks[np.argsort(values, kind="stable")] = np.arange(len(values))
+    return ndtri((ranks + 0.5) / len(values))
 
 
 def _oracle_index(scores: np.ndarray, costs: np.ndarray) -> np.ndarray:
@@ -171,24 +236,79 @@ def _topics(name: str, scale: float, rng: np.random.Generator) -> tuple[np.ndarr
     return topics, np.full(n, name, dtype=object)
 
 
-def _calibrated_scores(name: str, base: np.ndarray, difficulty: np.ndarray) -> np.ndarray:
-    """Scores whose per-model means and Oracle mean hit the targets (see the module docstring)."""
-    scorer = _SCORERS[_SPECS[name].scoring]
+def _calibrated_scores(name: str, base: np.ndarray, difficulty: np.ndarray, rng: np.random.Generator
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Scores whose per-model means and shape hit the targets, and the difficulty that gives them.
+
+    The margins are ``base - beta_m z``. The offsets are solved so each model's mean hits its target
+    exactly; between solves, :func:`_pin_counts` moves the few prompts needed so the number of models
+    at full score follows the dataset's shape (``CORRECT_SHARES``) on the drawn prompts, not only on
+    average. The last solve is of the offsets, so the means are exact and the shape is within a few
+    prompts. For exact-match tasks the Oracle's mean score is one minus the share of prompts that no
+    model gets right, so it follows from the shape.
+    """
+    kind = _SPECS[name].scoring
+    scorer, full = _SCORERS[kind], _STEPS[kind][1][-1]
     targets = np.array([SCORE_TARGETS[name][m] for m in MODELS])
+    beta = np.asarray(_SHAPES[name].loadings, dtype=float)
+    shares = CORRECT_SHARES.get(name)
+    quota = _quotas(shares, len(difficulty)) if shares else None
+    # How far inside its interval a pinned prompt sits, drawn per prompt so that no two margins tie.
+    gap = _PIN_GAP * rng.uniform(0.5, 1.5, size=len(difficulty))
+    z = difficulty
+    for step in range(_PIN_ROUNDS + 1):
+        margins = base - z[:, None] * beta
+        offsets = _offsets(margins, targets, scorer, kind == "binary")
+        if quota is None or step == _PIN_ROUNDS:
+            break
+        z = _pin_counts(base + offsets - full, beta, z, quota, gap)
+    return scorer(margins + offsets), z
 
-    def scores_at(beta: float) -> np.ndarray:
-        margins = base - beta * difficulty[:, None]
-        return scorer(margins + _offsets(margins, targets, scorer, _SPECS[name].scoring == "binary"))
 
-    # The Oracle's mean falls as beta (shared difficulty, hence correlation) grows: bisect on beta.
-    low, high = 0.0, 8.0
-    for _ in range(24):
-        mid = 0.5 * (low + high)
-        if scores_at(mid).max(axis=1).mean() > ORACLE_TARGETS[name]:
-            low = mid
-        else:
-            high = mid
-    return scores_at(0.5 * (low + high))
+_PIN_GAP = 0.1  # keep prompts about this far (in z) inside their interval, so the next solve moves few
+_PIN_ROUNDS = 5  # solve offsets, pin the shape, ... : five rounds leave it within a few prompts
+
+
+def _quotas(shares: Sequence[float], n: int) -> np.ndarray:
+    """Prompts per count of models correct: ``n * shares`` rounded by largest remainders (sums to n)."""
+    exact = np.asarray(shares, dtype=float) * n / float(np.sum(shares))
+    quota = np.floor(exact).astype(int)
+    quota[np.argsort(quota - exact, kind="stable")[: n - int(quota.sum())]] += 1
+    return quota
+
+
+def _pin_counts(room: np.ndarray, beta: np.ndarray, z: np.ndarray, quota: np.ndarray, gap: np.ndarray
+                ) -> np.ndarray:
+    """Difficulties with ``quota[k]`` prompts at ``k`` models correct, moving as few prompts as it can.
+
+    Model ``m`` is correct on prompt ``i`` when ``beta_m z_i < room_im``, i.e. below the threshold
+    ``t_im = room_im / beta_m``; so the number correct falls as ``z_i`` grows and is ``k`` on an
+    interval of ``z_i`` between the prompt's k-th and (k+1)-th largest thresholds. Prompts are ranked by
+    how easy they are (count correct, then place within the interval); the ``quota[0]`` hardest get 0
+    models correct, and so on. A prompt whose rank puts it in another count (usually the next one) moves
+    to the nearest point of that count's interval; every prompt is kept ``gap`` inside its interval (at
+    its middle if narrower), so that the next solve of the offsets moves few prompts across an edge.
+    """
+    n = len(z)
+    # A model with loading 0 is correct at every difficulty or at none.
+    thresholds = np.where(beta > 0, room / np.where(beta > 0, beta, 1.0),
+                          np.where(room > 0, np.inf, -np.inf))
+    count = (thresholds > z[:, None]).sum(axis=1)
+    edges = np.full((n, len(beta) + 2), np.inf)
+    edges[:, 1:-1] = -np.sort(-thresholds, axis=1)  # descending: count k on [edges[k+1], edges[k])
+    edges[:, -1] = -np.inf
+    rows = np.arange(n)
+    upper, lower = edges[rows, count], edges[rows, count + 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        place = np.where(np.isinf(upper), 1.0 / (1.0 + z - lower),  # none correct: higher z, harder
+                         np.where(np.isinf(lower), 1.0 - 1.0 / (1.0 + upper - z),  # all correct
+                                  (upper - z) / (upper - lower)))
+        target = np.empty(n, dtype=int)
+        target[np.argsort(count + place, kind="stable")] = np.repeat(np.arange(len(quota)), quota)
+        upper, lower = edges[rows, target], edges[rows, target + 1]
+        gap = np.minimum(gap, 0.5 * (upper - lower))
+        inside = np.clip(z, lower + gap, upper - gap)
+    return np.where(np.isfinite(inside), inside, z)
 
 
 def _offsets(margins: np.ndarray, targets: np.ndarray, scorer: Callable[[np.ndarray], np.ndarray],
@@ -209,6 +329,127 @@ def _offsets(margins: np.ndarray, targets: np.ndarray, scorer: Callable[[np.ndar
         too_high = scorer(margins + mid).mean(axis=0) > targets
         high, low = np.where(too_high, mid, high), np.where(too_high, low, mid)
     return 0.5 * (low + high)
+
+
+def _population(name: str, shape: _Shape, n_orders: int = 400) -> dict:
+    """The shape a dataset's model has over the population of prompts (no sampling noise).
+
+    Integrates the margins ``a_m + s - beta_m z + bias_m x + e`` over the difficulty mixture (Gauss-
+    Hermite nodes), the answer's option ``x`` and the normal noise ``s + e`` (per-topic strength plus
+    luck), with offsets ``a_m`` solved so every model's mean score hits its target. Returns the share of
+    prompts with 0..11 models at full score (``shares``), the Oracle's mean score (``oracle``) and, for
+    exact-match tasks, the Oracle's pick shares (``picks``: the 11 models then no model correct)
+    averaged over the cost orders the generator draws. :func:`_fit_shape` fits to these; a test checks
+    the stored shapes against them.
+    """
+    from scipy.special import ndtr
+
+    spec = _SPECS[name]
+    base, cuts, weights = _STEPS[spec.scoring]
+    targets = np.array([SCORE_TARGETS[name][m] for m in MODELS])
+    sigma = np.sqrt(1.0 + spec.topic_sd ** 2 + (_MMLU_AREA_SD ** 2 if name == "mmlu" else 0.0))
+    nodes, w = np.polynomial.hermite_e.hermegauss(40)
+    w = w / w.sum()
+    z = np.concatenate([nodes, shape.hard_mean + shape.hard_sd * nodes])
+    wz = np.concatenate([(1.0 - shape.hard_share) * w, shape.hard_share * w])
+    x = np.concatenate([np.ones_like(z), -np.ones_like(z)])  # the answer is option 1 or not
+    z, wz = np.concatenate([z, z]), np.concatenate([wz, wz]) / 2.0
+    lin = np.outer(-z, shape.loadings) + np.outer(x, shape.bias)  # nodes x models
+
+    def levels(a: np.ndarray) -> list[np.ndarray]:  # P(score reaches cut k) per node and model
+        return [ndtr((a + lin - c) / sigma) for c in cuts]
+
+    low, high = np.full(len(MODELS), -40.0), np.full(len(MODELS), 40.0)
+    for _ in range(50):
+        mid = 0.5 * (low + high)
+        mean = base + sum(wk * (wz @ pk) for wk, pk in zip(weights, levels(mid)))
+        high, low = np.where(mean > targets, mid, high), np.where(mean > targets, low, mid)
+    reach = levels(0.5 * (low + high))
+    full = reach[-1]
+    counts = np.zeros((len(z), len(MODELS) + 1))
+    counts[:, 0] = 1.0
+    for j in range(len(MODELS)):  # Poisson-binomial number of models at full score, per node
+        counts[:, 1:] = counts[:, 1:] * (1.0 - full[:, j:j + 1]) + counts[:, :-1] * full[:, j:j + 1]
+        counts[:, 0] *= 1.0 - full[:, j]
+    oracle = base + sum(wk * (wz @ (1.0 - np.prod(1.0 - pk, axis=1))) for wk, pk in zip(weights, reach))
+    picks = None
+    if spec.scoring == "binary":
+        costs, _ = _costs(name, n_orders, np.random.default_rng([_WORLD_SEED, 99]))
+        order = np.argsort(costs, axis=1, kind="stable")  # each drawn prompt's models, cheapest first
+        ordered = full[:, order]  # nodes x orders x models
+        before = np.cumprod(1.0 - ordered, axis=2)
+        first = ordered * np.concatenate([np.ones(ordered.shape[:2] + (1,)), before[:, :, :-1]], axis=2)
+        picks = np.zeros(len(MODELS) + 1)
+        np.add.at(picks, order.ravel(), np.tensordot(wz, first, axes=1).ravel() / n_orders)
+        picks[-1] = wz @ before[:, :, -1].mean(axis=1)
+    return {"shares": wz @ counts, "oracle": float(oracle), "picks": picks}
+
+
+def _pick_errors(name: str, picks: np.ndarray) -> pd.Series:
+    """Achieved minus measured Oracle pick share: the six reported models, no model correct, and the
+    other five models together (whose shares were reported only as the rest)."""
+    measured = ORACLE_PICK_SHARES[name]
+    labels = list(MODELS) + [NO_MODEL_CORRECT]
+    achieved = dict(zip(labels, picks))
+    errors = {k: achieved[k] - v for k, v in measured.items()}
+    rest = [k for k in labels if k not in measured]
+    errors[_OTHER_PICKS] = sum(achieved[k] for k in rest) - (1.0 - sum(measured.values()))
+    return pd.Series(errors)
+
+
+_OTHER_PICKS = "the other five models"
+
+
+def _fit_shape(name: str, smooth: float = 0.02, smooth_bias: float = 0.005) -> _Shape:
+    """Fit a measured dataset's shape to its real histogram and Oracle pick shares (offline: ~1 min).
+
+    Least squares on the population shape (:func:`_population`): the 12 shares of the histogram and
+    the 8 pick-share errors, plus ridge terms that keep the log loadings near their mean
+    (``smooth``) and the option biases near 0 (``smooth_bias``). Two-option tasks fit a bias per model.
+    Used to produce ``_SHAPES``; the generator does not call it.
+    """
+    from scipy.optimize import least_squares
+
+    target = np.asarray(CORRECT_SHARES[name])
+    two_options = _SPECS[name].choices == 2
+    n_bias = len(MODELS) if two_options else 0
+
+    def unpack(theta: np.ndarray) -> _Shape:
+        bias = tuple(theta[14:]) if two_options else (0.0,) * len(MODELS)
+        return _Shape(tuple(theta[:11]), *theta[11:14], bias=bias)
+
+    def residuals(theta: np.ndarray) -> np.ndarray:
+        shape = unpack(theta)
+        out = _population(name, shape, n_orders=200)
+        logs = np.log(theta[:11])
+        return np.concatenate([out["shares"] - target, _pick_errors(name, out["picks"]).to_numpy(),
+                               smooth * (logs - logs.mean()), smooth_bias * theta[14:]])
+
+    # Start the biases away from 0, where their gradient vanishes by symmetry.
+    start = np.concatenate([np.ones(11), [0.1, 2.5, 1.0], np.resize([1.0, -1.0], n_bias)])
+    low = np.concatenate([np.full(11, 0.05), [0.0, 0.0, 0.3], np.full(n_bias, -4.0)])
+    high = np.concatenate([np.full(11, 5.0), [0.4, 6.0, 3.0], np.full(n_bias, 4.0)])
+    theta = least_squares(residuals, start, bounds=(low, high)).x
+    return unpack(np.round(theta, 3))
+
+
+def _assumed_shape(name: str, like: str) -> _Shape:
+    """An assumed shape for a dataset without measured rows: the hard-prompt mixture of the measured
+    dataset ``like`` and one common loading for every model (the median of its fitted loadings, scaled
+    by bisection so the population Oracle hits this dataset's target)."""
+    fitted = _SHAPES[like]
+    common = float(np.median(fitted.loadings))
+    low, high = 0.05, 10.0
+    for _ in range(30):  # the Oracle's mean falls as the shared difficulty grows
+        mid = 0.5 * (low + high)
+        shape = _Shape((common * mid,) * 11, fitted.hard_share, fitted.hard_mean, fitted.hard_sd,
+                       source=f"assumed, like {like}")
+        if _population(name, shape)["oracle"] > ORACLE_TARGETS[name]:
+            low = mid
+        else:
+            high = mid
+    return _Shape((round(common * 0.5 * (low + high), 3),) * 11, fitted.hard_share, fitted.hard_mean,
+                  fitted.hard_sd, source=f"assumed, like {like}")
 
 
 def _costs(name: str, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -258,12 +499,20 @@ def _prompts(name: str, topics: np.ndarray, difficulty: np.ndarray, answers: np.
     clause_draws = rng.integers(0, len(lex.HARD_CLAUSES), size=(n, 6))
     names = _pick(rng, ["Ana", "Ben", "Chen", "Dara", "Eli", "Fatima", "Goran", "Hana", "Ivo", "Jade"], (n, 2))
     numbers = rng.integers(2, 60, size=(n, 2))
+    # Vectorised where it pays (the loop below only fills the templates): each prompt's six topic
+    # words and its clauses.
+    sizes = np.array([len(v) for v in vocab])
+    flat = np.array([word for v in vocab for word in v], dtype=object)
+    start = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    words_of = flat[start[topics][:, None] + (word_draws * sizes[topics][:, None]).astype(int)]
+    clause_text = np.array([", " + c for c in lex.HARD_CLAUSES], dtype=object)
+    all_clauses = np.full(n, "", dtype=object)
+    for k in range(6):
+        all_clauses = np.where(n_clauses > k, all_clauses + clause_text[clause_draws[:, k]], all_clauses)
     out = np.empty(n, dtype=object)
     for i in range(n):
-        words = vocab[topics[i]]
-        w = [words[int(x * len(words))] for x in word_draws[i]]
-        clauses = "".join(", " + lex.HARD_CLAUSES[c] for c in clause_draws[i, : n_clauses[i]])
-        options = "\n".join(f"{'ABCD'[k]}. {w[2 + k]}" for k in range(4))
+        w, clauses = words_of[i], all_clauses[i]
+        options = f"A. {w[2]}\nB. {w[3]}\nC. {w[4]}\nD. {w[5]}"
         if name == "mmlu":
             turns = [f"{headers[topics[i]]}\n\n{filler[i, 0].capitalize()} statement about the {w[0]} and "
                      f"the {w[1]} is {filler[i, 1]}{clauses}?\n{options}\nAnswer:"]
@@ -309,8 +558,10 @@ def _responses(name: str, scores: np.ndarray, answers: np.ndarray, rng: np.rando
         truth = rng.integers(5, 500, size=n)
         off = rng.integers(1, 40, size=(n, n_models))
         given = np.where(scores > 0, truth[:, None], truth[:, None] + off)
-        return [np.array([repr([f"Working step by step, the answer is {v}."]) for v in given[:, j]],
-                         dtype=object) for j in range(n_models)]
+        values, which = np.unique(given, return_inverse=True)  # one text per distinct answer
+        texts = np.array([repr([f"Working step by step, the answer is {v}."]) for v in values], dtype=object)
+        given = texts[which.reshape(given.shape)]
+        return [given[:, j] for j in range(n_models)]
     if name == "mbpp":
         texts = np.array([repr(["def solve(x):\n    return x"]), repr(["def solve(x):\n    return None"])],
                          dtype=object)
@@ -389,3 +640,71 @@ def calibration_table(df: pd.DataFrame) -> pd.DataFrame:
     diff = table["achieved"] - table["target"]
     table["error"] = np.where(relative, diff / table["target"], diff)
     return table
+
+
+def correct_count_table(df: pd.DataFrame) -> pd.DataFrame:
+    """How many models answer each prompt correctly, against the target shape: one row per dataset
+    present and count ``models_correct`` (0 to 11).
+
+    "Correct" is the full score (1; for GSM8K full credit, for MT-Bench a judge's 10 out of 10). Columns
+    ``prompts`` (with that many models correct), ``achieved`` (their share), ``target`` (share in the
+    real rows where ``source`` is ``measured``, an assumed share where ``assumed``, NaN for a dataset
+    outside the paper's seven) and ``source``. Counts use the models present, so compare a frame with
+    all 11 models. :func:`shape_table` sums it up per dataset.
+    """
+    from .data import dataset_column, models, score_matrix
+
+    dataset = dataset_column(df).to_numpy()
+    rows = []
+    for name in pd.unique(dataset):
+        part = df[dataset == name]
+        correct = (score_matrix(part, models(part)) >= 1.0).sum(axis=1)
+        counts = np.bincount(correct, minlength=len(MODELS) + 1)
+        target = np.asarray(CORRECT_SHARES.get(name, [np.nan] * len(counts)), dtype=float)
+        target = target / target.sum() if np.isfinite(target).all() else target
+        source = CORRECT_SOURCE.get(name, "none")
+        rows += [(name, k, int(c), c / len(part), t, source)
+                 for k, (c, t) in enumerate(zip(counts, target))]
+    return pd.DataFrame(rows, columns=["dataset", "models_correct", "prompts", "achieved", "target",
+                                       "source"])
+
+
+def oracle_pick_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The Oracle's pick shares against the shares measured on real rows, for the measured datasets
+    present: one row per dataset and pick (the six models reported, ``no_model_correct``, and the
+    other five models together, whose shares were reported only as the rest). Columns ``dataset``,
+    ``pick``, ``target``, ``achieved`` and ``error`` (achieved - target). Picks are recomputed from
+    the scores and costs (best score, the cheapest among ties)."""
+    from .data import dataset_column, oracle_labels
+
+    dataset = dataset_column(df).to_numpy()
+    labels = oracle_labels(df, list(MODELS))
+    rows = []
+    for name in [d for d in DATASETS if d in ORACLE_PICK_SHARES and (dataset == d).any()]:
+        picked = pd.Series(labels[dataset == name]).value_counts(normalize=True)
+        shares = picked.reindex(list(MODELS) + [NO_MODEL_CORRECT]).fillna(0.0).to_numpy()
+        errors = _pick_errors(name, shares)
+        measured = dict(ORACLE_PICK_SHARES[name])
+        measured[_OTHER_PICKS] = 1.0 - sum(ORACLE_PICK_SHARES[name].values())
+        rows += [(name, k, measured[k], measured[k] + e, e) for k, e in errors.items()]
+    return pd.DataFrame(rows, columns=["dataset", "pick", "target", "achieved", "error"])
+
+
+def shape_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Per dataset present with a target shape: ``tv``, the total-variation distance between the
+    achieved and target shares of prompts by number of models correct (half the sum of absolute
+    differences: 0 same shape, 1 disjoint), and for measured datasets the worst Oracle pick-share error
+    (``worst_pick``, ``pick_error``; NaN where no pick shares were measured). Columns ``dataset``,
+    ``source``, ``prompts``, ``tv``, ``worst_pick``, ``pick_error``."""
+    counts = correct_count_table(df)
+    counts = counts[counts["target"].notna()]
+    picks = oracle_pick_table(df)
+    rows = []
+    for name, part in counts.groupby("dataset", sort=False):
+        tv = 0.5 * float((part["achieved"] - part["target"]).abs().sum())
+        mine = picks[picks["dataset"] == name]
+        worst = mine.loc[mine["error"].abs().idxmax()] if len(mine) else None
+        rows.append((name, part["source"].iloc[0], int(part["prompts"].sum()), tv,
+                     worst["pick"] if worst is not None else None,
+                     float(worst["error"]) if worst is not None else np.nan))
+    return pd.DataFrame(rows, columns=["dataset", "source", "prompts", "tv", "worst_pick", "pick_error"])

@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 
 import routerbench_utils as rbu
-from routerbench_utils.catalog import COST_TARGETS, ORACLE_TARGETS, PRICES_PER_MTOK, SCORE_TARGETS
+from routerbench_utils import embedded
+from routerbench_utils.catalog import (CORRECT_COUNTS, CORRECT_SHARES, COST_TARGETS, ORACLE_TARGETS,
+                                       PRICES_PER_MTOK, SCORE_TARGETS)
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +43,6 @@ def test_calibration_at_a_quarter_scale(raw):
 
 def test_generator_moves_with_the_targets(monkeypatch):
     """A wrong target must show up as a wrong mean: the calibration is not a tautology."""
-    from routerbench_utils import embedded
-
     shifted = {d: dict(v) for d, v in SCORE_TARGETS.items()}
     shifted["arc-challenge"]["gpt-4-1106-preview"] = 0.5
     monkeypatch.setattr(embedded, "SCORE_TARGETS", shifted)
@@ -124,3 +124,89 @@ def test_bad_arguments_raise():
 def test_full_scale_targets_exist_for_every_dataset(name):
     assert set(SCORE_TARGETS[name]) == set(rbu.MODELS)
     assert name not in COST_TARGETS or set(COST_TARGETS[name]) == set(rbu.MODELS)
+
+
+# --- The joint shape (issue 16): how many models answer each prompt correctly, whom the Oracle picks ---
+
+MEASURED = ["arc-challenge", "mbpp", "winogrande"]
+
+
+@pytest.fixture(scope="session")
+def full() -> pd.DataFrame:
+    """The full-size default data (seed 0, scale 1), generated once per session."""
+    return rbu.repair(rbu.embedded_routerbench(seed=0, scale=1.0))[0]
+
+
+@pytest.fixture(scope="session")
+def full_shape(full) -> pd.DataFrame:
+    return embedded.shape_table(full).set_index("dataset")
+
+
+@pytest.mark.parametrize("name", MEASURED)
+def test_full_scale_histogram_is_the_real_one(full_shape, name):
+    """Share of prompts with 0..11 models correct within total variation 0.05 of the real rows."""
+    row = full_shape.loc[name]
+    assert row["source"] == "measured" and row["prompts"] == sum(CORRECT_COUNTS[name])
+    assert row["tv"] < 0.05
+
+
+@pytest.mark.parametrize("name", MEASURED)
+def test_full_scale_oracle_picks_are_the_real_ones(full, name):
+    picks = embedded.oracle_pick_table(full)
+    picks = picks[picks["dataset"] == name]
+    assert len(picks) == 8  # six models, no model correct, the other five together
+    assert np.isclose(picks["achieved"].sum(), 1.0) and np.isclose(picks["target"].sum(), 1.0)
+    assert (picks["error"].abs() < 0.03).all(), picks.to_string()
+
+
+def test_full_scale_means_are_hit(full):
+    table = rbu.calibration_table(full)
+    measured = table[table["dataset"].isin(MEASURED)]
+    score = measured[measured["quantity"].isin(["score", "oracle"])]
+    assert (score["error"].abs() < 0.002).all()
+    assert (measured.loc[measured["quantity"] == "cost", "error"].abs() < 0.10).all()
+    assert (measured.loc[measured["quantity"] == "no_model_correct", "error"].abs() <= 3).all()
+    others = table[~table["dataset"].isin(MEASURED)]
+    assert (others.loc[others["quantity"] == "score", "error"].abs() < 0.002).all()
+    oracle = others[others["quantity"] == "oracle"].set_index("dataset")["error"]
+    assert (oracle.drop(index="mtbench").abs() < 0.01).all()
+
+
+def test_assumed_shapes_are_labelled_and_followed(full, full_shape):
+    assert set(full_shape.index) == set(rbu.DATASETS)
+    assumed = full_shape[full_shape["source"] == "assumed"]
+    assert set(assumed.index) == {"mmlu", "hellaswag", "grade-school-math", "mtbench"}
+    assert (assumed["tv"] < 0.05).all() and assumed["pick_error"].isna().all()
+    counts = embedded.correct_count_table(full)
+    assert (counts.groupby("dataset")["achieved"].sum().round(9) == 1).all()
+
+
+def test_independent_model_errors_fail_the_histogram_tolerance(monkeypatch):
+    """The same means with no shared difficulty: the histogram test above would fail on it."""
+    independent = embedded._Shape((0.0,) * 11, 0.0, 0.0, 1.0)
+    for name in MEASURED:
+        monkeypatch.setitem(embedded._SHAPES, name, independent)
+    df, _ = rbu.repair(rbu.embedded_routerbench(seed=0, scale=1.0, datasets=MEASURED))
+    table = rbu.calibration_table(df)
+    assert (table.loc[table["quantity"] == "score", "error"].abs() < 0.002).all()  # means still hit
+    shape = embedded.shape_table(df).set_index("dataset")
+    assert (shape["tv"] > 0.05).all(), shape.to_string()
+    assert (shape["pick_error"].abs() > 0.03).all()
+
+
+@pytest.mark.parametrize("name", MEASURED)
+def test_fitted_shape_holds_over_the_population(name):
+    """The fitted loadings carry the shape by themselves: over the population of prompts (no pinning of
+    the drawn prompts), the histogram is within 0.05 and the pick shares within 0.03."""
+    out = embedded._population(name, embedded._SHAPES[name])
+    assert 0.5 * np.abs(out["shares"] - np.asarray(CORRECT_SHARES[name])).sum() < 0.05
+    assert embedded._pick_errors(name, out["picks"]).abs().max() < 0.03
+    assert abs(out["oracle"] - ORACLE_TARGETS[name]) < 0.002
+
+
+@pytest.mark.parametrize("name", ["mmlu", "hellaswag", "grade-school-math", "mtbench"])
+def test_assumed_shares_are_what_the_assumed_shape_gives(name):
+    out = embedded._population(name, embedded._SHAPES[name])
+    assert embedded._SHAPES[name].source.startswith("assumed")
+    assert 0.5 * np.abs(out["shares"] - np.asarray(CORRECT_SHARES[name])).sum() < 0.002
+    assert abs(out["oracle"] - ORACLE_TARGETS[name]) < 0.002
