@@ -34,13 +34,9 @@ def default_routers(seed: int = 0) -> dict[str, Router]:
 
 
 def _fresh(label: str, router) -> Router:
-    """An unfitted copy of ``router`` (a Router instance; a factory is accepted for old code)."""
+    """An unfitted copy of ``router``, a Router instance."""
     if isinstance(router, Router):
         return clone(router)
-    if callable(router):
-        made = router()
-        if isinstance(made, Router):
-            return made
     raise RouterBenchDataError(
         f"routers[{label!r}]: expected a Router instance such as rbu.KNNRouter(k=40), got {router!r}")
 

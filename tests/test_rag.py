@@ -56,7 +56,7 @@ def test_bad_fees_raise(rag):
 
 def test_predictive_router_beats_the_zero_router_beyond_its_interval(rag):
     train, test = rbu.official_split(rag)
-    result = rbu.compare_routers(train, test, routers={"KNN": lambda: rbu.KNNRouter(40)}, n_boot=200)
+    result = rbu.compare_routers(train, test, routers={"KNN": rbu.KNNRouter(40)}, n_boot=200)
     knn = result["aiq"].set_index("router").loc["KNN"]
     assert knn["vs_zero_low"] > 0.02
 

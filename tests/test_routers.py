@@ -86,8 +86,9 @@ def test_compare_routers_takes_instances_and_leaves_them_unfitted(split):
     knn = rbu.KNNRouter(5)
     rbu.compare_routers(train, test, routers={"KNN": knn}, n_boot=2)
     assert not hasattr(knn, "models_")
-    with pytest.raises(RouterBenchDataError, match="routers\\['KNN'\\].*Router instance"):
-        rbu.compare_routers(train, test, routers={"KNN": "knn"}, n_boot=2)
+    for wrong in ("knn", lambda: rbu.KNNRouter(5)):  # a name or a factory: one way only
+        with pytest.raises(RouterBenchDataError, match="routers\\['KNN'\\].*Router instance"):
+            rbu.compare_routers(train, test, routers={"KNN": wrong}, n_boot=2)
 
 
 def test_choose_by_value_is_the_willingness_to_pay_rule():
@@ -173,7 +174,7 @@ def test_zero_router_realises_the_hull(split):
 def test_compare_routers_on_a_small_split():
     df = rbu.load(seed=4, scale=0.05, verbose=False)
     train, test = rbu.official_split(df)
-    routers = {"KNN": lambda: rbu.KNNRouter(5), "Cascade": lambda: rbu.CascadeRouter(0.0)}
+    routers = {"KNN": rbu.KNNRouter(5), "Cascade": rbu.CascadeRouter(0.0)}
     result = rbu.compare_routers(train, test, routers=routers, datasets=["mmlu", "mbpp"], n_boot=20)
     table = result["aiq"].set_index(["dataset", "router"])
     assert set(table.index.get_level_values("router")) == {"Zero", "KNN", "Cascade"}
