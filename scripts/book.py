@@ -275,6 +275,9 @@ def main() -> int:
     results = execute_all(labels, args.workers, args.timeout, args.chapter)
     executed = time.perf_counter() - start
     total = sum(r["seconds"] for r in results)
+    if not args.chapter:  # the wall time of the whole run, for benchmarks/bench_book.py
+        (EXECUTED / "run.json").write_text(json.dumps(
+            {"labels": labels, "workers": args.workers, "wall_seconds": round(executed, 1)}))
     print(f"book: executed in {executed:.0f} s wall, {total:.0f} s of chapter time "
           f"(parallel speed-up {total / max(executed, 1e-9):.2f}x)")
     if not args.chapter:
