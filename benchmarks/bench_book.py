@@ -1,5 +1,6 @@
-"""How long the book takes: per-chapter execution times of the last run, the wall time against the sum
-of chapter times (the parallel speed-up), and the hull against the sort on the same points.
+"""How long the book takes: per-chapter execution times of the last run and the wall time against the
+sum of chapter times (the parallel speed-up). The hull against the sort on the same 10^6 and 10^7
+points is benchmarks/bench_hull.py's table.
 
     python scripts/book.py execute --real-format   # or: bash scripts/build-book.sh
     python benchmarks/bench_book.py
@@ -10,12 +11,7 @@ nothing (speed is measured here, not in the tests).
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
-
-import numpy as np
-
-import routerbench_utils as rbu
 
 EXECUTED = Path(__file__).resolve().parents[1] / "_build" / "executed"
 
@@ -38,27 +34,8 @@ def chapter_table() -> None:
     print(f"chapters over 20 s on the embedded data: {len(slow)} ({', '.join(sorted(slow))})")
 
 
-def best_of(fn, repeats: int = 3) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def hull_against_sort() -> None:
-    rng = np.random.default_rng(0)
-    for n in (10**6, 10**7):
-        cost, quality = rng.random(n), rng.random(n)
-        hull = best_of(lambda: rbu.ndch(cost, quality))
-        sort = best_of(lambda: np.argsort(cost))
-        print(f"ndch on {n:.0e} random points: {hull * 1e3:.0f} ms, {hull / sort:.2f}x np.argsort")
-
-
 if __name__ == "__main__":
     if (EXECUTED / "run.json").exists():
         chapter_table()
     else:
         print("no executed run yet: run scripts/book.py execute --real-format first")
-    hull_against_sort()

@@ -121,6 +121,17 @@ def _paired_setup(cost, quality, other, c_min, c_max):
     return curves, full, lo, hi
 
 
+def resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
+    """Bootstrap resamples of ``n`` prompts as weights, shape (n_boot, n): multinomial counts over n.
+
+    A resample's mean of any per-prompt quantity is one matrix product (``weights @ values``). The
+    same ``(n, n_boot, seed)`` gives the same resamples, so :func:`bootstrap_aiq` and :func:`saving_ci`
+    resample the same prompts.
+    """
+    counts = np.random.default_rng(seed).multinomial(n, np.full(n, 1.0 / n), size=n_boot)
+    return counts / n
+
+
 def bootstrap_aiq(cost, quality, n_boot: int = 1000, seed: int = 0, c_min: float | None = None,
                   c_max: float | None = None, variant: str = "paper", other=None) -> np.ndarray:
     """AIQ on ``n_boot`` bootstrap resamples of the prompts.
@@ -135,10 +146,7 @@ def bootstrap_aiq(cost, quality, n_boot: int = 1000, seed: int = 0, c_min: float
     if n_boot < 1:
         raise RouterBenchDataError(f"n_boot: expected a positive count, got {n_boot}")
     curves, _, lo, hi = _paired_setup(cost, quality, other, c_min, c_max)
-    n = curves[0][0].shape[1]
-    rng = np.random.default_rng(seed)
-    # Multinomial counts are the resample; the points of every resample are one matrix product.
-    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot) / n
+    weights = resample_weights(curves[0][0].shape[1], n_boot, seed)
     values = np.empty((len(curves), n_boot))
     for k, (c, q) in enumerate(curves):
         mc, mq = weights @ c.T, weights @ q.T  # (n_boot, points)
@@ -253,8 +261,7 @@ def saving_ci(cost, quality, model_cost, model_quality, level: float = 0.95, n_b
         return best, top, bc[best], bc[best] / reach if reach > 0 else np.inf
 
     best, top, best_cost, saving = one(c.mean(axis=1), q.mean(axis=1), mc.mean(axis=1), mq.mean(axis=1))
-    n = c.shape[1]
-    weights = np.random.default_rng(seed).multinomial(n, np.full(n, 1.0 / n), size=n_boot) / n
+    weights = resample_weights(c.shape[1], n_boot, seed)  # the same resamples as bootstrap_aiq's
     rc, rq, bc, bq = weights @ c.T, weights @ q.T, weights @ mc.T, weights @ mq.T
     samples, same = np.empty(n_boot), np.empty(n_boot, dtype=bool)
     for b in range(n_boot):

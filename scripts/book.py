@@ -50,8 +50,7 @@ def chapters() -> list[Path]:
 
 def make_real_format_files() -> None:
     """Write the two real-format files the chapters are tested on (quirks included)."""
-    sys.path.insert(0, str(ROOT))
-    import routerbench_utils as rbu
+    import routerbench_utils as rbu  # installed into .venv by scripts/setup.sh
 
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     specs = {"routerbench_3task.pkl": ["arc-challenge", "mbpp", "winogrande"],

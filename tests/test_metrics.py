@@ -118,3 +118,13 @@ def test_saving_ci_matches_by_hand_and_reports_fragility():
     assert again == fragile
     with pytest.raises(RouterBenchDataError):
         rbu.saving_ci([[1.0]], [[1.0]], model_c, model_q)
+
+
+def test_resample_weights_are_seeded_multinomial_resamples():
+    from routerbench_utils.metrics import resample_weights
+
+    w = resample_weights(50, 200, seed=3)
+    assert w.shape == (200, 50) and np.allclose(w.sum(axis=1), 1.0)
+    assert np.allclose(w * 50, np.rint(w * 50))  # counts of prompts drawn, over n
+    assert np.array_equal(w, resample_weights(50, 200, seed=3))
+    assert not np.array_equal(w, resample_weights(50, 200, seed=4))
