@@ -107,7 +107,9 @@ def execute_all(labels: list[str], workers: int, timeout: int, only: list[str] |
         out = EXECUTED / label
         if only is None:
             shutil.rmtree(out, ignore_errors=True)
-        for path in chapters():
+        # A chapter named with --chapter may be new and not yet in the table of contents.
+        candidates = chapters() if only is None else sorted((ROOT / "book").glob("[!_]*.ipynb"))
+        for path in candidates:
             if only is not None and path.stem not in only:
                 continue
             jobs.append((str(path), label, str(DATA_DIR / data) if data else None, str(out), timeout))
