@@ -28,7 +28,7 @@ def main() -> None:
     start = time.perf_counter()
     df = rbu.load(seed=0, scale=1.0, verbose=False)
     full = time.perf_counter() - start
-    table = rbu.calibration_table(df)
+    table = rbu.embedded.calibration_table(df)
     worst = table.assign(e=table["error"].abs()).groupby("quantity")["e"].max()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"prompts: {len(raw):,}, frame memory: {raw.memory_usage(deep=True).sum() / 2**20:.0f} MiB")

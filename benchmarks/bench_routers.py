@@ -16,12 +16,12 @@ def main() -> None:
     start = time.perf_counter()
     result = rbu.compare_routers(train, test, n_boot=1)
     routers = time.perf_counter() - start
-    print(f"fit + sweep of {len(rbu.default_routers())} routers on 7 datasets (1 bootstrap): {routers:.1f} s")
+    print(f"fit + sweep of {len(rbu.compare.default_routers())} routers on 7 datasets (1 bootstrap): {routers:.1f} s")
 
-    train_ds, test_ds = rbu.dataset_column(train), rbu.dataset_column(test)
+    train_ds, test_ds = rbu.data.dataset_column(train), rbu.data.dataset_column(test)
     start = time.perf_counter()
-    for name in rbu.DATASETS:
-        for eps in rbu.ERROR_RATES:
+    for name in rbu.catalog.DATASETS:
+        for eps in rbu.routers.ERROR_RATES:
             rbu.CascadeRouter(eps).fit(train[train_ds == name]).curve(test[test_ds == name])
     print(f"cascade sweep, 11 budgets x 8 error rates x 7 datasets: {time.perf_counter() - start:.2f} s")
     start = time.perf_counter()

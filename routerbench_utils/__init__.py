@@ -1,60 +1,61 @@
 """routerbench_utils: the helper package of the RouterBench Book.
 
-The book's chapters import everything from here; each function's docstring states its formula and
-names the chapter that explains it.
+The top level holds the names a chapter or an analysis reaches for first, grouped as on the book's
+API reference page; everything else is reached through its module (``rbu.metrics.apgr``,
+``rbu.frontier.budgeted_oracle``, ``rbu.plots.ROUTER_COLORS``). Each public function's docstring
+states its formula and names the chapter that explains it.
 """
-from .catalog import (DATASET_TITLES, DATASETS, MODELS, NO_MODEL_CORRECT, PRICES_PER_MTOK, REAL_ROUTER_FINDINGS,
-                      SHORT_NAMES, short_name)
-from .data import (DATA_ENV, RepairReport, cost_column, cost_matrix, dataset_column, dataset_of,
-                   dataset_summary, load,
-                   load_routerbench, long_to_wide, models, official_split, oracle_labels, repair,
-                   score_matrix, validate)
-from .embedded import calibration_table, embedded_routerbench
+# Every module, so that ``rbu.<module>.<name>`` works after ``import routerbench_utils as rbu``
+# (plots excepted: it loads matplotlib and seaborn, so it is imported on first use, see __getattr__).
+from . import (catalog, claims, compare, data, display, embed, embedded, errors, frontier, hygiene, latency,
+               metrics, rag, routers, subsets)
+
+# Data: read, generate, split and reshape RouterBench-format data.
+from .data import cost_matrix, load, long_to_wide, models, official_split, score_matrix
+from .embedded import embedded_routerbench
+from .subsets import by_dataset, datasets_present, example_dataset
 from .errors import RouterBenchDataError
-from .frontier import (NDCH, budgeted_oracle, dominated_models, interpolate, mixture_weights, model_points, ndch,
-                       reprice, simulate_mixture, zero_router)
-from .metrics import (aiq, aiq_ci, aiq_table, apgr, bootstrap_aiq, brier_score, cost_to_reach, cpt, ibc_lift,
-                      reliability_table, saving_ci, shared_range)
-from .routers import (BUDGET_GRID, ERROR_RATES, WTP_GRID, CascadeRouter, ClassifierRouter, KNNRouter, MLPRouter,
-                      OracleRouter, Router, SVMRouter, TaskLabelRouter, ZeroRouter, evaluate_routing,
-                      routing_outcomes)
-from .compare import compare_routers, default_routers, interval_table
-from .embed import FrozenEmbedder, MiniLMEmbedder, TfidfSvdEmbedder
-from .hygiene import hygiene_report, wide_to_long
-from .rag import (DEFAULT_REQUEST_FEES, ONLINE_SERVICES, rag_routerbench, retrieval_pipeline,
-                  with_request_fees)
-from .claims import claim, data_note, describe_data, is_synthetic, notice
-from .subsets import by_dataset, datasets_present, example_dataset, require_datasets
-from .latency import add_assumed_latency
+from .catalog import DATASET_TITLES, short_name
+
+# Frontier and metrics: points on the cost-quality plane, the hull, AIQ and savings.
+from .frontier import interpolate, model_points, ndch, zero_router_curve
+from .metrics import aiq, aiq_table, bootstrap_aiq, cost_to_reach, saving_ci, shared_range
+
+# Routers: scikit-learn estimators that send each prompt to one model.
+from .routers import (CascadeRouter, KNNRouter, MLPRouter, OracleRouter, Router, SVMRouter, TaskLabelRouter,
+                      ZeroRouter, evaluate_routing)
+
+# Evaluation: compare routers and state results that are checked on the data at hand.
+from .compare import compare_routers
+from .claims import claim, data_note, notice
 from .display import show_table
 
-# Plotting helpers load matplotlib and seaborn, which take seconds: they are imported on first use.
-_PLOT_NAMES = ("COST_LABEL", "MODEL_COLORS", "MODEL_MARKERS", "QUALITY_LABEL", "ROUTER_COLORS",
-               "cost_quality_plot", "format_cost_axis", "label_points", "model_scatter", "panel_grid",
-               "plot_frontier", "router_legend", "use_book_style")
+# Plotting: loaded on first use (matplotlib and seaborn take seconds to import).
+_PLOT_NAMES = ("cost_quality_plot", "model_scatter", "panel_grid", "plot_frontier", "use_book_style")
 
 
 def __getattr__(name: str):
-    if name in _PLOT_NAMES:
-        from . import plots
+    if name == "plots" or name in _PLOT_NAMES:
+        import importlib
 
-        return getattr(plots, name)
-    raise AttributeError(f"module 'routerbench_utils' has no attribute {name!r}")
+        plots = importlib.import_module(".plots", __name__)
+        return plots if name == "plots" else getattr(plots, name)
+    raise AttributeError(
+        f"module 'routerbench_utils' has no attribute {name!r}; names outside the curated top level are "
+        f"reached through their module, e.g. rbu.metrics.apgr (see the API reference page)")
 
 
-__all__ = [
-    "DATASET_TITLES", "DATASETS", "DATA_ENV", "MODELS", "NO_MODEL_CORRECT", "PRICES_PER_MTOK",
-    "SHORT_NAMES", "RepairReport", "RouterBenchDataError", "calibration_table", "cost_column",
-    "cost_matrix", "dataset_column", "dataset_of", "dataset_summary", "model_points",
-    "COST_LABEL", "QUALITY_LABEL", "MODEL_COLORS", "MODEL_MARKERS", "ROUTER_COLORS", "label_points",
-    "model_scatter", "short_name", "use_book_style", "NDCH", "interpolate", "ndch", "simulate_mixture",
-    "zero_router", "dominated_models", "mixture_weights", "aiq", "aiq_ci", "aiq_table", "bootstrap_aiq", "shared_range", "cost_quality_plot", "format_cost_axis",
-    "plot_frontier", "router_legend", "budgeted_oracle", "reprice", "apgr", "cpt", "ibc_lift", "brier_score", "reliability_table", "cost_to_reach", "saving_ci", "BUDGET_GRID", "ERROR_RATES", "WTP_GRID", "CascadeRouter",
-    "ClassifierRouter", "KNNRouter", "MLPRouter", "OracleRouter", "Router", "SVMRouter", "TaskLabelRouter", "ZeroRouter",
-    "evaluate_routing", "routing_outcomes", "compare_routers", "default_routers", "interval_table", "REAL_ROUTER_FINDINGS", "FrozenEmbedder", "MiniLMEmbedder", "TfidfSvdEmbedder", "hygiene_report", "wide_to_long", "DEFAULT_REQUEST_FEES", "ONLINE_SERVICES",
-    "rag_routerbench", "retrieval_pipeline", "with_request_fees", "embedded_routerbench", "load", "load_routerbench",
-    "long_to_wide", "models", "official_split", "oracle_labels", "repair", "score_matrix", "validate",
-    "claim", "data_note", "describe_data", "is_synthetic", "notice", "by_dataset", "datasets_present",
-    "example_dataset", "require_datasets", "add_assumed_latency", "panel_grid", "show_table",
-]
+#: The curated public API, grouped as on the API reference page.
+API_GROUPS = {
+    "Data": ["load", "embedded_routerbench", "official_split", "long_to_wide", "models", "score_matrix",
+             "cost_matrix", "datasets_present", "by_dataset", "example_dataset", "short_name",
+             "DATASET_TITLES", "RouterBenchDataError"],
+    "Frontier and metrics": ["model_points", "ndch", "interpolate", "zero_router_curve", "aiq", "aiq_table",
+                             "shared_range", "bootstrap_aiq", "cost_to_reach", "saving_ci"],
+    "Routers": ["Router", "ZeroRouter", "OracleRouter", "KNNRouter", "MLPRouter", "SVMRouter",
+                "CascadeRouter", "TaskLabelRouter", "evaluate_routing"],
+    "Evaluation": ["compare_routers", "claim", "notice", "data_note", "show_table"],
+    "Plotting": list(_PLOT_NAMES),
+}
+__all__ = [name for group in API_GROUPS.values() for name in group]
 __version__ = "0.1.0"

@@ -15,6 +15,11 @@ from .routers import (CascadeRouter, ClassifierRouter, KNNRouter, MLPRouter, Ora
                       ZeroRouter)
 
 
+#: The label of the comparison's baseline: the Zero router as the hull of the models' own test
+#: points (the routed Zero router, ``ZeroRouter``, learns its hull on the training rows instead).
+TEST_HULL = "Zero (test hull)"
+
+
 def default_routers(seed: int = 0) -> dict[str, Router]:
     """The book's line-up: name -> unfitted router (``compare_routers`` clones each per dataset)."""
     return {
@@ -77,7 +82,7 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
             raise RouterBenchDataError(f"dataset {name!r}: no training or no test rows")
         zero_cost, zero_quality = cost_matrix(te).T, score_matrix(te).T  # one row per model
         lo, hi = float(zero_cost.mean(axis=1).min()), float(zero_cost.mean(axis=1).max())
-        entries = {"Zero": (models(te), zero_cost, zero_quality)}
+        entries = {TEST_HULL: (models(te), zero_cost, zero_quality)}
         for label, router in routers.items():
             entries[label] = _fresh(label, router).fit(tr).outcomes(te)
         # One bootstrap per curve; every curve of a dataset is resampled on the same prompts (one seed,
@@ -90,7 +95,7 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
             curve_rows += [(name, label, p, cm, qm) for p, cm, qm in zip(params, cost_mean, quality_mean)]
             estimate = aiq(cost_mean, quality_mean, c_min=lo, c_max=hi, variant=variant)
             ci = interval(estimate, samples[label])
-            diff = interval(estimate - zero_aiq, samples[label] - samples["Zero"])
+            diff = interval(estimate - zero_aiq, samples[label] - samples[TEST_HULL])
             aiq_rows.append((name, label, ci["aiq"], ci["low"], ci["high"], diff["aiq"], diff["low"], diff["high"]))
             # The saving at the best model's quality, bootstrapped on the AIQ's resamples (same seed).
             saved = saving_ci(c, q, zero_cost, zero_quality, n_boot=n_boot, seed=seed)

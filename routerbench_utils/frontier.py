@@ -421,7 +421,7 @@ def ndch(cost, quality) -> NDCH:
     return NDCH(cost, quality)
 
 
-def zero_router(points: pd.DataFrame) -> pd.DataFrame:
+def zero_router_curve(points: pd.DataFrame) -> pd.DataFrame:
     """The Zero router of each dataset: the non-decreasing convex hull of the individual models' points.
 
     It routes by mixing models at random, with no look at the prompt, so any router worth its keep must
@@ -430,7 +430,7 @@ def zero_router(points: pd.DataFrame) -> pd.DataFrame:
     """
     missing = [c for c in ("dataset", "model", "cost", "quality") if c not in points.columns]
     if missing:
-        raise RouterBenchDataError(f"zero_router: missing column(s) {missing}; pass model_points(df)")
+        raise RouterBenchDataError(f"zero_router_curve: missing column(s) {missing}; pass model_points(df)")
     parts = []
     for name, part in points.groupby("dataset", sort=False):
         hull = NDCH(part["cost"], part["quality"])

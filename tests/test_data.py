@@ -16,7 +16,7 @@ def test_load_routerbench_repairs_every_quirk(real_frame, tmp_path, suffix, caps
     path = tmp_path / f"routerbench{suffix}"
     {".pkl": real_frame.to_pickle, ".csv": lambda p: real_frame.to_csv(p, index=False),
      ".parquet": real_frame.to_parquet}[suffix](path)
-    df = rbu.load_routerbench(path)
+    df = rbu.data.load_routerbench(path)
     report = capsys.readouterr().out
     # the split ARC id is merged per model, the extra task removed, both reported
     assert list(df["sample_id"]) == ["arc-challenge.test.0", "arc-challenge.test.1", "mbpp.dev.1",
@@ -37,22 +37,22 @@ def test_load_routerbench_repairs_every_quirk(real_frame, tmp_path, suffix, caps
     oracle = dict(zip(df["sample_id"], df["oracle_model_to_route_to"]))
     assert oracle["arc-challenge.test.0"] == "gpt-3.5-turbo-1106"
     assert oracle["arc-challenge.test.1"] == "mistralai/mistral-7b-chat"
-    assert oracle["mbpp.dev.1"] == rbu.NO_MODEL_CORRECT
+    assert oracle["mbpp.dev.1"] == rbu.catalog.NO_MODEL_CORRECT
     assert oracle["mtbench101.dev.0"] == "gpt-4-1106-preview"
     assert "recomputed 'oracle_model_to_route_to'" in report
     assert df.attrs["repair_report"].startswith(path.name)
-    assert rbu.validate(df) is df
+    assert rbu.data.validate(df) is df
 
 
 def test_tasks_all_keeps_extra_rows(real_frame):
-    df, report = rbu.repair(real_frame, tasks="all")
+    df, report = rbu.data.repair(real_frame, tasks="all")
     assert "chinese-extra" in set(df["eval_name"])
     assert not any("outside" in note for note in report.notes)
 
 
 def test_nan_scores_are_removed_and_reported(real_frame):
     real_frame.loc[3, "gpt-4-1106-preview"] = np.nan
-    df, report = rbu.repair(real_frame)
+    df, report = rbu.data.repair(real_frame)
     assert "mbpp.dev.1" not in set(df["sample_id"])
     assert any("missing score" in n and "mbpp.dev.1" in n for n in report.notes)
 
@@ -60,14 +60,14 @@ def test_nan_scores_are_removed_and_reported(real_frame):
 def test_conflicting_split_rows_raise(real_frame):
     real_frame.loc[1, "gpt-4-1106-preview"] = "0.0"  # the GPT-3.5 row now scores GPT-4 too, differently
     with pytest.raises(RouterBenchDataError, match="arc-challenge.test.1.*gpt-4-1106-preview"):
-        rbu.repair(real_frame)
+        rbu.data.repair(real_frame)
 
 
 def test_unparseable_score_raises(real_frame):
     real_frame.loc[0, "claude"] = None
     real_frame.loc[0, "gpt-4-1106-preview"] = "correct"
     with pytest.raises(RouterBenchDataError, match="'gpt-4-1106-preview'.*not numbers.*arc-challenge.test.0"):
-        rbu.repair(real_frame)
+        rbu.data.repair(real_frame)
 
 
 @pytest.mark.parametrize("column,value,message", [
@@ -77,43 +77,43 @@ def test_unparseable_score_raises(real_frame):
 def test_out_of_range_values_raise(real_frame, column, value, message):
     real_frame.loc[0, column] = value
     with pytest.raises(RouterBenchDataError, match=f"{column.replace('|', '[|]')}.*{message}.*arc-challenge.test.0"):
-        rbu.repair(real_frame)
+        rbu.data.repair(real_frame)
 
 
 def test_missing_cost_raises(real_frame):
     real_frame.loc[3, "gpt-3.5-turbo-1106|total_cost"] = np.nan
     with pytest.raises(RouterBenchDataError, match="gpt-3.5-turbo-1106[|]total_cost.*mbpp.dev.1"):
-        rbu.repair(real_frame)
+        rbu.data.repair(real_frame)
 
 
 def test_missing_columns_and_empty_frames_raise(real_frame, tmp_path):
     with pytest.raises(RouterBenchDataError, match="missing column.*eval_name"):
-        rbu.repair(real_frame.drop(columns="eval_name"))
+        rbu.data.repair(real_frame.drop(columns="eval_name"))
     with pytest.raises(RouterBenchDataError, match="empty"):
-        rbu.repair(real_frame.iloc[:0])
+        rbu.data.repair(real_frame.iloc[:0])
     with pytest.raises(RouterBenchDataError, match="no model columns"):
-        rbu.validate(real_frame[["sample_id", "eval_name"]])
+        rbu.data.validate(real_frame[["sample_id", "eval_name"]])
     with pytest.raises(RouterBenchDataError, match="unknown file type '.xlsx'"):
-        rbu.load_routerbench(tmp_path / "data.xlsx")
+        rbu.data.load_routerbench(tmp_path / "data.xlsx")
     with pytest.raises(RouterBenchDataError, match="no such file"):
-        rbu.load_routerbench(tmp_path / "absent.pkl")
+        rbu.data.load_routerbench(tmp_path / "absent.pkl")
 
 
 def test_validate_rejects_duplicates_and_string_scores(real_frame):
-    clean, _ = rbu.repair(real_frame)
+    clean, _ = rbu.data.repair(real_frame)
     with pytest.raises(RouterBenchDataError, match="sample_id.*share an id.*mbpp.dev.1"):
-        rbu.validate(pd.concat([clean, clean.iloc[[2]]]))
+        rbu.data.validate(pd.concat([clean, clean.iloc[[2]]]))
     with pytest.raises(RouterBenchDataError, match="dtype.*expected a score"):
-        rbu.validate(clean.assign(**{"claude-v2": "1", "claude-v2|total_cost": 0.1}))
+        rbu.data.validate(clean.assign(**{"claude-v2": "1", "claude-v2|total_cost": 0.1}))
 
 
 def test_dataset_of():
-    assert rbu.dataset_of("mmlu-professional-law") == "mmlu"
-    assert rbu.dataset_of("mtbench101") == "mtbench"
-    assert rbu.dataset_of("grade-school-math") == "grade-school-math"
-    assert rbu.dataset_of("my-task") == "my-task"
+    assert rbu.catalog.dataset_of("mmlu-professional-law") == "mmlu"
+    assert rbu.catalog.dataset_of("mtbench101") == "mtbench"
+    assert rbu.catalog.dataset_of("grade-school-math") == "grade-school-math"
+    assert rbu.catalog.dataset_of("my-task") == "my-task"
     with pytest.raises(RouterBenchDataError, match="eval_name"):
-        rbu.dataset_of(3)
+        rbu.catalog.dataset_of(3)
 
 
 def _log() -> pd.DataFrame:
@@ -132,7 +132,7 @@ def test_long_to_wide_round_trip():
     assert wide["big|latency"].tolist() == [2.0, 2.5]
     assert wide["eval_name"].tolist() == ["custom", "custom"]
     assert wide["oracle_model_to_route_to"].tolist() == ["small", "big"]
-    rbu.validate(wide)
+    rbu.data.validate(wide)
 
 
 @pytest.mark.parametrize("mutate,message", [
@@ -158,15 +158,15 @@ def test_official_split_matches_the_reference_permutation(small_data):
     assert before[0] == after[0] and np.array_equal(before[1], after[1]) and before[2:] == after[2:]
     assert len(train) + len(test) == len(small_data)
     assert not set(train["sample_id"]) & set(test["sample_id"])
-    dataset = rbu.dataset_column(small_data)
-    for name in rbu.DATASETS:
+    dataset = rbu.data.dataset_column(small_data)
+    for name in rbu.catalog.DATASETS:
         ids = np.array(pd.unique(small_data.loc[dataset == name, "sample_id"]), dtype=object)
         state = np.random.get_state()
         np.random.seed(42)  # the official recipe, global state and all
         np.random.shuffle(ids)
         np.random.set_state(state)
         expected = set(ids[: int(0.7 * len(ids))])
-        got = set(train.loc[rbu.dataset_column(train) == name, "sample_id"])
+        got = set(train.loc[rbu.data.dataset_column(train) == name, "sample_id"])
         assert got == expected, name
     # file order is kept (the global random state is checked above)
     assert train.index.is_monotonic_increasing and test.index.is_monotonic_increasing
@@ -180,10 +180,10 @@ def test_official_split_rejects_bad_fraction(small_data):
 def test_load_uses_the_environment_variable(real_frame, tmp_path, monkeypatch, capsys):
     path = tmp_path / "real.pkl"
     real_frame.to_pickle(path)
-    monkeypatch.setenv(rbu.DATA_ENV, str(path))
+    monkeypatch.setenv(rbu.data.DATA_ENV, str(path))
     df = rbu.load()
     assert "real RouterBench file" in capsys.readouterr().out
     assert len(df) == 5 and df.attrs["source"] == "file real.pkl"
-    monkeypatch.delenv(rbu.DATA_ENV)
+    monkeypatch.delenv(rbu.data.DATA_ENV)
     df = rbu.load(scale=0.05)
     assert "embedded synthetic" in capsys.readouterr().out

@@ -18,19 +18,19 @@ def raw() -> pd.DataFrame:
 
 def test_schema_is_the_real_one(raw):
     expected = ["sample_id", "prompt", "eval_name"]
-    for m in rbu.MODELS:
+    for m in rbu.catalog.MODELS:
         expected += [m, f"{m}|model_response", f"{m}|total_cost"]
     assert list(raw.columns) == expected + ["oracle_model_to_route_to"]
     assert raw["sample_id"].is_unique
     assert raw["prompt"].str.startswith("['").all()
-    assert set(rbu.dataset_column(raw)) == set(rbu.DATASETS)
+    assert set(rbu.data.dataset_column(raw)) == set(rbu.catalog.DATASETS)
     assert raw["eval_name"].str.startswith("mmlu-").sum() > 0
-    assert raw["eval_name"].map(rbu.dataset_of).eq("mmlu").sum() == raw["eval_name"].str.startswith("mmlu-").sum()
+    assert raw["eval_name"].map(rbu.catalog.dataset_of).eq("mmlu").sum() == raw["eval_name"].str.startswith("mmlu-").sum()
 
 
 def test_calibration_at_a_quarter_scale(raw):
-    clean, _ = rbu.repair(raw)
-    table = rbu.calibration_table(clean)
+    clean, _ = rbu.data.repair(raw)
+    table = rbu.embedded.calibration_table(clean)
     score = table[table["quantity"] == "score"]
     # one prompt's worth of rounding in the smallest dataset (MT-Bench: 20 prompts)
     assert (score["error"].abs() <= 1 / 20 + 1e-9).all()
@@ -73,12 +73,12 @@ def test_costs_are_tokens_times_prices(raw):
 
 
 def test_scores_are_in_the_right_sets(raw):
-    dataset = rbu.dataset_column(raw)
-    gsm = raw.loc[dataset == "grade-school-math", list(rbu.MODELS)].to_numpy()
+    dataset = rbu.data.dataset_column(raw)
+    gsm = raw.loc[dataset == "grade-school-math", list(rbu.catalog.MODELS)].to_numpy()
     assert set(np.unique(gsm)) <= {0.0, 0.25, 0.5, 0.75, 1.0} and ((gsm > 0) & (gsm < 1)).any()
-    mt = raw.loc[dataset == "mtbench", list(rbu.MODELS)].to_numpy()
+    mt = raw.loc[dataset == "mtbench", list(rbu.catalog.MODELS)].to_numpy()
     assert set(np.round(np.unique(mt) * 10)) <= set(range(1, 11))
-    binary = raw.loc[dataset.isin(["mmlu", "arc-challenge", "mbpp"]), list(rbu.MODELS)].to_numpy()
+    binary = raw.loc[dataset.isin(["mmlu", "arc-challenge", "mbpp"]), list(rbu.catalog.MODELS)].to_numpy()
     assert set(np.unique(binary)) == {0.0, 1.0}
 
 
@@ -87,19 +87,19 @@ def test_topic_carries_signal_on_mmlu_more_than_on_arc():
     df = rbu.load(seed=0, scale=0.5, verbose=False)
     spread = {}
     for name, key in (("mmlu", "eval_name"), ("arc-challenge", "prompt")):
-        part = df[rbu.dataset_column(df) == name]
+        part = df[rbu.data.dataset_column(df) == name]
         topic = part["eval_name"] if name == "mmlu" else part["prompt"].str.extract(r"\(([^)]*)\)")[0]
-        by_topic = part.groupby(topic.to_numpy())[list(rbu.MODELS)].mean()
+        by_topic = part.groupby(topic.to_numpy())[list(rbu.catalog.MODELS)].mean()
         # how far a model's per-topic mean strays from its overall mean, averaged
-        spread[name] = float((by_topic - part[list(rbu.MODELS)].mean()).abs().to_numpy().mean())
+        spread[name] = float((by_topic - part[list(rbu.catalog.MODELS)].mean()).abs().to_numpy().mean())
     assert spread["mmlu"] > 1.5 * spread["arc-challenge"]
 
 
 def test_prompt_text_reveals_difficulty():
     """Prompts that every model fails carry more hard clauses than prompts every model solves."""
     df = rbu.load(seed=0, scale=0.3, verbose=False)
-    part = df[rbu.dataset_column(df) == "mmlu"]
-    mean_score = part[list(rbu.MODELS)].mean(axis=1)
+    part = df[rbu.data.dataset_column(df) == "mmlu"]
+    mean_score = part[list(rbu.catalog.MODELS)].mean(axis=1)
     clauses = part["prompt"].str.count(",")
     assert clauses[mean_score < 0.3].mean() > clauses[mean_score > 0.9].mean() + 0.3
 
@@ -107,7 +107,7 @@ def test_prompt_text_reveals_difficulty():
 def test_quirks_are_repaired_back(raw):
     quirky = rbu.embedded_routerbench(seed=3, scale=0.25, quirks=True)
     assert quirky["gpt-4-1106-preview"].dtype == object
-    clean, report = rbu.repair(quirky)
+    clean, report = rbu.data.repair(quirky)
     assert any("merged 14 sample_ids" in n for n in report.notes)
     assert any("missing score" in n for n in report.notes)
     assert len(clean) == len(raw) - 3  # three NaN rows removed, split rows merged, extra task dropped
@@ -122,8 +122,8 @@ def test_bad_arguments_raise():
 
 @pytest.mark.parametrize("name", list(ORACLE_TARGETS))
 def test_full_scale_targets_exist_for_every_dataset(name):
-    assert set(SCORE_TARGETS[name]) == set(rbu.MODELS)
-    assert name not in COST_TARGETS or set(COST_TARGETS[name]) == set(rbu.MODELS)
+    assert set(SCORE_TARGETS[name]) == set(rbu.catalog.MODELS)
+    assert name not in COST_TARGETS or set(COST_TARGETS[name]) == set(rbu.catalog.MODELS)
 
 
 # --- The joint shape (issue 16): how many models answer each prompt correctly, whom the Oracle picks ---
@@ -134,7 +134,7 @@ MEASURED = ["arc-challenge", "mbpp", "winogrande"]
 @pytest.fixture(scope="session")
 def full() -> pd.DataFrame:
     """The full-size default data (seed 0, scale 1), generated once per session."""
-    return rbu.repair(rbu.embedded_routerbench(seed=0, scale=1.0))[0]
+    return rbu.data.repair(rbu.embedded_routerbench(seed=0, scale=1.0))[0]
 
 
 @pytest.fixture(scope="session")
@@ -160,7 +160,7 @@ def test_full_scale_oracle_picks_are_the_real_ones(full, name):
 
 
 def test_full_scale_means_are_hit(full):
-    table = rbu.calibration_table(full)
+    table = rbu.embedded.calibration_table(full)
     measured = table[table["dataset"].isin(MEASURED)]
     score = measured[measured["quantity"].isin(["score", "oracle"])]
     assert (score["error"].abs() < 0.002).all()
@@ -173,7 +173,7 @@ def test_full_scale_means_are_hit(full):
 
 
 def test_assumed_shapes_are_labelled_and_followed(full, full_shape):
-    assert set(full_shape.index) == set(rbu.DATASETS)
+    assert set(full_shape.index) == set(rbu.catalog.DATASETS)
     assumed = full_shape[full_shape["source"] == "assumed"]
     assert set(assumed.index) == {"mmlu", "hellaswag", "grade-school-math", "mtbench"}
     assert (assumed["tv"] < 0.05).all() and assumed["pick_error"].isna().all()
@@ -186,8 +186,8 @@ def test_independent_model_errors_fail_the_histogram_tolerance(monkeypatch):
     independent = embedded._Shape((0.0,) * 11, 0.0, 0.0, 1.0)
     for name in MEASURED:
         monkeypatch.setitem(embedded._SHAPES, name, independent)
-    df, _ = rbu.repair(rbu.embedded_routerbench(seed=0, scale=1.0, datasets=MEASURED))
-    table = rbu.calibration_table(df)
+    df, _ = rbu.data.repair(rbu.embedded_routerbench(seed=0, scale=1.0, datasets=MEASURED))
+    table = rbu.embedded.calibration_table(df)
     assert (table.loc[table["quantity"] == "score", "error"].abs() < 0.002).all()  # means still hit
     shape = embedded.shape_table(df).set_index("dataset")
     assert (shape["tv"] > 0.05).all(), shape.to_string()

@@ -95,14 +95,14 @@ def test_simulated_mixture_converges_to_the_line():
     n = 200_000
     qa, qb = (rng.random(n) < 0.6).astype(float), (rng.random(n) < 0.9).astype(float)
     ca, cb = np.full(n, 0.001), np.full(n, 0.01)
-    sim = rbu.simulate_mixture(ca, qa, cb, qb, t=[0.0, 0.25, 0.5, 1.0], seed=3)
+    sim = rbu.frontier.simulate_mixture(ca, qa, cb, qb, t=[0.0, 0.25, 0.5, 1.0], seed=3)
     np.testing.assert_allclose(sim["quality"], sim["quality_expected"], atol=4 / np.sqrt(n))
     np.testing.assert_allclose(sim["cost"], sim["cost_expected"], rtol=0.01)
-    small = rbu.simulate_mixture(ca[:100], qa[:100], cb[:100], qb[:100], t=0.5, seed=3)
-    big = rbu.simulate_mixture(ca, qa, cb, qb, t=0.5, seed=3)
+    small = rbu.frontier.simulate_mixture(ca[:100], qa[:100], cb[:100], qb[:100], t=0.5, seed=3)
+    big = rbu.frontier.simulate_mixture(ca, qa, cb, qb, t=0.5, seed=3)
     # the realised point's error shrinks with more prompts (same seed, deterministic)
     assert abs(big["quality"] - big["quality_expected"]).item() < 0.01
-    assert rbu.simulate_mixture(ca[:100], qa[:100], cb[:100], qb[:100], t=0.5, seed=3).equals(small)
+    assert rbu.frontier.simulate_mixture(ca[:100], qa[:100], cb[:100], qb[:100], t=0.5, seed=3).equals(small)
 
 
 def test_zero_router_on_model_points():
@@ -112,11 +112,11 @@ def test_zero_router_on_model_points():
         "cost": [1.0, 2.0, 3.0, 4.0, 1.0, 2.0],
         "quality": [0.5, 0.8, 0.6, 0.9, 0.7, 0.6],
     })
-    zero = rbu.zero_router(points)
+    zero = rbu.zero_router_curve(points)
     assert zero[zero["dataset"] == "d"]["model"].tolist() == ["cheap", "mid", "top"]
     assert zero[zero["dataset"] == "e"]["model"].tolist() == ["x"]
     with pytest.raises(RouterBenchDataError, match="missing column"):
-        rbu.zero_router(points.drop(columns="model"))
+        rbu.zero_router_curve(points.drop(columns="model"))
 
 
 def test_model_points_means_and_totals(small_data):
@@ -315,13 +315,13 @@ def test_hull_work_is_near_linear_on_adversarial_families(family, monkeypatch):
      r"argument 'cost' has 5 negative values \(position 0: -1, position 1: -2, position 2: -3 and 2 more\)"),
     (lambda: rbu.aiq([0.0, -1.0], [0.5, 0.9]), r"aiq: argument 'cost' has 1 negative value \(position 1: -1\)"),
     (lambda: rbu.cost_to_reach([-1.0, 1.0], [0.5, 0.9], 0.7), r"cost_to_reach: argument 'cost' has 1 negative"),
-    (lambda: rbu.cpt([-1.0, 1.0], [0.5, 0.9], (0.0, 0.4), (1.0, 0.9)), r"cpt: argument 'cost' has 1 negative"),
-    (lambda: rbu.ibc_lift([-1.0], [0.5], (0.0, 0.4), (1.0, 0.9)), r"ibc_lift: argument 'cost' has 1 negative"),
+    (lambda: rbu.metrics.cpt([-1.0, 1.0], [0.5, 0.9], (0.0, 0.4), (1.0, 0.9)), r"cpt: argument 'cost' has 1 negative"),
+    (lambda: rbu.metrics.ibc_lift([-1.0], [0.5], (0.0, 0.4), (1.0, 0.9)), r"ibc_lift: argument 'cost' has 1 negative"),
     (lambda: rbu.interpolate((-0.5, 0.6), (1.0, 0.9), 0.5),
      r"interpolate: the cost pair \(a\[0\], b\[0\]\) has 1 negative value \(position 0: -0\.5\)"),
-    (lambda: rbu.simulate_mixture([0.1, 0.1], [1.0, 0.0], [0.2, -0.2], [1.0, 1.0], t=0.5),
+    (lambda: rbu.frontier.simulate_mixture([0.1, 0.1], [1.0, 0.0], [0.2, -0.2], [1.0, 1.0], t=0.5),
      r"router B: argument 'cost_b' has 1 negative value \(position 1: -0\.2\)"),
-    (lambda: rbu.mixture_weights([0.0, -1.0], [0.5, 0.9], 0.0, 0.5), r"mixture_weights: argument 'cost'"),
+    (lambda: rbu.frontier.mixture_weights([0.0, -1.0], [0.5, 0.9], 0.0, 0.5), r"mixture_weights: argument 'cost'"),
     (lambda: rbu.bootstrap_aiq([[0.1, 0.1], [0.2, -0.3]], [[0.5, 0.5], [0.9, 0.9]], n_boot=2),
      r"router: the per-prompt cost matrix has 1 negative value \(position \(1, 1\): -0\.3\); expected costs >= 0"),
     (lambda: rbu.aiq([0.0, np.nan], [0.5, 0.9]), r"aiq: 1 points are NaN or infinite"),

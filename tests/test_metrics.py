@@ -79,15 +79,15 @@ def test_bootstrap_interval_covers_and_is_seeded():
     n = 400
     quality = (rng.random((3, n)) < np.array([[0.5], [0.7], [0.8]])).astype(float)
     cost = np.array([[0.001], [0.004], [0.01]]) * rng.lognormal(0, 0.2, (3, n))
-    ci = rbu.aiq_ci(cost, quality, n_boot=300, seed=5)
+    ci = rbu.metrics.aiq_ci(cost, quality, n_boot=300, seed=5)
     assert ci["low"] < ci["aiq"] < ci["high"]
-    assert ci == rbu.aiq_ci(cost, quality, n_boot=300, seed=5)
+    assert ci == rbu.metrics.aiq_ci(cost, quality, n_boot=300, seed=5)
     assert 0.01 < ci["high"] - ci["low"] < 0.2
     # a router compared with itself: the paired difference is exactly zero
-    same = rbu.aiq_ci(cost, quality, n_boot=100, other=(cost, quality))
+    same = rbu.metrics.aiq_ci(cost, quality, n_boot=100, other=(cost, quality))
     assert same == {"aiq": 0.0, "low": 0.0, "high": 0.0}
     # a clearly better router: the whole interval of the difference is above zero
-    better = rbu.aiq_ci(cost, np.minimum(1.0, quality + (rng.random((3, n)) < 0.3)), n_boot=200,
+    better = rbu.metrics.aiq_ci(cost, np.minimum(1.0, quality + (rng.random((3, n)) < 0.3)), n_boot=200,
                         other=(cost, quality))
     assert better["low"] > 0
 

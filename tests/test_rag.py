@@ -10,14 +10,14 @@ from routerbench_utils import RouterBenchDataError
 
 @pytest.fixture(scope="module")
 def rag():
-    return rbu.rag_routerbench(seed=1)
+    return rbu.rag.rag_routerbench(seed=1)
 
 
 def test_schema_and_mechanism(rag):
     assert len(rag) == 800 and set(rag["eval_name"]) == {"rag"}
-    assert rbu.models(rag) == list(rbu.MODELS) + list(rbu.ONLINE_SERVICES)
+    assert rbu.models(rag) == list(rbu.catalog.MODELS) + list(rbu.rag.ONLINE_SERVICES)
     by_kind = rag.groupby("post_cutoff")[rbu.models(rag)].mean()
-    online, offline = list(rbu.ONLINE_SERVICES), list(rbu.MODELS)
+    online, offline = list(rbu.rag.ONLINE_SERVICES), list(rbu.catalog.MODELS)
     # after the cut-off only the online services answer well ...
     assert by_kind.loc[True, online].min() > by_kind.loc[True, offline].max() + 0.4
     # ... before it the best offline model is at least as good as any service
@@ -27,31 +27,31 @@ def test_schema_and_mechanism(rag):
 
 
 def test_request_fees_enter_every_cost_exactly_once():
-    free = rbu.rag_routerbench(seed=2, fees={s: 0.0 for s in rbu.ONLINE_SERVICES})
-    paid = rbu.rag_routerbench(seed=2)
-    for service, fee in rbu.DEFAULT_REQUEST_FEES.items():
-        np.testing.assert_allclose(paid[rbu.cost_column(service)] - free[rbu.cost_column(service)], fee)
-    for model in rbu.MODELS:  # offline models pay no fee
-        np.testing.assert_array_equal(paid[rbu.cost_column(model)], free[rbu.cost_column(model)])
+    free = rbu.rag.rag_routerbench(seed=2, fees={s: 0.0 for s in rbu.rag.ONLINE_SERVICES})
+    paid = rbu.rag.rag_routerbench(seed=2)
+    for service, fee in rbu.rag.DEFAULT_REQUEST_FEES.items():
+        np.testing.assert_allclose(paid[rbu.data.cost_column(service)] - free[rbu.data.cost_column(service)], fee)
+    for model in rbu.catalog.MODELS:  # offline models pay no fee
+        np.testing.assert_array_equal(paid[rbu.data.cost_column(model)], free[rbu.data.cost_column(model)])
     # model points: the mean cost rises by the fee, once
     delta = (rbu.model_points(paid).set_index("model")["cost"] - rbu.model_points(free).set_index("model")["cost"])
-    np.testing.assert_allclose(delta[list(rbu.ONLINE_SERVICES)], list(rbu.DEFAULT_REQUEST_FEES.values()))
+    np.testing.assert_allclose(delta[list(rbu.rag.ONLINE_SERVICES)], list(rbu.rag.DEFAULT_REQUEST_FEES.values()))
     # a cascade pays the fee once per call of a service: with a judge that never accepts, every model
     # is called once, so the spend rises by the sum of the fees
     budgets = [np.inf]
     spent_free = rbu.CascadeRouter(0.0, threshold=2.0).fit(free).curve(free, budgets)["cost"].item()
     spent_paid = rbu.CascadeRouter(0.0, threshold=2.0).fit(paid).curve(paid, budgets)["cost"].item()
-    assert spent_paid - spent_free == pytest.approx(sum(rbu.DEFAULT_REQUEST_FEES.values()))
+    assert spent_paid - spent_free == pytest.approx(sum(rbu.rag.DEFAULT_REQUEST_FEES.values()))
     # a predictive router's predicted cost includes the fee (it is the training mean cost)
     router = rbu.KNNRouter(10).fit(paid)
-    assert router.costs_.loc["rag", "you.com/rag"] == pytest.approx(paid[rbu.cost_column("you.com/rag")].mean())
+    assert router.costs_.loc["rag", "you.com/rag"] == pytest.approx(paid[rbu.data.cost_column("you.com/rag")].mean())
 
 
 def test_bad_fees_raise(rag):
     with pytest.raises(RouterBenchDataError, match="not in the data"):
-        rbu.with_request_fees(rag, {"bing": 0.01})
+        rbu.rag.with_request_fees(rag, {"bing": 0.01})
     with pytest.raises(RouterBenchDataError, match=">= 0"):
-        rbu.with_request_fees(rag, {"you.com/rag": -0.01})
+        rbu.rag.with_request_fees(rag, {"you.com/rag": -0.01})
 
 
 def test_predictive_router_beats_the_zero_router_beyond_its_interval(rag):
@@ -62,10 +62,10 @@ def test_predictive_router_beats_the_zero_router_beyond_its_interval(rag):
 
 
 def test_retrieval_pipeline(rag):
-    piped = rbu.retrieval_pipeline(rag, "gpt-3.5-turbo-1106", "retrieve+gpt-3.5", hit_rate=1.0, fee=0.002)
+    piped = rbu.rag.retrieval_pipeline(rag, "gpt-3.5-turbo-1106", "retrieve+gpt-3.5", hit_rate=1.0, fee=0.002)
     recent = piped["post_cutoff"]
     assert piped.loc[recent, "retrieve+gpt-3.5"].mean() > rag.loc[recent, "gpt-3.5-turbo-1106"].mean() + 0.4
-    extra = piped[rbu.cost_column("retrieve+gpt-3.5")] - rag[rbu.cost_column("gpt-3.5-turbo-1106")]
+    extra = piped[rbu.data.cost_column("retrieve+gpt-3.5")] - rag[rbu.data.cost_column("gpt-3.5-turbo-1106")]
     np.testing.assert_allclose(extra, 0.002 + 1500 * 1.0 / 1e6)
     with pytest.raises(RouterBenchDataError, match="generator"):
-        rbu.retrieval_pipeline(rag, "you.com/rag", "x")
+        rbu.rag.retrieval_pipeline(rag, "you.com/rag", "x")

