@@ -8,10 +8,11 @@ states its formula and names the chapter that explains it.
 # Every module, so that ``rbu.<module>.<name>`` works after ``import routerbench_utils as rbu``
 # (plots excepted: it loads matplotlib and seaborn, so it is imported on first use, see __getattr__).
 from . import (catalog, claims, compare, data, display, embed, embedded, errors, frontier, hygiene, latency,
-               metrics, rag, routers, subsets)
+               loading, metrics, rag, routers, subsets)
 
 # Data: read, generate, split and reshape RouterBench-format data.
-from .data import cost_matrix, load, long_to_wide, models, official_split, score_matrix
+from .loading import load
+from .data import cost_matrix, long_to_wide, models, official_split, score_matrix
 from .embedded import embedded_routerbench
 from .subsets import by_dataset, datasets_present, example_dataset
 from .errors import RouterBenchDataError

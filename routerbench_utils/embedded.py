@@ -35,6 +35,8 @@ from . import _lexicon as lex
 from .catalog import (CORRECT_SHARES, CORRECT_SOURCE, COST_TARGETS, DATASETS, MMLU_SUBJECTS, MODELS,
                       NO_MODEL_CORRECT, NO_MODEL_CORRECT_TARGETS, ORACLE_PICK_SHARES, ORACLE_TARGETS,
                       PRICES_PER_MTOK, PROMPT_COUNTS, SCORE_TARGETS, TARGET_SOURCE, dataset_of)
+from .data.oracle import oracle_choice, oracle_labels
+from .data.schema import dataset_column, models, score_matrix
 from .errors import RouterBenchDataError
 from .latency import latency_seconds
 
@@ -195,7 +197,7 @@ def _generate(name: str, index: int, seed: int, scale: float, latency: bool = Fa
         frame[model] = scores[:, j]
         frame[model + "|model_response"] = responses[j]
         frame[model + "|total_cost"] = costs[:, j]
-    choice = _oracle_index(scores, costs)
+    choice = oracle_choice(scores, costs)
     frame["oracle_model_to_route_to"] = np.array(list(MODELS) + [NO_MODEL_CORRECT], dtype=object)[choice]
     if latency:  # drawn last, so the other columns do not depend on this option
         seconds = latency_seconds(out_tokens, list(MODELS), rng)
@@ -211,12 +213,6 @@ def _normal_scores(values: np.ndarray) -> np.ndarray:
     ranks = np.empty(len(values))
     ranks[np.argsort(values, kind="stable")] = np.arange(len(values))
     return ndtri((ranks + 0.5) / len(values))
-
-
-def _oracle_index(scores: np.ndarray, costs: np.ndarray) -> np.ndarray:
-    from .data import oracle_choice  # one definition of the Oracle's tie-breaking
-
-    return oracle_choice(scores, costs)
 
 
 def _topics(name: str, scale: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -258,7 +254,7 @@ def _calibrated_scores(name: str, base: np.ndarray, difficulty: np.ndarray, rng:
     z = difficulty
     for step in range(_PIN_ROUNDS + 1):
         margins = base - z[:, None] * beta
-        offsets = _offsets(margins, targets, scorer, kind == "binary")
+        offsets = solve_offsets(margins, targets, scorer, kind == "binary")
         if quota is None or step == _PIN_ROUNDS:
             break
         z = _pin_counts(base + offsets - full, beta, z, quota, gap)
@@ -311,9 +307,33 @@ def _pin_counts(room: np.ndarray, beta: np.ndarray, z: np.ndarray, quota: np.nda
     return np.where(np.isfinite(inside), inside, z)
 
 
-def _offsets(margins: np.ndarray, targets: np.ndarray, scorer: Callable[[np.ndarray], np.ndarray],
-             binary: bool) -> np.ndarray:
-    """Per-model offsets ``a`` with ``mean(scorer(margins + a)) == targets`` (to the nearest prompt)."""
+def solve_offsets(margins: np.ndarray, targets: np.ndarray,
+                  scorer: Callable[[np.ndarray], np.ndarray] | None, binary: bool) -> np.ndarray:
+    """Per-model offsets :math:`a_m` that make every model's mean score hit its target.
+
+    .. math:: \\frac{1}{n} \\sum_i \\mathrm{scorer}(x_{im} + a_m) = t_m
+
+    exactly to the nearest prompt for 0/1 scores (``binary``: the threshold sits between the
+    :math:`k`-th and :math:`(k+1)`-th largest margins, :math:`k = \\mathrm{round}(t_m n)`), else by a
+    vectorised bisection over all models at once (``scorer`` maps margins to scores, increasing).
+
+    Parameters
+    ----------
+    margins : ndarray of shape (prompts, models)
+        The latent margins :math:`x_{im}`.
+    targets : ndarray of shape (models,)
+        The mean scores :math:`t_m` to hit, in [0, 1].
+    scorer : callable or None
+        Margins to scores; unused (may be None) when ``binary``.
+    binary : bool
+        Scores are 1 where ``margins + a > 0``, else 0.
+
+    Returns
+    -------
+    ndarray of shape (models,)
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+    """
     n = margins.shape[0]
     if binary:  # exact: put the threshold between the k-th and (k+1)-th largest margins
         ordered = np.sort(margins, axis=0)
@@ -616,8 +636,6 @@ def calibration_table(df: pd.DataFrame) -> pd.DataFrame:
     ``target``, ``achieved``, ``error`` (achieved - target; relative for cost) and ``source``
     (``measured``, ``third-party`` or ``approximate``).
     """
-    from .data import dataset_column, models, score_matrix
-
     dataset = dataset_column(df)
     rows = []
     for name in DATASETS:
@@ -652,8 +670,6 @@ def correct_count_table(df: pd.DataFrame) -> pd.DataFrame:
     outside the paper's seven) and ``source``. Counts use the models present, so compare a frame with
     all 11 models. :func:`shape_table` sums it up per dataset.
     """
-    from .data import dataset_column, models, score_matrix
-
     dataset = dataset_column(df).to_numpy()
     rows = []
     for name in pd.unique(dataset):
@@ -675,8 +691,6 @@ def oracle_pick_table(df: pd.DataFrame) -> pd.DataFrame:
     other five models together, whose shares were reported only as the rest). Columns ``dataset``,
     ``pick``, ``target``, ``achieved`` and ``error`` (achieved - target). Picks are recomputed from
     the scores and costs (best score, the cheapest among ties)."""
-    from .data import dataset_column, oracle_labels
-
     dataset = dataset_column(df).to_numpy()
     labels = oracle_labels(df, list(MODELS))
     rows = []

@@ -50,9 +50,22 @@ def model_points(df: pd.DataFrame, cost: str = "mean") -> pd.DataFrame:
     return points
 
 
-def _check_costs(cost: np.ndarray, name: str, argument: str = "argument 'cost'") -> None:
+def check_costs(cost: np.ndarray, name: str, argument: str = "argument 'cost'") -> None:
     """Raise :class:`RouterBenchDataError` if any cost is negative: a cost is USD spent, never negative
-    (a negative one would also let the hull buy quality for less than nothing)."""
+    (a negative one would also let the hull buy quality for less than nothing).
+
+    Parameters
+    ----------
+    cost : ndarray
+        Costs, of any shape.
+    name, argument : str
+        The function (or router) and the argument, for the message.
+
+    Raises
+    ------
+    RouterBenchDataError
+        Naming how many costs are negative and up to three positions.
+    """
     negative = cost < 0
     if negative.any():
         bad = np.argwhere(negative)
@@ -65,11 +78,26 @@ def _check_costs(cost: np.ndarray, name: str, argument: str = "argument 'cost'")
             "expected costs >= 0 in USD")
 
 
-def _as_points(cost, quality, name: str = "points",
+def as_points(cost, quality, name: str = "points",
                argument: str = "argument 'cost'") -> tuple[np.ndarray, np.ndarray]:
     """Validate a set of (cost, quality) points: 1-D, same length, at least one, all finite, costs >= 0.
 
-    ``name`` (the function or router) and ``argument`` (the costs' argument) label the error messages.
+    Parameters
+    ----------
+    cost, quality : array_like
+        The points' coordinates (flattened).
+    name, argument : str
+        The function (or router) and the costs' argument, for the messages.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        The costs and qualities as 1-D float arrays.
+
+    Raises
+    ------
+    RouterBenchDataError
+        For lengths that differ, no point, NaN or infinite values, or negative costs.
     """
     c = np.asarray(cost, dtype=float).ravel()
     q = np.asarray(quality, dtype=float).ravel()
@@ -83,7 +111,7 @@ def _as_points(cost, quality, name: str = "points",
         raise RouterBenchDataError(
             f"{name}: {int(bad.sum())} points are NaN or infinite (first at position {k}: "
             f"cost={c[k]}, quality={q[k]}); expected finite numbers")
-    _check_costs(c, name, argument)
+    check_costs(c, name, argument)
     return c, q
 
 
@@ -101,7 +129,7 @@ def interpolate(a, b, t) -> tuple[np.ndarray, np.ndarray]:
     t = np.asarray(t, dtype=float)
     if not np.all((t >= 0) & (t <= 1)):
         raise RouterBenchDataError("t: expected probabilities in [0, 1]")
-    (ca, cb), (qa, qb) = _as_points([a[0], b[0]], [a[1], b[1]], "interpolate", "the cost pair (a[0], b[0])")
+    (ca, cb), (qa, qb) = as_points([a[0], b[0]], [a[1], b[1]], "interpolate", "the cost pair (a[0], b[0])")
     return (1 - t) * ca + t * cb, (1 - t) * qa + t * qb
 
 
@@ -114,8 +142,8 @@ def simulate_mixture(cost_a, quality_a, cost_b, quality_b, t, seed: int = 0) -> 
     The realised point converges to the line as ``n`` grows (its error shrinks like
     :math:`1/\\sqrt{n}`).
     """
-    ca, qa = _as_points(cost_a, quality_a, "router A", "argument 'cost_a'")
-    cb, qb = _as_points(cost_b, quality_b, "router B", "argument 'cost_b'")
+    ca, qa = as_points(cost_a, quality_a, "router A", "argument 'cost_a'")
+    cb, qb = as_points(cost_b, quality_b, "router B", "argument 'cost_b'")
     if ca.size != cb.size:
         raise RouterBenchDataError(f"routers A and B: {ca.size} vs {cb.size} prompts; expected the same prompts")
     t = np.atleast_1d(np.asarray(t, dtype=float))
@@ -370,7 +398,7 @@ class NDCH:
     """
 
     def __init__(self, cost, quality):
-        c, q = _as_points(cost, quality, "ndch")
+        c, q = as_points(cost, quality, "ndch")
         self._points = (c, q)
         self.cost, self.quality = _hull_vertices(c, q)
 
@@ -475,7 +503,7 @@ def mixture_weights(cost, quality, target_cost: float, target_quality: float) ->
     """
     from scipy.optimize import nnls
 
-    c, q = _as_points(cost, quality, "mixture_weights")
+    c, q = as_points(cost, quality, "mixture_weights")
     scale = max(float(np.abs(c).max()), 1e-300)  # put cost on the scale of quality for the solver
     system = np.vstack([c / scale, q, np.ones_like(c)])
     weights, residual = nnls(system, np.array([target_cost / scale, target_quality, 1.0]))

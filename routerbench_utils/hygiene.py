@@ -87,20 +87,3 @@ def hygiene_report(df: pd.DataFrame, train: pd.DataFrame | None = None, strict: 
         raise RouterBenchDataError("hygiene: " + "; ".join(
             f"{r.check} in {r.column!r}: {r.rows} rows {r.detail}" for r in errors.itertuples()))
     return report
-
-
-def wide_to_long(df: pd.DataFrame) -> pd.DataFrame:
-    """The long form of a wide frame, one row per (prompt, model), as a routing log would store it:
-    ``sample_id``, ``eval_name``, ``prompt`` (when present), ``model``, ``quality``, ``cost`` and
-    ``latency`` (when present). :func:`routerbench_utils.long_to_wide` inverts it."""
-    names = models(df)
-    keys = [c for c in (ID, EVAL_NAME, PROMPT) if c in df.columns]
-    parts = {"quality": names, "cost": [cost_column(m) for m in names]}
-    if all(m + "|latency" in df.columns for m in names):
-        parts["latency"] = [m + "|latency" for m in names]
-    n, k = len(df), len(names)
-    out = pd.DataFrame({c: np.repeat(df[c].to_numpy(), k) for c in keys})
-    out["model"] = np.tile(np.asarray(names, dtype=object), n)
-    for field, columns in parts.items():
-        out[field] = df[columns].to_numpy(dtype=float).ravel()
-    return out

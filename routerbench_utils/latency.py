@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .catalog import MODELS
+from .data.schema import LATENCY_SUFFIX, RESPONSE_SUFFIX, models
 from .errors import RouterBenchDataError
 
 #: Assumed serving speed per model, (seconds to first token, output tokens per second): plausible
@@ -48,8 +49,6 @@ def add_assumed_latency(df: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     model without a response column raises :class:`RouterBenchDataError`. Columns the frame already has
     are kept as they are. See ``latency_seconds`` in this module for the formula.
     """
-    from .data import LATENCY_SUFFIX, RESPONSE_SUFFIX, models
-
     names = [m for m in models(df) if m + LATENCY_SUFFIX not in df.columns]
     if not names:
         return df.copy()

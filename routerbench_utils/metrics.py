@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import RouterBenchDataError
-from .frontier import NDCH, _as_points, _check_costs
+from .frontier import NDCH, as_points, check_costs
 
 VARIANTS = ("paper", "official")
 
@@ -49,7 +49,7 @@ def aiq(cost, quality, c_min: float | None = None, c_max: float | None = None,
     """
     if variant not in VARIANTS:
         raise RouterBenchDataError(f"variant: expected one of {VARIANTS}, got {variant!r}")
-    c, q = _as_points(cost, quality, "aiq")
+    c, q = as_points(cost, quality, "aiq")
     hull = NDCH(c, q)
     lo, hi = _range(hull, c_min, c_max, float(c.max()))
     if variant == "official":
@@ -103,7 +103,7 @@ def _check_matrices(cost: np.ndarray, quality: np.ndarray, name: str) -> tuple[n
         raise RouterBenchDataError(f"{name}: cost has shape {c.shape} but quality has shape {q.shape}")
     if not (np.isfinite(c).all() and np.isfinite(q).all()):
         raise RouterBenchDataError(f"{name}: per-prompt costs and qualities must be finite")
-    _check_costs(c, name, "the per-prompt cost matrix")
+    check_costs(c, name, "the per-prompt cost matrix")
     return c, q
 
 
@@ -188,7 +188,7 @@ def cost_to_reach(cost, quality, target: float) -> float:
     :math:`c^* = c_k + (target - q_k)(c_{k+1} - c_k)/(q_{k+1} - q_k)`; if the cheapest point already
     reaches it, that point's cost.
     """
-    hull = NDCH(*_as_points(cost, quality, "cost_to_reach"))
+    hull = NDCH(*as_points(cost, quality, "cost_to_reach"))
     if target > hull.max_quality:
         return float("nan")
     k = int(np.searchsorted(hull.quality, target, side="left"))
@@ -312,7 +312,7 @@ def cpt(cost, quality, weak: tuple[float, float], strong: tuple[float, float], p
     (_, qw), (_, qs) = weak, strong
     if monotone not in ("raise", "hull"):
         raise RouterBenchDataError(f"monotone: expected 'raise' or 'hull', got {monotone!r}")
-    c, q = _as_points(cost, quality, "cpt")
+    c, q = as_points(cost, quality, "cpt")
     target = qw + pgr * (qs - qw)
     order = np.argsort(c, kind="stable")
     c, q = c[order], q[order]
@@ -336,7 +336,7 @@ def ibc_lift(cost, quality, weak: tuple[float, float], strong: tuple[float, floa
     model's cost).
     """
     (cw, qw), (cs, qs) = weak, strong
-    c, q = _as_points(cost, quality, "ibc_lift")
+    c, q = as_points(cost, quality, "ibc_lift")
     base = (qs - qw) / (cs - cw)
     with np.errstate(divide="ignore", invalid="ignore"):
         ibc = np.where(c > cw, (q - qw) / (c - cw), np.nan)

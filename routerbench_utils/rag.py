@@ -17,7 +17,7 @@ import pandas as pd
 
 from .catalog import MODELS, PRICES_PER_MTOK, SCORE_TARGETS
 from .data import ID, check_model_values, cost_column, models, oracle_labels, validate
-from .embedded import _offsets
+from .embedded import solve_offsets
 from .errors import RouterBenchDataError
 
 #: The online retrieval-augmented services (the RouterBench code prices You.com's RAG endpoint and
@@ -90,7 +90,7 @@ def rag_routerbench(seed: int = 0, n: int = 800, recent_share: float = 0.4,
         rows = recent == kind
         targets = np.array([(_OFFLINE_RECENT if kind else _OFFLINE_EVERGREEN)[m] for m in MODELS]
                            + [_ONLINE[s][int(kind)] for s in ONLINE_SERVICES])
-        scores[rows] = (margins[rows] + _offsets(margins[rows], targets, None, binary=True) > 0)
+        scores[rows] = (margins[rows] + solve_offsets(margins[rows], targets, None, binary=True) > 0)
     in_tokens = np.rint(rng.lognormal(np.log(60), 0.3, n))
     out_tokens = np.rint(rng.lognormal(np.log(180), 0.4, (n, len(names))))
     prices = np.array([PRICES_PER_MTOK.get(m) or ONLINE_PRICES_PER_MTOK[m] for m in names]) / 1e6

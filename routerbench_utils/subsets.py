@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 import pandas as pd
 
 from .catalog import DATASET_TITLES, DATASETS
+from .data.schema import dataset_column
 from .errors import RouterBenchDataError
 
 
@@ -23,8 +24,6 @@ def datasets_present(df: pd.DataFrame) -> list[str]:
     >>> datasets_present(frame)
     ['mmlu', 'mbpp']
     """
-    from .data import dataset_column
-
     found = list(pd.unique(dataset_column(df)))
     return [d for d in DATASETS if d in found] + [d for d in found if d not in DATASETS]
 
@@ -68,8 +67,6 @@ def require_datasets(df: pd.DataFrame, needed: Sequence[str], what: str) -> None
 
 def by_dataset(df: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
     """Yield ``(dataset, rows)`` for each dataset present, in the order of :func:`datasets_present`."""
-    from .data import dataset_column
-
     dataset = dataset_column(df).to_numpy()
     for name in datasets_present(df):
         yield name, df[dataset == name]

@@ -90,15 +90,6 @@ def test_task_label_router_uses_only_the_label(small_data):
         rbu.TaskLabelRouter("prompt").fit(train)
 
 
-def test_wide_to_long_round_trip(small_data):
-    part = small_data.iloc[:50]
-    back = rbu.long_to_wide(rbu.hygiene.wide_to_long(part))
-    for m in rbu.catalog.MODELS:
-        np.testing.assert_array_equal(back[m], part[m])
-        np.testing.assert_array_equal(back[rbu.data.cost_column(m)], part[rbu.data.cost_column(m)])
-    assert (back["oracle_model_to_route_to"].to_numpy() == part["oracle_model_to_route_to"].to_numpy()).all()
-
-
 def test_hygiene_report_finds_each_mistake(small_data):
     train, test = rbu.official_split(small_data)
     assert rbu.hygiene.hygiene_report(test, train=train).empty
