@@ -487,9 +487,13 @@ def dominated_models(points: pd.DataFrame) -> pd.DataFrame:
         # beats[i, j]: model j is no dearer and no worse than model i, and better in one of the two
         beats = (c[None, :] <= c[:, None]) & (q[None, :] >= q[:, None]) & (
             (c[None, :] < c[:, None]) | (q[None, :] > q[:, None]))
-        cheapest = np.where(beats, c[None, :], np.inf).argmin(axis=1)
+        # the cheapest dominating model; among equally cheap ones, the best
+        least = np.where(beats, c[None, :], np.inf).min(axis=1, keepdims=True)
+        cheapest = np.where(beats & (c[None, :] == least), q[None, :], -np.inf).argmax(axis=1)
         names = part["model"].to_numpy()
-        by = np.where(beats.any(axis=1), names[cheapest], None)
+        # an object Series keeps None as None (pandas would turn it into NaN in a string column)
+        by = pd.Series([names[j] if any_ else None for j, any_ in zip(cheapest, beats.any(axis=1))],
+                       index=part.index, dtype=object)
         out.append(part.assign(dominated_by=by, below_frontier=NDCH(c, q).dominated()))
     return pd.concat(out)
 

@@ -148,6 +148,40 @@ def _check_wtp(value) -> float:
     return wtp
 
 
+def single_model_outcomes(test: pd.DataFrame, names: Sequence[str] | None = None
+                          ) -> tuple[list, np.ndarray, np.ndarray]:
+    """Per-prompt outcomes of sending every prompt to one model, for each model: the Zero router's
+    ingredients, in the ``(params, cost, quality)`` form of :meth:`Router.outcomes`.
+
+    Row :math:`m` of ``cost`` and ``quality`` holds :math:`(c_{im}, q_{im})_i`, so
+    ``rbu.aiq(cost.mean(axis=1), quality.mean(axis=1))`` is the Zero router's AIQ and
+    ``rbu.bootstrap_aiq(cost, quality)`` its bootstrap, resampled on the same prompts as any router's.
+
+    Parameters
+    ----------
+    test : DataFrame
+        RouterBench-format rows (wide: one column per model).
+    names : sequence of str, optional
+        The models, by default every model of ``test`` (:func:`~routerbench_utils.models`).
+
+    Returns
+    -------
+    names : list of str
+        The models, one per row of the matrices.
+    cost, quality : ndarray of shape (len(names), len(test))
+        Each model's per-prompt cost (USD) and score.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If a named model has no score or cost column in ``test``.
+
+    See the chapter :ref:`chap-aiq` ("AIQ").
+    """
+    names = models(test) if names is None else list(names)
+    return names, cost_matrix(test, names).T, score_matrix(test, names).T
+
+
 def choose_by_value(quality: np.ndarray, cost: np.ndarray, willingness_to_pay: float,
                     model_names: Sequence[str]) -> np.ndarray:
     """The willingness-to-pay choice: per row, the model maximising ``lambda * q_im - c_im``.

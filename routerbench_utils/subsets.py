@@ -65,8 +65,39 @@ def require_datasets(df: pd.DataFrame, needed: Sequence[str], what: str) -> None
             f"(present: {present}); load a file that holds them or skip this analysis")
 
 
-def by_dataset(df: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
-    """Yield ``(dataset, rows)`` for each dataset present, in the order of :func:`datasets_present`."""
+def by_dataset(df: pd.DataFrame, *others: pd.DataFrame) -> Iterator[tuple]:
+    """Iterate over the datasets present, each with its rows of every frame given.
+
+    ``for name, part in rbu.by_dataset(df)`` walks one frame; ``for name, tr, te in
+    rbu.by_dataset(train, test)`` walks a split, dataset by dataset, which is how every router is
+    fitted and scored in the book.
+
+    Parameters
+    ----------
+    df : DataFrame
+        RouterBench-format rows; its datasets, in the order of :func:`datasets_present`, are walked.
+    *others : DataFrame
+        More frames (e.g. the test split when ``df`` is the training split) cut by the same datasets.
+
+    Yields
+    ------
+    tuple
+        ``(dataset, rows of df, rows of each other frame...)``.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If a dataset of ``df`` has no rows in one of ``others`` (a router could not be scored on it).
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+    """
     dataset = dataset_column(df).to_numpy()
+    other_sets = [dataset_column(o).to_numpy() for o in others]
     for name in datasets_present(df):
-        yield name, df[dataset == name]
+        parts = [o[d == name] for o, d in zip(others, other_sets)]
+        empty = [k + 2 for k, part in enumerate(parts) if len(part) == 0]
+        if empty:
+            raise RouterBenchDataError(
+                f"by_dataset: dataset {name!r} has rows in the first frame but none in frame(s) "
+                f"{empty}; split the data with rbu.official_split so every dataset is on both sides")
+        yield (name, df[dataset == name], *parts)

@@ -335,3 +335,54 @@ def test_negative_or_non_finite_costs_are_refused(call, message):
 def test_zero_and_negative_zero_costs_are_fine():
     hull = rbu.ndch([0.0, -0.0, 1.0], [0.2, 0.3, 0.4])
     assert hull.cost.tolist() == [0.0, 1.0] and hull.quality.tolist() == [0.3, 0.4]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(3, 9), st.integers(0, 10_000))
+def test_mixture_weights_land_on_any_target_inside_the_hull(n, seed):
+    """The weights are a probability vector and the mix of the points is the target itself."""
+    rng = np.random.default_rng(seed)
+    cost, quality = rng.uniform(0.01, 5.0, n), rng.uniform(0.0, 1.0, n)
+    mix = rng.dirichlet(np.ones(n))  # a target inside the convex hull by construction
+    target = (float(mix @ cost), float(mix @ quality))
+    w = rbu.frontier.mixture_weights(cost, quality, *target)
+    assert w.shape == (n,) and (w >= 0).all() and w.sum() == pytest.approx(1.0, abs=1e-9)
+    assert (w @ cost, w @ quality) == pytest.approx(target, abs=1e-9)
+
+
+def test_mixture_weights_refuse_a_target_outside_the_hull():
+    with pytest.raises(RouterBenchDataError, match="outside the convex hull"):
+        rbu.frontier.mixture_weights([1.0, 2.0, 3.0], [0.2, 0.6, 0.7], 2.0, 0.9)
+
+
+def test_dominated_models_names_the_cheapest_dominating_model_and_the_frontier():
+    """A worked case: B is dominated by A (dearer and worse); D is dominated by no model but lies
+    below the chord from A to C, so a mix of A and C beats it; A and C are on the frontier."""
+    points = pd.DataFrame({"dataset": "d", "model": list("ABCD"),
+                           "cost": [1.0, 2.0, 3.0, 2.0], "quality": [0.5, 0.4, 0.9, 0.6]})
+    out = rbu.frontier.dominated_models(points).set_index("model")
+    assert out["dominated_by"].to_dict() == {"A": None, "B": "A", "C": None, "D": None}
+    assert out["below_frontier"].to_dict() == {"A": False, "B": True, "C": False, "D": True}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 10), st.integers(0, 10_000))
+def test_dominated_models_agree_with_a_brute_force_check(n, seed):
+    rng = np.random.default_rng(seed)
+    cost = rng.choice([0.5, 1.0, 1.5, 2.0, 3.0], n)  # ties in cost on purpose
+    quality = rng.choice([0.1, 0.3, 0.5, 0.7, 0.9], n)
+    points = pd.DataFrame({"dataset": "d", "model": [f"m{k}" for k in range(n)], "cost": cost,
+                           "quality": quality})
+    out = rbu.frontier.dominated_models(points)
+    hull = rbu.ndch(cost, quality)
+    for k in range(n):
+        better = [j for j in range(n) if j != k and cost[j] <= cost[k] and quality[j] >= quality[k]
+                  and (cost[j] < cost[k] or quality[j] > quality[k])]
+        expected = min(better, key=lambda j: (cost[j], -quality[j]), default=None)
+        got = out["dominated_by"].iloc[k]
+        if expected is None:
+            assert got is None
+        else:  # the cheapest dominating model (any of equal cost and quality would do)
+            j = int(got[1:])
+            assert (cost[j], quality[j]) == (cost[expected], quality[expected])
+        assert out["below_frontier"].iloc[k] == bool(quality[k] < hull(cost[k]) - 1e-12)

@@ -148,3 +148,16 @@ def test_import_loads_no_plotting_library():
     code = "import sys, routerbench_utils; print('matplotlib' in sys.modules, 'seaborn' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_by_dataset_walks_a_split_together_and_names_a_missing_side():
+    df = rbu.load(seed=2, scale=0.02, verbose=False)
+    train, test = rbu.official_split(df)
+    seen = []
+    for name, tr, te in rbu.by_dataset(train, test):
+        seen.append(name)
+        assert set(rbu.data.dataset_column(tr)) == {name} == set(rbu.data.dataset_column(te))
+    assert seen == rbu.datasets_present(train)
+    only = test[rbu.data.dataset_column(test) != seen[0]]
+    with pytest.raises(RouterBenchDataError, match=repr(seen[0])):
+        list(rbu.by_dataset(train, only))

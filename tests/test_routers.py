@@ -227,3 +227,15 @@ def test_sentence_embeddings_are_optional(split):
     else:
         router = rbu.KNNRouter(10, embedding=rbu.embed.MiniLMEmbedder()).fit(train)
         assert router.route(test, 1.0).shape == (len(test),)
+
+
+def test_single_model_outcomes_are_each_model_sent_every_prompt():
+    df = rbu.load(seed=2, scale=0.02, verbose=False)
+    names, cost, quality = rbu.routers.single_model_outcomes(df)
+    assert names == rbu.models(df) and cost.shape == quality.shape == (len(names), len(df))
+    k = names.index("gpt-4-1106-preview")
+    assert np.array_equal(quality[k], df["gpt-4-1106-preview"].to_numpy(float))
+    assert np.array_equal(cost[k], df["gpt-4-1106-preview|total_cost"].to_numpy(float))
+    # the same rows as an always-GPT-4 route through routing_outcomes
+    c, q = rbu.routers.routing_outcomes(df, np.full(len(df), "gpt-4-1106-preview", dtype=object))
+    assert np.array_equal(c, cost[k]) and np.array_equal(q, quality[k])
