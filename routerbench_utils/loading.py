@@ -8,6 +8,7 @@ package (no import circle).
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from pathlib import Path
 
@@ -69,9 +70,44 @@ def load(source: str | os.PathLike | None = None, seed: int = 0, scale: float = 
     return df
 
 
+#: Set to a directory to keep the generated embedded data on disk between processes (the book's build
+#: sets it, so that each chapter's kernel reads the data instead of generating it again).
+CACHE_ENV = "RBU_CACHE_DIR"
+
+
+def _cache_key(seed: int, scale: float, latency: bool) -> str:
+    """A file name that changes whenever the data could: the arguments, and the source of every module
+    the generator and the repair run (so an edited generator never reads a stale file)."""
+    package = Path(__file__).resolve().parent
+    sources = sorted([package / "embedded.py", package / "catalog.py", package / "latency.py",
+                      package / "loading.py", *(package / "data").glob("*.py")])
+    digest = hashlib.sha256(f"{seed}|{scale!r}|{latency}|{pd.__version__}".encode())
+    for path in sources:
+        digest.update(path.read_bytes())
+    return f"embedded-{digest.hexdigest()[:20]}.pkl"
+
+
 @functools.lru_cache(maxsize=4)
 def _embedded_clean(seed: int, scale: float, latency: bool) -> pd.DataFrame:
-    """The repaired embedded data of one seed and scale, generated once per process (callers copy it)."""
+    """The repaired embedded data of one seed and scale, generated once per process (callers copy it),
+    and read from ``$RBU_CACHE_DIR`` when an earlier process left it there."""
+    directory = os.environ.get(CACHE_ENV)
+    if directory:
+        path = Path(directory) / _cache_key(seed, scale, latency)
+        if path.exists():
+            return pd.read_pickle(path)
+        df = _generate_clean(seed, scale, latency)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # written under a private name, then renamed: a second kernel never reads half a file
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        df.to_pickle(partial)
+        os.replace(partial, path)
+        return df
+    return _generate_clean(seed, scale, latency)
+
+
+def _generate_clean(seed: int, scale: float, latency: bool) -> pd.DataFrame:
+    """Generate and repair the embedded data of one seed and scale."""
     raw = embedded_routerbench(seed=seed, scale=scale, latency=latency)
     df, report = repair(raw, source=f"embedded synthetic data (seed={seed}, scale={scale})")
     df.attrs["repair_report"] = str(report)
