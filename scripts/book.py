@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
@@ -246,9 +246,12 @@ def build_html(stage: Path, target: Path) -> bool:
 def build_editions() -> bool:
     """The reader's edition (solutions in dropdowns) into _build/html and the student edition (no
     solutions) into _build/student/html."""
-    reader = build_html(stage_sources("reader"), BUILD / "html")
-    student = build_html(stage_sources("student"), BUILD / "student" / "html")  # even if reader failed
-    return reader and student
+    stages = {"reader": stage_sources("reader"), "student": stage_sources("student")}
+    targets = {"reader": BUILD / "html", "student": BUILD / "student" / "html"}
+    # Two Sphinx processes at once, one per core (each is single-threaded); both run even if one fails.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = {name: pool.submit(build_html, stages[name], targets[name]) for name in stages}
+    return all(future.result() for future in done.values())
 
 
 def main() -> int:
