@@ -207,7 +207,26 @@ REAL_ROUTER_FINDINGS = MappingProxyType({
 def dataset_of(eval_name: str) -> str:
     """Map an ``eval_name`` to its dataset: ``'mmlu-anatomy'`` -> ``'mmlu'``, ``'mtbench...'`` -> ``'mtbench'``.
 
-    Names outside the paper's seven datasets are returned unchanged.
+    ``'mmlu'`` and every ``'mmlu-<subject>'`` map to ``'mmlu'``, every name starting with ``'mtbench'``
+    to ``'mtbench'`` (the files spell MT-Bench's name in several ways); any other name, including names
+    outside the paper's seven datasets, is returned unchanged.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    eval_name : str
+        The ``eval_name`` of a row, e.g. ``'mmlu-high-school-physics'``.
+
+    Returns
+    -------
+    str
+        The dataset key (one of :data:`routerbench_utils.catalog.DATASETS` for the paper's datasets).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``eval_name`` is not a string (e.g. NaN).
 
     Examples
     --------
@@ -224,5 +243,26 @@ def dataset_of(eval_name: str) -> str:
 
 
 def short_name(model: str) -> str:
-    """The short display label of a model (the model name itself when unknown)."""
+    """The short display label of a model, e.g. ``'gpt-4-1106-preview'`` -> ``'GPT-4'``.
+
+    Labels come from :data:`routerbench_utils.catalog.SHORT_NAMES`; a model not listed there (one of
+    your own) keeps its full name, so tables and plots never fail on an unknown model.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    model : str
+        A model name as it appears in the data's columns.
+
+    Returns
+    -------
+    str
+        The short label, or ``model`` itself when it has none.
+
+    Examples
+    --------
+    >>> short_name("mistralai/mixtral-8x7b-chat"), short_name("my-model")
+    ('Mixtral 8x7B', 'my-model')
+    """
     return SHORT_NAMES.get(model, model)

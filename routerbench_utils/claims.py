@@ -1,10 +1,11 @@
 """Claim checks and data notes: how a chapter tells the truth about the data it ran on.
 
-A chapter states a result in prose, then checks it with :func:`claim` on whatever data it was given.
-Where the data support the sentence nothing is shown; where they do not, the page shows a visible note
-beside the sentence saying what the data show instead. :func:`data_note` opens every chapter with a
-note naming the data, and :func:`notice` says in one line that a section needs something the data
-lack. In a notebook the notes are HTML admonitions (the book's theme styles them); elsewhere they print.
+A chapter states a result in prose, then checks it with :func:`~routerbench_utils.claim` on whatever
+data it was given. Where the data support the sentence nothing is shown; where they do not, the page
+shows a visible note beside the sentence saying what the data show instead.
+:func:`~routerbench_utils.data_note` opens every chapter with a note naming the data, and
+:func:`~routerbench_utils.notice` says in one line that a section needs something the data lack. In a
+notebook the notes are HTML admonitions (the book's theme styles them); elsewhere they print.
 
 Set the environment variable ``RBU_CLAIMS_LOG`` to a file path to append one JSON line per checked
 claim (used by the book's test runs to list which claims hold on which data).
@@ -23,7 +24,23 @@ CLAIMS_LOG_ENV = "RBU_CLAIMS_LOG"
 
 
 class Note:
-    """A note for the page: an admonition in a notebook, plain text elsewhere."""
+    """A note for the page: an admonition in a notebook, plain text elsewhere.
+
+    In a notebook it renders as an HTML admonition of class ``kind`` (the book's theme styles ``note``
+    and ``warning``); its ``repr`` is ``"title: body"``. :func:`routerbench_utils.data_note`,
+    :func:`routerbench_utils.notice` and :func:`routerbench_utils.claim` build and show them.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    kind : str
+        The admonition class, ``"note"`` or ``"warning"``.
+    title : str
+        The note's title line.
+    body : str
+        The text; paragraphs separated by a blank line. Escaped as HTML, so it may hold any character.
+    """
 
     def __init__(self, kind: str, title: str, body: str) -> None:
         self.kind, self.title, self.body = kind, title, body
@@ -48,8 +65,23 @@ def _show(note: Note) -> None:
 
 
 class ClaimResult:
-    """The outcome of :func:`claim`: true when the claim holds. As a cell's last value it shows nothing
-    (the note, where the claim fails, is already on the page)."""
+    """The outcome of :func:`routerbench_utils.claim`: true when the claim holds.
+
+    ``bool(result)`` is ``holds``, so ``if rbu.claim(...):`` branches on it. As a cell's last value it
+    shows nothing (the note, where the claim fails, is already on the page); its ``repr`` says whether
+    it holds.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    holds : bool
+        Whether the data support the sentence.
+    text : str
+        The sentence as the prose states it.
+    observed : str
+        What the data show.
+    """
 
     __slots__ = ("holds", "text", "observed")
 
@@ -69,6 +101,13 @@ class ClaimResult:
 def claim(holds: bool, text: str, observed: str) -> ClaimResult:
     """Check one sentence of the prose on the data at hand; show a note where it does not hold.
 
+    Where ``holds`` is false, a warning titled "Not on this data" is shown (displayed in a notebook,
+    printed elsewhere): "The text says: ``text``. On the data this page ran on: ``observed``." Where it
+    holds nothing is shown. When the environment variable ``RBU_CLAIMS_LOG`` names a file, one JSON
+    line ``{"claim", "holds", "observed"}`` is appended to it either way.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
     Parameters
     ----------
     holds : bool
@@ -83,6 +122,14 @@ def claim(holds: bool, text: str, observed: str) -> ClaimResult:
     -------
     ClaimResult
         True when the claim holds (``if claim(...):`` branches on it); shows nothing as a cell's value.
+
+    Raises
+    ------
+    ValueError
+        If ``holds`` has no single truth value (e.g. a numpy array of several booleans: pass
+        ``bool(mask.all())``).
+    OSError
+        If ``RBU_CLAIMS_LOG`` names a file that cannot be opened for appending.
 
     Examples
     --------
@@ -101,12 +148,50 @@ def claim(holds: bool, text: str, observed: str) -> ClaimResult:
 
 
 def notice(text: str) -> None:
-    """Say in one visible line that a section needs something the data lack, e.g. a dataset."""
+    """Say in one visible line that a section needs something the data lack, e.g. a dataset.
+
+    Shows a note titled "Skipped on this data" (displayed in a notebook, printed elsewhere). A chapter
+    calls it instead of the section it skips, so the page says why the section is empty.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    text : str
+        What the section needs and the data lack, e.g. ``"This section needs MMLU's subjects."``.
+
+    Returns
+    -------
+    None
+        The note is shown, not returned.
+    """
     _show(Note("note", "Skipped on this data", text))
 
 
 def describe_data(df: pd.DataFrame) -> str:
-    """One sentence naming the data: its source, datasets, prompt and model counts."""
+    """One sentence naming the data: its source, datasets, prompt and model counts.
+
+    Reads ``df.attrs["source"]`` and ``df.attrs["synthetic"]``, which :func:`routerbench_utils.load`
+    sets (a frame built by hand is described as "a frame passed in by hand").
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        RouterBench-format rows (wide: one score and one cost column per model).
+
+    Returns
+    -------
+    str
+        E.g. ``"embedded synthetic RouterBench, embedded (seed=0, scale=1.0): 34,778 prompts, 11 models,
+        7 datasets (MMLU, ...)"``.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``df`` has no ``eval_name`` column.
+    """
     from .catalog import DATASET_TITLES
     from .data import models
     from .subsets import datasets_present
@@ -122,7 +207,27 @@ def describe_data(df: pd.DataFrame) -> str:
 def data_note(df: pd.DataFrame) -> Note:
     """The note that opens a chapter: which data the page ran on, and what that means for its numbers.
 
-    Returns a :class:`Note` (display it as a cell's last expression).
+    For the embedded synthetic data (``df.attrs["synthetic"]``) it says the numbers illustrate the method
+    and are not measurements, and how to rerun on a real file; for other data, that every number and
+    checked claim on the page is computed from them. The data are named by
+    :func:`routerbench_utils.claims.describe_data`.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        The data the chapter runs on, as :func:`routerbench_utils.load` returns them.
+
+    Returns
+    -------
+    Note
+        Display it as a cell's last expression (an admonition in a notebook).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``df`` has no ``eval_name`` column.
     """
     if df.attrs.get("synthetic"):
         body = (f"This page ran on the {describe_data(df)}. The numbers are computed from synthetic data "
@@ -135,5 +240,18 @@ def data_note(df: pd.DataFrame) -> Note:
 
 
 def is_synthetic(df: pd.DataFrame) -> bool:
-    """Whether ``df`` is the embedded synthetic data (as marked by :func:`routerbench_utils.load`)."""
+    """Whether ``df`` is the embedded synthetic data (as marked by :func:`routerbench_utils.load`).
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        Any frame; only ``df.attrs["synthetic"]`` is read (absent counts as real data).
+
+    Returns
+    -------
+    bool
+        True for the embedded synthetic data.
+    """
     return bool(df.attrs.get("synthetic", False))

@@ -21,7 +21,25 @@ TEST_HULL = "Zero (test hull)"
 
 
 def default_routers(seed: int = 0) -> dict[str, Router]:
-    """The book's line-up: name -> unfitted router (``compare_routers`` clones each per dataset)."""
+    """The book's line-up of routers, unfitted: the Oracle, the routed Zero router, KNN (k = 5, 10, 40),
+    two MLPs, a linear SVM, three cascades (judge error 0, 0.05, 0.2) and the GPT-4-vs-Mixtral classifier.
+
+    :func:`routerbench_utils.compare_routers` uses it when given no routers, and clones each router per
+    dataset, so the same dictionary can be passed to several comparisons.
+
+    See the chapter :ref:`chap-compare` ("All routers compared").
+
+    Parameters
+    ----------
+    seed : int, default 0
+        The ``seed`` of every router (random mixes, embeddings, network weights, judge errors).
+
+    Returns
+    -------
+    dict of str to Router
+        Display name (e.g. ``"KNN k=40"``, ``"Cascade e=0.05"``) -> unfitted router, in the order of the
+        tables.
+    """
     return {
         "Oracle": OracleRouter(),
         "Zero (routed)": ZeroRouter(seed=seed),
@@ -53,20 +71,68 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
     """Fit a fresh copy of every router (``sklearn.base.clone``) on each dataset's training rows, sweep
     it on the test rows, and score it.
 
-    The Zero router of the comparison is the hull of the eleven models' test points. Every curve of a
-    dataset is scored over one shared range: the cheapest to the dearest model on its test rows. Returns
-    ``{"curves": ..., "aiq": ..., "savings": ...}``:
+    The Zero router of the comparison (``"Zero (test hull)"``, :data:`routerbench_utils.compare.TEST_HULL`)
+    is the hull of the models' own test points. Every curve of a dataset is scored over one shared range
+    :math:`[c_{min}, c_{max}]`, the cheapest to the dearest model's mean cost on its test rows:
 
-    - ``curves``: one row per (dataset, router, param) with ``cost`` and ``quality``;
-    - ``aiq``: per (dataset, router) AIQ, its bootstrap interval, and the paired difference to the Zero
-      router with its interval (``n_boot`` resamples of the test prompts, seeded);
-    - ``savings``: the cheapest cost at which each router reaches the best single model's test
-      quality (``cost_to_match``; the best model is the cheapest of those tied at the top), the ratio
-      of that model's cost to it (``saving``, NaN where the router never reaches it) and, from
-      :func:`routerbench_utils.saving_ci` on the same ``n_boot`` resamples as the AIQ intervals (same
-      seed), its interval (``saving_low``, ``saving_high``; a resample where the router never reaches
-      the best quality counts as 0), the share of resamples where it reaches it (``reached``) and the
-      share whose best model is the full sample's (``same_best``: how fragile "matched quality" is).
+    .. math::
+
+        \mathrm{AIQ}(R) = \frac{1}{c_{max} - c_{min}} \int_{c_{min}}^{c_{max}} \tilde f_R(c)\,dc,
+        \qquad \Delta(R) = \mathrm{AIQ}(R) - \mathrm{AIQ}(\mathrm{Zero}),
+
+    with :math:`\tilde f_R` the non-decreasing convex hull of router :math:`R`'s points (``variant``
+    ``"paper"``; see :func:`routerbench_utils.aiq` for ``"official"``). Intervals come from ``n_boot``
+    resamples of the test prompts (seeded): every curve of a dataset is resampled on the same prompts, so
+    a router's samples minus the Zero router's are paired differences. The saving at matched quality is
+    :math:`S = c^* / c_R(q^*)`, the best single model's cost over the cheapest cost at which the router
+    reaches its quality (:func:`routerbench_utils.saving_ci`).
+
+    See the chapter :ref:`chap-compare` ("All routers compared").
+
+    Parameters
+    ----------
+    train, test : DataFrame
+        RouterBench-format training and test rows (e.g. :func:`routerbench_utils.official_split`); every
+        dataset compared needs rows on both sides.
+    routers : mapping of str to Router, optional
+        Display name -> router (fitted or not: each is cloned, so the originals are left as they are).
+        Default :func:`routerbench_utils.compare.default_routers` with ``seed``.
+    datasets : list of str, optional
+        The datasets to compare, in this order. Default: every dataset of ``test``, the paper's seven in
+        the paper's order first.
+    n_boot : int, default 200
+        Bootstrap resamples of the test prompts for the intervals.
+    seed : int, default 0
+        Seed of the resamples (and of the default routers).
+    variant : {"paper", "official"}
+        The AIQ formula, as in :func:`routerbench_utils.aiq`.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``{"curves": ..., "aiq": ..., "savings": ...}``:
+
+        - ``curves``: one row per (dataset, router, param) with ``cost`` and ``quality``, the Zero
+          router's rows (one per model) first;
+        - ``aiq``: per (dataset, router) ``aiq`` with its bootstrap interval (``low``, ``high``), and the
+          paired difference to the Zero router ``vs_zero`` with its interval (``vs_zero_low``,
+          ``vs_zero_high``);
+        - ``savings``: per (dataset, router) the best single model on the test rows (``best_model``,
+          ``best_quality``, ``best_cost``; the cheapest of those tied at the top), the cheapest cost at
+          which the router reaches its quality (``cost_to_match``), the ratio ``saving`` (NaN where the
+          router never reaches it) and, from :func:`routerbench_utils.saving_ci` on the same resamples
+          as the AIQ intervals, its interval (``saving_low``, ``saving_high``; a resample where the
+          router never reaches the best quality counts as 0), the share of resamples where it reaches it
+          (``reached``) and the share whose best model is the full sample's (``same_best``: how fragile
+          "matched quality" is).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``routers`` is empty or holds something that is not a :class:`routerbench_utils.Router`; a
+        dataset compared has no training or no test rows; either frame lacks ``eval_name`` or fails
+        validation (missing columns, out-of-range scores, negative costs); or a router's own ``fit``
+        refuses the training rows (e.g. a cascade's error rate outside [0, 1]).
     """
     routers = default_routers(seed) if routers is None else routers
     if not routers:
@@ -121,6 +187,38 @@ def interval_table(table: pd.DataFrame, value: str = "aiq", low: str = "low", hi
     Numbers are rounded to ``digits`` places (a rounded zero prints without a sign). A NaN estimate
     (e.g. a saving the router never reaches) becomes an em dash; a (dataset, router)
     pair absent from ``table`` is NaN in the pivot (``rbu.show_table`` shows it as a dash too).
+
+    See the chapter :ref:`chap-compare` ("All routers compared").
+
+    Parameters
+    ----------
+    table : DataFrame
+        Long rows with columns ``dataset``, ``router`` and the three named below, e.g.
+        ``compare_routers(...)["aiq"]`` or ``["savings"]``.
+    value, low, high : str
+        The columns of the estimate and its interval: ``"aiq", "low", "high"`` (default), or e.g.
+        ``"vs_zero", "vs_zero_low", "vs_zero_high"`` or ``"saving", "saving_low", "saving_high"``.
+    digits : int, default 3
+        Decimal places.
+
+    Returns
+    -------
+    DataFrame
+        One row per router, one column per dataset, string cells ``"0.712 [0.701, 0.724]"``.
+
+    Raises
+    ------
+    KeyError
+        If ``table`` lacks one of the columns ``dataset``, ``router``, ``value``, ``low``, ``high``.
+    ValueError
+        If ``table`` holds two rows for one (dataset, router) pair (pandas cannot pivot them).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"dataset": ["mbpp"], "router": ["KNN k=40"], "aiq": [0.5],
+    ...                      "low": [0.45], "high": [0.55]})
+    >>> interval_table(rows).loc["KNN k=40", "mbpp"]
+    '0.500 [0.450, 0.550]'
     """
     def fixed(x: float) -> str:
         return f"{round(float(x), digits) + 0.0:.{digits}f}"  # + 0.0: no '-0.000' on the page

@@ -26,17 +26,26 @@ def _label(value: object) -> object:
 
 def show_table(frame: pd.DataFrame | pd.Series, digits: int | dict[str, int] = 3, names: bool = True,
                index: bool | None = None) -> "pd.io.formats.style.Styler":
-    """A display-ready table.
+    """A display-ready table: fixed digits, short model and dataset names, a dash for missing values.
+
+    Chapters end a cell with ``rbu.show_table(frame)`` instead of ``frame.round(3)``. Float columns are
+    shown with ``digits`` decimal places and thousands separators (rounded first, so no ``-0.000``),
+    NaN as an em dash; other columns as they are. The frame itself is not changed: the result holds a
+    relabelled copy. Its HTML ids come from the content, so two builds give identical pages.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
 
     Parameters
     ----------
     frame : DataFrame or Series
         The table; a Series becomes a one-column table.
-    digits : int or dict
-        Decimal places for float columns (a dict maps column names to places; others get 3).
-    names : bool
+    digits : int or dict, default 3
+        Decimal places for float columns. A dict maps column names to places (others get 3); with
+        ``names=True`` its keys are the columns' display labels (``"GPT-4"``, ``"MBPP"``).
+    names : bool, default True
         Replace model and dataset identifiers (in the index, the columns and text cells) by their short
-        display labels.
+        display labels (:func:`routerbench_utils.short_name`,
+        :data:`routerbench_utils.DATASET_TITLES`).
     index : bool, optional
         Show the index; by default shown unless it is a plain ``RangeIndex``.
 

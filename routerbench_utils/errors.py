@@ -5,11 +5,39 @@ from collections.abc import Iterable
 
 
 class RouterBenchDataError(ValueError):
-    """Bad input: names the column or argument, a few offending rows, and what was expected."""
+    """Bad input: names the column or argument, a few offending rows, and what was expected.
+
+    The one exception the package raises for data or arguments it cannot use (a score of 1.7, a missing
+    column, an unknown model, a router called before ``fit``). It subclasses :class:`ValueError`, so
+    ``except ValueError`` catches it too. Nothing is silently dropped, clipped or skipped instead.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+    """
 
 
 def first_ids(ids: Iterable[object], limit: int = 5) -> str:
-    """Format up to ``limit`` offending ids for an error message, with a count of the rest."""
+    """Format up to ``limit`` offending ids for an error message, with a count of the rest.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    ids : iterable
+        The offending ids (``sample_id`` values, model names, ...), in the order to show them.
+    limit : int, default 5
+        How many to show.
+
+    Returns
+    -------
+    str
+        The first ``limit`` ids as their ``repr``, comma-separated, then ``" and N more"`` when there
+        are more.
+
+    Examples
+    --------
+    >>> first_ids(["a", "b", "c"], limit=2)
+    "'a', 'b' and 1 more"
+    """
     ids = list(ids)
     shown = ", ".join(repr(i) for i in ids[:limit])
     more = f" and {len(ids) - limit} more" if len(ids) > limit else ""

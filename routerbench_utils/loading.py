@@ -1,8 +1,8 @@
 """The one call chapters use to get their data: a RouterBench file or the embedded synthetic data.
 
-:func:`load` reads the file that ``source`` or ``$ROUTERBENCH_DATA`` names (through
-:func:`routerbench_utils.data.load_routerbench`), else generates the embedded data, repaired the same
-way. It sits outside :mod:`routerbench_utils.data` because the generator itself builds on that
+:func:`~routerbench_utils.load` reads the file that ``source`` or ``$ROUTERBENCH_DATA`` names (through
+:func:`rbu.data.load_routerbench <routerbench_utils.data.reading.load_routerbench>`), else generates the
+embedded data, repaired the same way. It sits outside :mod:`routerbench_utils.data` because the generator itself builds on that
 package (no import circle).
 """
 from __future__ import annotations
@@ -25,16 +25,26 @@ def load(source: str | os.PathLike | None = None, seed: int = 0, scale: float = 
     """The one call chapters use: a real file if ``source`` or ``$ROUTERBENCH_DATA`` names one, else the
     embedded synthetic data (:func:`routerbench_utils.embedded_routerbench` with ``seed`` and ``scale``).
 
+    A file is read and repaired by :func:`rbu.data.load_routerbench
+    <routerbench_utils.data.reading.load_routerbench>`; the embedded data are generated, repaired the
+    same way (:func:`rbu.data.repair <routerbench_utils.data.repair.repair>`), kept in memory per
+    ``(seed, scale, latency)`` and, when ``$RBU_CACHE_DIR`` names a directory, on disk between processes.
+    Each call returns a fresh copy.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
     Parameters
     ----------
     source : path, optional
         A RouterBench file (``.pkl``, ``.csv``, ``.parquet``); default ``$ROUTERBENCH_DATA``, else the
         embedded data.
-    seed, scale : int, float
-        The embedded data's seed and size (fraction of full size); ignored for a file.
-    verbose : bool
-        Print which data was used and the repair report.
-    latency : bool
+    seed : int, default 0
+        The embedded data's seed; for a file, only the seed of the assumed latencies.
+    scale : float, default 1.0
+        The embedded data's size, a fraction of the full 34,778 prompts in (0, 1]; ignored for a file.
+    verbose : bool, default True
+        Print which data was used (and, for a file, the repair report).
+    latency : bool, default False
         Add assumed ``<model>|latency`` columns (seconds), for a file and the embedded data alike: the
         generator's own for the embedded data; for a file, its own latency columns where it has them,
         else :func:`routerbench_utils.latency.add_assumed_latency` (response length / 4 tokens).
@@ -48,9 +58,10 @@ def load(source: str | os.PathLike | None = None, seed: int = 0, scale: float = 
     Raises
     ------
     RouterBenchDataError
-        For a file that :func:`routerbench_utils.data.load_routerbench` refuses.
-
-    See the chapter :ref:`chap-dataset` ("The data set").
+        For a file that :func:`rbu.data.load_routerbench <routerbench_utils.data.reading.load_routerbench>`
+        refuses (unknown suffix, no such file, no frame inside, data that cannot be repaired); for ``latency=True`` on a file
+        whose models have neither latency nor response columns, or a model without an assumed serving
+        speed; for a ``seed`` that is negative or a ``scale`` outside (0, 1] (embedded data).
     """
     source = source or os.environ.get(DATA_ENV) or None
     if source is not None:

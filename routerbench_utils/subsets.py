@@ -18,6 +18,27 @@ from .errors import RouterBenchDataError
 def datasets_present(df: pd.DataFrame) -> list[str]:
     """The datasets of ``df``: the paper's seven in the paper's order, then any others in file order.
 
+    A row's dataset is :func:`routerbench_utils.catalog.dataset_of` of its ``eval_name`` (every MMLU
+    subject counts as ``'mmlu'``). Chapters loop over this list, so they run on any subset of the
+    datasets.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        Rows with an ``eval_name`` column.
+
+    Returns
+    -------
+    list of str
+        Dataset keys, each once (empty for an empty frame).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``df`` has no ``eval_name`` column.
+
     Examples
     --------
     >>> frame = pd.DataFrame({"eval_name": ["mbpp", "mmlu-anatomy", "mbpp"]})
@@ -32,7 +53,30 @@ def example_dataset(df: pd.DataFrame, prefer: Sequence[str] = (), exclude: Seque
     """The dataset a worked example should use: the first of ``prefer`` present in ``df``, else the
     first dataset present (in the paper's order) not in ``exclude``.
 
-    Raises :class:`RouterBenchDataError` when no dataset qualifies.
+    Chapters pick their example with it, so the example exists on any data (on the MBPP-only file
+    ``example_dataset(df, prefer=["arc-challenge"])`` is ``'mbpp'``).
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        Rows with an ``eval_name`` column.
+    prefer : sequence of str, optional
+        Datasets to use if present, best first.
+    exclude : sequence of str, optional
+        Datasets never to use (neither from ``prefer`` nor as the fallback).
+
+    Returns
+    -------
+    str
+        A dataset key present in ``df``.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If every dataset present is excluded (or ``df`` holds none), or ``df`` has no ``eval_name``
+        column.
 
     Examples
     --------
@@ -53,9 +97,32 @@ def example_dataset(df: pd.DataFrame, prefer: Sequence[str] = (), exclude: Seque
 
 
 def require_datasets(df: pd.DataFrame, needed: Sequence[str], what: str) -> None:
-    """Raise :class:`RouterBenchDataError` unless ``df`` holds every dataset of ``needed``.
+    """Raise :class:`~routerbench_utils.RouterBenchDataError` unless ``df`` holds every dataset of
+    ``needed``.
 
-    ``what`` names the analysis that needs them, for the message.
+    For an analysis that cannot run without particular datasets; a chapter section that can be skipped
+    checks :func:`routerbench_utils.datasets_present` and calls :func:`routerbench_utils.notice` instead.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        Rows with an ``eval_name`` column.
+    needed : sequence of str
+        Dataset keys, e.g. ``["mmlu", "arc-challenge"]``.
+    what : str
+        The analysis that needs them, for the message (e.g. ``"the MMLU subject study"``).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    RouterBenchDataError
+        Naming the missing datasets and those present, if any of ``needed`` is missing; or if ``df``
+        has no ``eval_name`` column.
     """
     present = datasets_present(df)
     missing = [d for d in needed if d not in present]
@@ -72,6 +139,8 @@ def by_dataset(df: pd.DataFrame, *others: pd.DataFrame) -> Iterator[tuple]:
     rbu.by_dataset(train, test)`` walks a split, dataset by dataset, which is how every router is
     fitted and scored in the book.
 
+    See the chapter :ref:`chap-dataset` ("The data set").
+
     Parameters
     ----------
     df : DataFrame
@@ -87,9 +156,8 @@ def by_dataset(df: pd.DataFrame, *others: pd.DataFrame) -> Iterator[tuple]:
     Raises
     ------
     RouterBenchDataError
-        If a dataset of ``df`` has no rows in one of ``others`` (a router could not be scored on it).
-
-    See the chapter :ref:`chap-dataset` ("The data set").
+        If a dataset of ``df`` has no rows in one of ``others`` (a router could not be scored on it),
+        or a frame has no ``eval_name`` column.
     """
     dataset = dataset_column(df).to_numpy()
     other_sets = [dataset_column(o).to_numpy() for o in others]
