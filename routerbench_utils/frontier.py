@@ -1,4 +1,6 @@
-"""Cost-quality points of models and routers (chapter "The cost-quality plane")."""
+"""Cost-quality points of models and routers, the non-decreasing convex hull, and mixing (chapters
+"The cost-quality plane", "Linear interpolation and extrapolation" and "The non-decreasing convex hull
+and the Zero router")."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -19,6 +21,29 @@ def model_points(df: pd.DataFrame, cost: str = "mean") -> pd.DataFrame:
     :math:`\\text{cost} = \\frac{1}{|D|} \\sum_i c_{im}` (or :math:`\\sum_i c_{im}` with ``cost="total"``).
     Works on any subset of rows, e.g. a test split. Where the frame has ``<model>|latency`` columns, a
     ``latency`` column gives the mean seconds per query.
+
+    See the chapter :ref:`chap-plane` ("The cost-quality plane").
+
+    Parameters
+    ----------
+    df : DataFrame
+        RouterBench-format rows (wide: one score and one cost column per model).
+    cost : {"mean", "total"}
+        Mean USD per query (default, the paper's axis) or the dataset's total spend.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``dataset``, ``model``, ``cost``, ``quality``, ``n`` (prompts of the dataset) and, where
+        every model has a latency column, ``latency``; datasets in the order they first appear, models
+        in column order.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``cost`` is neither ``"mean"`` nor ``"total"``, or ``df`` fails
+        :func:`rbu.data.validate <routerbench_utils.data.schema.validate>` (missing columns, duplicate
+        ids, scores outside [0, 1], negative or NaN costs).
 
     Examples
     --------
@@ -51,8 +76,10 @@ def model_points(df: pd.DataFrame, cost: str = "mean") -> pd.DataFrame:
 
 
 def check_costs(cost: np.ndarray, name: str, argument: str = "argument 'cost'") -> None:
-    """Raise :class:`RouterBenchDataError` if any cost is negative: a cost is USD spent, never negative
-    (a negative one would also let the hull buy quality for less than nothing).
+    """Raise :class:`~routerbench_utils.RouterBenchDataError` if any cost is negative: a cost is USD
+    spent, never negative (a negative one would also let the hull buy quality for less than nothing).
+
+    See the chapter :ref:`chap-plane` ("The cost-quality plane").
 
     Parameters
     ----------
@@ -60,6 +87,10 @@ def check_costs(cost: np.ndarray, name: str, argument: str = "argument 'cost'") 
         Costs, of any shape.
     name, argument : str
         The function (or router) and the argument, for the message.
+
+    Returns
+    -------
+    None
 
     Raises
     ------
@@ -81,6 +112,11 @@ def check_costs(cost: np.ndarray, name: str, argument: str = "argument 'cost'") 
 def as_points(cost, quality, name: str = "points",
                argument: str = "argument 'cost'") -> tuple[np.ndarray, np.ndarray]:
     """Validate a set of (cost, quality) points: 1-D, same length, at least one, all finite, costs >= 0.
+
+    Every function that takes points (the hull, AIQ, interpolation) checks them here, so each refuses
+    bad points with the same message.
+
+    See the chapter :ref:`chap-plane` ("The cost-quality plane").
 
     Parameters
     ----------
@@ -119,12 +155,33 @@ def interpolate(a, b, t) -> tuple[np.ndarray, np.ndarray]:
     """The point of the router that sends a prompt to router ``b`` with probability ``t``, else to ``a``.
 
     For points :math:`a = (c_a, q_a)` and :math:`b = (c_b, q_b)`, expected cost and quality are linear in
-    :math:`t`: :math:`(c, q)(t) = (1 - t)\\,a + t\\,b`, :math:`t \\in [0, 1]`.
+    :math:`t`:
+
+    .. math:: (c, q)(t) = (1 - t)\\,a + t\\,b, \\qquad t \\in [0, 1].
+
+    See the chapter :ref:`chap-interpolation` ("Linear interpolation and extrapolation").
+
+    Parameters
+    ----------
+    a, b : pair of float
+        The two routers' points ``(cost, quality)``.
+    t : float or array_like
+        Probability (or probabilities) of sending a prompt to ``b``.
+
+    Returns
+    -------
+    cost, quality : ndarray
+        The mixed points, of the shape of ``t`` (numpy scalars for a scalar ``t``).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If a ``t`` is outside [0, 1] or NaN, or a point is not finite or has a negative cost.
 
     Examples
     --------
     >>> interpolate((0.001, 0.6), (0.01, 0.9), 0.5)
-    (array(0.0055), array(0.75))
+    (np.float64(0.0055), np.float64(0.75))
     """
     t = np.asarray(t, dtype=float)
     if not np.all((t >= 0) & (t <= 1)):
@@ -140,7 +197,37 @@ def simulate_mixture(cost_a, quality_a, cost_b, quality_b, t, seed: int = 0) -> 
     one probability or an array of them. Returns one row per ``t`` with the realised mean ``cost`` and
     ``quality`` and the expected ones from :func:`interpolate` (``cost_expected``, ``quality_expected``).
     The realised point converges to the line as ``n`` grows (its error shrinks like
-    :math:`1/\\sqrt{n}`).
+    :math:`1/\\sqrt{n}`): with :math:`B_i \\sim \\mathrm{Bernoulli}(t)` drawn per prompt,
+
+    .. math:: \\hat c(t) = \\frac{1}{n} \\sum_i \\big[(1 - B_i)\\, c^A_i + B_i\\, c^B_i\\big],
+        \\qquad \\mathbb{E}\\,\\hat c(t) = (1 - t)\\,\\bar c^A + t\\,\\bar c^B,
+
+    and likewise for quality.
+
+    See the chapter :ref:`chap-interpolation` ("Linear interpolation and extrapolation").
+
+    Parameters
+    ----------
+    cost_a, quality_a : array_like of shape (n,)
+        Router A's per-prompt cost (USD) and score.
+    cost_b, quality_b : array_like of shape (n,)
+        Router B's, on the same prompts.
+    t : float or array_like
+        Probability (or probabilities) of sending a prompt to B.
+    seed : int, default 0
+        Seed of the draws (one row of draws per ``t``).
+
+    Returns
+    -------
+    DataFrame
+        One row per ``t``: ``t``, ``cost``, ``quality`` (realised means), ``cost_expected`` and
+        ``quality_expected`` (the line, :func:`routerbench_utils.interpolate`).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If a router's arrays differ in length, are empty, not finite or hold a negative cost; A and B
+        cover different numbers of prompts; or a ``t`` is outside [0, 1].
     """
     ca, qa = as_points(cost_a, quality_a, "router A", "argument 'cost_a'")
     cb, qb = as_points(cost_b, quality_b, "router B", "argument 'cost_b'")
@@ -343,11 +430,22 @@ def _hull_vertices(c: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray
 class NDCH:
     """The non-decreasing convex hull of a router's (cost, quality) points: its best attainable frontier.
 
-    Mixing routers (:func:`interpolate`) makes every point on a segment between two points attainable,
+    Mixing routers (:func:`routerbench_utils.interpolate`) makes every point on a segment between two
+    points attainable,
     and paying more than needed (a no-op cost) extends any point to the right at equal quality. The
     frontier is therefore the upper concave envelope of the points, from the cheapest point up to the
     cheapest point of maximal quality, and flat after it. Points left of the cheapest point are not
-    attainable: there the frontier is undefined (NaN).
+    attainable: there the frontier is undefined (NaN). For vertices :math:`(c_0, q_0), \\dots, (c_k, q_k)`:
+
+    .. math::
+
+        \\tilde f(c) = \\begin{cases}
+            \\text{undefined} & c < c_0, \\\\
+            q_j + \\frac{q_{j+1} - q_j}{c_{j+1} - c_j}\\,(c - c_j) & c_j \\le c \\le c_{j+1}, \\\\
+            q_k & c \\ge c_k.
+        \\end{cases}
+
+    See the chapter :ref:`chap-hull` ("The non-decreasing convex hull and the Zero router").
 
     Parameters
     ----------
@@ -414,16 +512,45 @@ class NDCH:
 
     @property
     def max_quality(self) -> float:
+        """The frontier's best quality, that of its last (dearest) vertex."""
         return float(self.quality[-1])
 
     def dominated(self, tol: float = 1e-12) -> np.ndarray:
-        """Boolean mask over the input points: True where a point lies strictly below the frontier."""
+        """Boolean mask over the input points: True where a point lies strictly below the frontier.
+
+        Parameters
+        ----------
+        tol : float, default 1e-12
+            A point counts as below only if its quality is more than ``tol`` under the frontier at its
+            cost (points on an edge are not dominated).
+
+        Returns
+        -------
+        ndarray of bool
+            One entry per input point, in input order.
+        """
         c, q = self._points
         return q < self(c) - tol
 
     def integral(self, lo: float, hi: float) -> float:
         """Exact :math:`\\int_{lo}^{hi} f(c)\\,dc` of the frontier, with :math:`f = 0` left of its first
-        vertex (nothing is attainable there) and flat right of its last."""
+        vertex (nothing is attainable there) and flat right of its last.
+
+        Parameters
+        ----------
+        lo, hi : float
+            The cost range, ``lo <= hi``.
+
+        Returns
+        -------
+        float
+            The area under the frontier (quality x USD); 0 when the range ends before the first vertex.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If ``lo`` or ``hi`` is not finite or ``hi < lo``.
+        """
         if not (np.isfinite(lo) and np.isfinite(hi)) or hi < lo:
             raise RouterBenchDataError(f"integral: expected finite lo <= hi, got lo={lo}, hi={hi}")
         start = max(lo, self.cost[0])
@@ -435,16 +562,48 @@ class NDCH:
         return float(np.sum((x[1:] - x[:-1]) * (y[1:] + y[:-1]) / 2.0))
 
     def vertices(self) -> pd.DataFrame:
-        """The vertices as a frame with columns ``cost`` and ``quality``."""
+        """The vertices as a frame with columns ``cost`` and ``quality``, sorted by cost.
+
+        Returns
+        -------
+        DataFrame
+        """
         return pd.DataFrame({"cost": self.cost, "quality": self.quality})
 
 
 def ndch(cost, quality) -> NDCH:
-    """The non-decreasing convex hull of (cost, quality) points; see :class:`NDCH`.
+    """The non-decreasing convex hull of (cost, quality) points; see
+    :class:`~routerbench_utils.frontier.NDCH`.
 
+    The frontier :math:`\\tilde f` is the upper concave envelope of the points from the cheapest point
+    up to the cheapest point of maximal quality, flat after it, undefined left of the cheapest point.
     :math:`O(n \\log n)` for any :math:`n` points (a sort, then linear filters and, at worst,
-    logarithmically many linear merge rounds; see :class:`NDCH`). Raises :class:`RouterBenchDataError`
-    for mismatched lengths, no points, NaN or infinite values, or negative costs.
+    logarithmically many linear merge rounds; see :class:`~routerbench_utils.frontier.NDCH`).
+
+    See the chapter :ref:`chap-hull` ("The non-decreasing convex hull and the Zero router").
+
+    Parameters
+    ----------
+    cost, quality : array_like
+        One value per point (e.g. a router's curve, or the models' points of one dataset), equal
+        lengths; costs finite and >= 0 (USD), qualities finite.
+
+    Returns
+    -------
+    NDCH
+        Callable (``hull(c)`` is the frontier's quality at cost ``c``), with the vertices in ``.cost``
+        and ``.quality``.
+
+    Raises
+    ------
+    RouterBenchDataError
+        For mismatched lengths, no points, NaN or infinite values, or negative costs.
+
+    Examples
+    --------
+    >>> hull = ndch([1, 2, 3, 4], [0.5, 0.6, 0.9, 0.8])
+    >>> hull.cost, float(hull.max_quality)
+    (array([1., 3.]), 0.9)
     """
     return NDCH(cost, quality)
 
@@ -453,8 +612,31 @@ def zero_router_curve(points: pd.DataFrame) -> pd.DataFrame:
     """The Zero router of each dataset: the non-decreasing convex hull of the individual models' points.
 
     It routes by mixing models at random, with no look at the prompt, so any router worth its keep must
-    beat it. Takes :func:`model_points` output (columns ``dataset``, ``model``, ``cost``, ``quality``)
-    and returns its hull vertices, one row per (dataset, vertex model), sorted by cost.
+    beat it: per dataset its frontier is :math:`\\tilde f` of the models' points
+    :math:`(\\bar c_m, \\bar q_m)` (:func:`routerbench_utils.ndch`), reached by mixing the two vertex
+    models around each cost (:func:`routerbench_utils.interpolate`).
+
+    See the chapter :ref:`chap-hull` ("The non-decreasing convex hull and the Zero router").
+
+    Parameters
+    ----------
+    points : DataFrame
+        :func:`routerbench_utils.model_points` output (columns ``dataset``, ``model``, ``cost``,
+        ``quality``), for one or several datasets.
+
+    Returns
+    -------
+    DataFrame
+        The hull's vertices: one row per (dataset, vertex model) with ``dataset``, ``model``, ``cost``,
+        ``quality``, sorted by cost within each dataset (datasets in order of first appearance); one
+        model per vertex.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If a column is missing, or a dataset's points are not finite or hold a negative cost.
+    ValueError
+        If ``points`` has no rows (nothing to build a hull from).
     """
     missing = [c for c in ("dataset", "model", "cost", "quality") if c not in points.columns]
     if missing:
@@ -474,8 +656,34 @@ def dominated_models(points: pd.DataFrame) -> pd.DataFrame:
 
     A model is *dominated by a model* when another model is at most as costly and at least as good, and
     strictly better in one of the two; it is *below the frontier* when some mix of models (a point of
-    the Zero router's hull) beats it. Takes :func:`model_points` output; returns it with the columns
-    ``dominated_by`` (the cheapest dominating model, or ``None``) and ``below_frontier`` (bool).
+    the Zero router's hull) beats it:
+
+    .. math:: m \\prec m' \\iff \\bar c_{m'} \\le \\bar c_m,\\ \\bar q_{m'} \\ge \\bar q_m,\\
+        (\\bar c_{m'}, \\bar q_{m'}) \\ne (\\bar c_m, \\bar q_m);
+        \\qquad \\text{below the frontier} \\iff \\bar q_m < \\tilde f(\\bar c_m).
+
+    The two differ: a mix of models can beat a model that no single model beats.
+
+    See the chapter :ref:`chap-plane` ("The cost-quality plane").
+
+    Parameters
+    ----------
+    points : DataFrame
+        :func:`routerbench_utils.model_points` output (columns ``dataset``, ``model``, ``cost``,
+        ``quality``).
+
+    Returns
+    -------
+    DataFrame
+        ``points`` (same rows, same index) with the columns ``dominated_by`` (the cheapest dominating
+        model, the best of those equally cheap, or ``None``) and ``below_frontier`` (bool).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If a column is missing, or a dataset's points are not finite or hold a negative cost.
+    ValueError
+        If ``points`` has no rows.
     """
     missing = [c for c in ("dataset", "model", "cost", "quality") if c not in points.columns]
     if missing:
@@ -503,7 +711,29 @@ def mixture_weights(cost, quality, target_cost: float, target_quality: float) ->
 
     Solves :math:`\\sum_k w_k (c_k, q_k, 1) = (c^*, q^*, 1)` with :math:`w \\ge 0` by non-negative least
     squares; such weights exist whenever the target lies in the convex hull of the points
-    (Caratheodory: three points suffice in the plane). Raises if the target is outside.
+    (Caratheodory: three points suffice in the plane). Sending each prompt to router :math:`k` with
+    probability :math:`w_k` then lands, in expectation, on the target.
+
+    See the chapter :ref:`chap-interpolation` ("Linear interpolation and extrapolation").
+
+    Parameters
+    ----------
+    cost, quality : array_like
+        The points (routers or models) to mix.
+    target_cost, target_quality : float
+        The point to reach.
+
+    Returns
+    -------
+    ndarray
+        One weight per point, :math:`w_k \\ge 0`, summing to 1 (within the solver's tolerance); not
+        unique when more than three points could be mixed.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If the target lies outside the convex hull of the points (residual above 1e-9: no mix reaches
+        it), or the points are empty, of unequal length, not finite or hold a negative cost.
     """
     from scipy.optimize import nnls
 
@@ -555,7 +785,34 @@ def budgeted_oracle(df: pd.DataFrame, model_names: list[str] | None = None) -> p
     where a dollar buys the most score. Allowing a random choice per prompt (the LP relaxation), the
     optimum is greedy: start every prompt at its cheapest model, then take upgrades along each prompt's
     own non-decreasing convex hull in order of falling slope (score gained per USD), across all prompts.
-    Returns the frontier's vertices (``cost``, ``quality``), from all-cheapest to the Oracle's point.
+    With prompt :math:`i`'s hull vertices :math:`(c_{i0}, q_{i0}), \\dots` (its cheapest model first) and
+    the upgrades :math:`u = (\\Delta c_u, \\Delta q_u)` between consecutive vertices of every prompt,
+    sorted by :math:`\\Delta q_u / \\Delta c_u` from high to low, the :math:`j`-th vertex is
+
+    .. math:: \\Big(\\frac{1}{n}\\Big[\\sum_i c_{i0} + \\sum_{u \\le j} \\Delta c_u\\Big],\\;
+        \\frac{1}{n}\\Big[\\sum_i q_{i0} + \\sum_{u \\le j} \\Delta q_u\\Big]\\Big).
+
+    See the chapter :ref:`chap-beyond` ("Beyond the paper").
+
+    Parameters
+    ----------
+    df : DataFrame
+        RouterBench-format rows (wide: one score and one cost column per model).
+    model_names : list of str, optional
+        The models to choose from; default every model of ``df``.
+
+    Returns
+    -------
+    DataFrame
+        The frontier's vertices, columns ``cost`` (mean USD per query) and ``quality`` (mean score),
+        from all-cheapest to the Oracle's point (the best score per prompt at the least cost).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``df`` fails :func:`rbu.data.validate <routerbench_utils.data.schema.validate>`.
+    KeyError
+        If a name of ``model_names`` has no score or cost column in ``df``.
     """
     validate(df)
     names = models(df) if model_names is None else list(model_names)
@@ -580,8 +837,28 @@ def budgeted_oracle(df: pd.DataFrame, model_names: list[str] | None = None) -> p
 def reprice(df: pd.DataFrame, factors: dict[str, float]) -> pd.DataFrame:
     """A copy of ``df`` with each named model's costs multiplied by its factor (a price change).
 
+    :math:`c'_{im} = f_m\\, c_{im}` for every named model :math:`m` (others keep :math:`f_m = 1`).
     Scaling every model by one common factor leaves AIQ unchanged; changing relative prices moves the
     hull, the Zero router and AIQ.
+
+    See the chapter :ref:`chap-beyond` ("Beyond the paper").
+
+    Parameters
+    ----------
+    df : DataFrame
+        RouterBench-format rows (wide: one score and one cost column per model).
+    factors : dict of str to float
+        Model name -> price factor (e.g. ``{"gpt-4-1106-preview": 0.5}`` halves GPT-4's price).
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``df``; ``df`` itself is unchanged.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If a name of ``factors`` is not a model of ``df``, or a factor is not finite and positive.
     """
     check_model_values(df, factors, "factors", allow_zero=False)
     out = df.copy()
