@@ -14,12 +14,12 @@ model's lean to option 1, and ``e`` is model-specific luck (unpredictable). The 
 function of ``u``: ``1[u > 0]`` for exact-match tasks, quarters for GSM8K's partial credit, a 1-10 judge
 score for MT-Bench.
 
-The loadings, the mixture and the leans (``_SHAPES``) are fitted offline (:func:`_fit_shape`) so that,
+The loadings, the mixture and the leans (``_SHAPES``) are fitted offline (``_fit_shape``) so that,
 over the population of prompts, the share of prompts that 0, 1, ..., 11 models answer correctly and the
 Oracle's pick shares match the real rows (``catalog.CORRECT_COUNTS``, ``catalog.ORACLE_PICK_SHARES``);
-where no rows were measured they are assumed (:func:`_assumed_shape`). On the drawn prompts, the
+where no rows were measured they are assumed (``_assumed_shape``). On the drawn prompts, the
 offsets ``a_m`` are solved so each model's mean score hits its target exactly, and a few prompts'
-difficulties are moved so the number of models correct follows the target shape (:func:`_pin_counts`);
+difficulties are moved so the number of models correct follows the target shape (``_pin_counts``);
 for exact-match tasks the Oracle's mean score follows. Costs are token counts times the price table;
 prompt text reveals topic and, through extra clauses, part of the difficulty.
 """
@@ -122,6 +122,21 @@ def embedded_routerbench(seed: int = 0, scale: float = 1.0, quirks: bool = False
                          latency: bool = False, datasets: Sequence[str] | None = None) -> pd.DataFrame:
     """Generate the synthetic RouterBench in the real wide schema.
 
+    For prompt :math:`i` of topic :math:`t_i` and model :math:`m` the latent margin is
+
+    .. math:: u_{im} = a_m + s_{m, t_i} - \\beta_m z_i + \\gamma_m x_i + e_{im}, \\qquad
+        e_{im} \\sim N(0, 1),
+
+    with :math:`z_i` the prompt's difficulty, :math:`\\beta_m` the model's loading on it,
+    :math:`s_{m,t}` its per-topic strength, :math:`x_i = \\pm 1` the option of a two-option answer and
+    :math:`\\gamma_m` the model's lean to it; the score is a monotone function of :math:`u_{im}`
+    (:math:`\\mathbf{1}[u_{im} > 0]` for exact match). The offsets :math:`a_m` are solved so every
+    model's mean score hits its target (:func:`routerbench_utils.embedded.solve_offsets`); costs are
+    token counts times the price table. The module's docstring gives the details. The data are
+    synthetic: they illustrate the methods, they are not measurements of the real models.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
     Parameters
     ----------
     seed : int
@@ -144,10 +159,18 @@ def embedded_routerbench(seed: int = 0, scale: float = 1.0, quirks: bool = False
 
     Returns
     -------
-    DataFrame with ``sample_id``, ``prompt`` and responses as the ``repr`` of a list of turns,
-    ``eval_name``, per model ``<model>``, ``<model>|model_response``, ``<model>|total_cost``, and
-    ``oracle_model_to_route_to``. Pass it through :func:`routerbench_utils.repair` (as
-    :func:`routerbench_utils.load` does) for plain-text prompts.
+    DataFrame
+        Columns ``sample_id``, ``prompt`` and responses as the ``repr`` of a list of turns,
+        ``eval_name``, per model ``<model>``, ``<model>|model_response``, ``<model>|total_cost`` (and
+        ``<model>|latency`` with ``latency``), and ``oracle_model_to_route_to``. Pass it through
+        :func:`rbu.data.repair <routerbench_utils.data.repair.repair>` (as
+        :func:`routerbench_utils.load` does) for plain-text prompts.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``scale`` is not in (0, 1], ``seed`` is not a non-negative integer, or ``datasets`` is empty
+        or names a dataset outside the paper's seven.
 
     Examples
     --------
@@ -317,6 +340,8 @@ def solve_offsets(margins: np.ndarray, targets: np.ndarray,
     :math:`k`-th and :math:`(k+1)`-th largest margins, :math:`k = \\mathrm{round}(t_m n)`), else by a
     vectorised bisection over all models at once (``scorer`` maps margins to scores, increasing).
 
+    See the chapter :ref:`chap-dataset` ("The data set").
+
     Parameters
     ----------
     margins : ndarray of shape (prompts, models)
@@ -331,8 +356,7 @@ def solve_offsets(margins: np.ndarray, targets: np.ndarray,
     Returns
     -------
     ndarray of shape (models,)
-
-    See the chapter :ref:`chap-dataset` ("The data set").
+        The offsets :math:`a_m`. A target of 0 (or 1) puts the threshold below (or above) every margin.
     """
     n = margins.shape[0]
     if binary:  # exact: put the threshold between the k-th and (k+1)-th largest margins
@@ -634,7 +658,29 @@ def calibration_table(df: pd.DataFrame) -> pd.DataFrame:
     Quantities: ``score`` (mean score), ``cost`` (mean USD per query, where measured),
     ``oracle`` (the Oracle's mean score) and ``no_model_correct`` (count of prompts). Columns
     ``target``, ``achieved``, ``error`` (achieved - target; relative for cost) and ``source``
-    (``measured``, ``third-party`` or ``approximate``).
+    (``measured``, ``third-party`` or ``approximate``):
+
+    .. math:: \\mathrm{error} = \\hat x - x^* \\quad \\text{(cost: } (\\hat x - x^*) / x^* \\text{)}.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        Clean wide rows (e.g. :func:`routerbench_utils.load`); only the paper's seven datasets are
+        compared, each on the models of :data:`routerbench_utils.catalog.MODELS` it holds. Compare a
+        full-size frame: the targets are full-data figures.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``dataset``, ``model`` (``"Oracle"`` for the Oracle's rows), ``quantity``, ``target``,
+        ``achieved``, ``source``, ``error``; no rows for a dataset absent from ``df``.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``df`` has no ``eval_name`` column.
     """
     dataset = dataset_column(df)
     rows = []
@@ -668,7 +714,26 @@ def correct_count_table(df: pd.DataFrame) -> pd.DataFrame:
     ``prompts`` (with that many models correct), ``achieved`` (their share), ``target`` (share in the
     real rows where ``source`` is ``measured``, an assumed share where ``assumed``, NaN for a dataset
     outside the paper's seven) and ``source``. Counts use the models present, so compare a frame with
-    all 11 models. :func:`shape_table` sums it up per dataset.
+    all 11 models. :func:`routerbench_utils.embedded.shape_table` sums it up per dataset.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        Clean wide rows (scores numeric).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``dataset``, ``models_correct``, ``prompts``, ``achieved``, ``target``, ``source``: 12
+        rows per dataset present (0 to 11 models correct) when ``df`` has the eleven models (a dataset
+        of the paper's seven gets no rows for counts above 11).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``df`` has no ``eval_name`` column.
     """
     dataset = dataset_column(df).to_numpy()
     rows = []
@@ -690,7 +755,25 @@ def oracle_pick_table(df: pd.DataFrame) -> pd.DataFrame:
     present: one row per dataset and pick (the six models reported, ``no_model_correct``, and the
     other five models together, whose shares were reported only as the rest). Columns ``dataset``,
     ``pick``, ``target``, ``achieved`` and ``error`` (achieved - target). Picks are recomputed from
-    the scores and costs (best score, the cheapest among ties)."""
+    the scores and costs (best score, the cheapest among ties).
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        Clean wide rows holding every model of :data:`routerbench_utils.catalog.MODELS`.
+
+    Returns
+    -------
+    DataFrame
+        Eight rows per measured dataset present (ARC-Challenge, MBPP, Winogrande); empty when none is.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``df`` has no ``eval_name`` column or lacks a model's score or cost column.
+    """
     dataset = dataset_column(df).to_numpy()
     labels = oracle_labels(df, list(MODELS))
     rows = []
@@ -709,7 +792,30 @@ def shape_table(df: pd.DataFrame) -> pd.DataFrame:
     achieved and target shares of prompts by number of models correct (half the sum of absolute
     differences: 0 same shape, 1 disjoint), and for measured datasets the worst Oracle pick-share error
     (``worst_pick``, ``pick_error``; NaN where no pick shares were measured). Columns ``dataset``,
-    ``source``, ``prompts``, ``tv``, ``worst_pick``, ``pick_error``."""
+    ``source``, ``prompts``, ``tv``, ``worst_pick``, ``pick_error``:
+
+    .. math:: \\mathrm{TV} = \\frac{1}{2} \\sum_{k=0}^{11} \\big|\\hat p_k - p^*_k\\big|,
+
+    with :math:`\\hat p_k` and :math:`p^*_k` the achieved and target shares of prompts that exactly
+    :math:`k` models answer correctly (:func:`routerbench_utils.embedded.correct_count_table`).
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        Clean wide rows holding every model of :data:`routerbench_utils.catalog.MODELS`.
+
+    Returns
+    -------
+    DataFrame
+        One row per dataset present with a target shape (the paper's seven).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``df`` has no ``eval_name`` column or lacks a model's score or cost column.
+    """
     counts = correct_count_table(df)
     counts = counts[counts["target"].notna()]
     picks = oracle_pick_table(df)

@@ -28,8 +28,33 @@ CHARS_PER_TOKEN = 4.0
 def latency_seconds(out_tokens: np.ndarray, model_names: list[str], rng: np.random.Generator) -> np.ndarray:
     """Assumed latency (seconds), shape (prompts, models): ``first * jitter + out_tokens / speed``.
 
-    ``first`` and ``speed`` come from :data:`LATENCY_ASSUMPTIONS`; ``jitter`` is log-normal with sigma
-    0.2, drawn from ``rng``. A model without an assumption raises naming it.
+    .. math:: L_{im} = f_m\\, J_{im} + \\frac{T_{im}}{v_m}, \\qquad
+        \\log J_{im} \\sim N(0, 0.2^2),
+
+    with :math:`f_m` the seconds to first token and :math:`v_m` the output tokens per second of model
+    :math:`m` (:data:`routerbench_utils.latency.LATENCY_ASSUMPTIONS`: assumptions, not measurements),
+    :math:`T_{im}` the response tokens and :math:`J_{im}` the jitter, drawn from ``rng``.
+
+    See the chapter :ref:`chap-beyond` ("Beyond the paper").
+
+    Parameters
+    ----------
+    out_tokens : ndarray of shape (prompts, models)
+        Response tokens :math:`T_{im}`.
+    model_names : list of str
+        The models of the columns.
+    rng : numpy.random.Generator
+        Source of the jitter (one draw per entry).
+
+    Returns
+    -------
+    ndarray of shape (prompts, models)
+        Seconds per query.
+
+    Raises
+    ------
+    RouterBenchDataError
+        Naming the models of ``model_names`` that have no assumed serving speed.
     """
     unknown = [m for m in model_names if m not in LATENCY_ASSUMPTIONS]
     if unknown:
@@ -45,9 +70,30 @@ def latency_seconds(out_tokens: np.ndarray, model_names: list[str], rng: np.rand
 def add_assumed_latency(df: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     """Return a copy of a wide frame with an assumed ``<model>|latency`` column per model.
 
-    Response tokens are estimated as ``len(response) / 4`` from each ``<model>|model_response``; a
-    model without a response column raises :class:`RouterBenchDataError`. Columns the frame already has
-    are kept as they are. See ``latency_seconds`` in this module for the formula.
+    Response tokens are estimated from each ``<model>|model_response`` as
+    :math:`T_{im} = \\max(1, \\mathrm{round}(\\mathrm{len}(r_{im}) / 4))` characters per token (a
+    missing response counts as empty), then :func:`routerbench_utils.latency.latency_seconds` gives
+    the seconds. Latency columns the frame already has are kept as they are.
+
+    See the chapter :ref:`chap-beyond` ("Beyond the paper").
+
+    Parameters
+    ----------
+    df : DataFrame
+        RouterBench-format rows (wide: one score and one cost column per model).
+    seed : int, default 0
+        Seed of the jitter.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``df`` with a ``<model>|latency`` column (seconds) for every model.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If a model lacking a latency column also lacks a ``|model_response`` column, or has no assumed
+        serving speed (a model outside RouterBench's eleven).
     """
     names = [m for m in models(df) if m + LATENCY_SUFFIX not in df.columns]
     if not names:

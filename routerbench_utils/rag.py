@@ -54,8 +54,29 @@ _EVERGREEN_ASKS = ["Explain", "Describe", "Tell me about", "Give an overview of"
 def with_request_fees(df: pd.DataFrame, fees: dict[str, float]) -> pd.DataFrame:
     """A copy of ``df`` whose named models cost ``fee`` USD more on every prompt (a per-request fee).
 
+    .. math:: c'_{im} = c_{im} + \\phi_m
+
     Fees enter the ``<model>|total_cost`` column, so every cost figure built on it (model points,
     routers' predicted costs, a cascade's spend) counts each fee exactly once per call.
+
+    See the chapter :ref:`chap-rag` ("Routing in a compound AI system").
+
+    Parameters
+    ----------
+    df : DataFrame
+        RouterBench-format rows (wide: one score and one cost column per model).
+    fees : dict of str to float
+        Model name -> fee :math:`\\phi_m` in USD per request (0 allowed).
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``df``; ``df`` itself is unchanged.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If a name of ``fees`` is not a model of ``df``, or a fee is negative or not finite.
     """
     check_model_values(df, fees, "fees", allow_zero=True)
     out = df.copy()
@@ -67,14 +88,47 @@ def with_request_fees(df: pd.DataFrame, fees: dict[str, float]) -> pd.DataFrame:
 def rag_routerbench(seed: int = 0, n: int = 800, recent_share: float = 0.4,
                     fees: dict[str, float] | None = None) -> pd.DataFrame:
     """The embedded RAG data set: ``n`` prompts, ``eval_name`` ``'rag'``, the 11 offline models plus the
-    ``ONLINE_SERVICES``, in the clean wide schema, with a ``post_cutoff`` column (the truth a router
+    online services, in the clean wide schema, with a ``post_cutoff`` column (the truth a router
     must infer from the text).
 
     Scores are 0/1. For offline models and for services, a latent margin
-    :math:`a_{m,k} - \\beta z_i + e_{im}` with a prompt difficulty :math:`z_i` is thresholded; the
+    :math:`a_{m,k} - \\beta z_i + e_{im}` (:math:`\\beta = 0.8`) with a prompt difficulty
+    :math:`z_i \\sim N(0, 1)` and luck :math:`e_{im} \\sim N(0, 1)` is thresholded; the
     offsets :math:`a_{m,k}` are solved per prompt kind :math:`k` (evergreen or post-cut-off) to hit the
     assumed mean scores. Costs are tokens x price, plus ``fees`` per request for the services
-    (default ``DEFAULT_REQUEST_FEES``).
+    (default :data:`routerbench_utils.rag.DEFAULT_REQUEST_FEES`):
+
+    .. math:: s_{im} = \\mathbf{1}\\big[a_{m,k_i} - \\beta z_i + e_{im} > 0\\big], \\qquad
+        c_{im} = T^{in}_i\\, p^{in}_m + T^{out}_{im}\\, p^{out}_m + \\phi_m.
+
+    Prompts are template sentences; post-cut-off ones ask for the latest news about a recent event.
+    Every price, fee and mean score is an assumption, not a measurement.
+
+    See the chapter :ref:`chap-rag` ("Routing in a compound AI system").
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed of every draw.
+    n : int, default 800
+        Prompts, at least 10.
+    recent_share : float, default 0.4
+        Expected share of post-cut-off prompts, in (0, 1).
+    fees : dict of str to float, optional
+        Fee per request by model (replacing the defaults, not added to them); ``{}`` for none.
+
+    Returns
+    -------
+    DataFrame
+        A validated wide frame: ``sample_id``, ``prompt``, ``eval_name`` (``'rag'``), per model (the
+        eleven offline models and :data:`routerbench_utils.rag.ONLINE_SERVICES`) a score and a
+        ``|total_cost`` column, ``post_cutoff`` (bool) and ``oracle_model_to_route_to``.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``n`` is not an integer >= 10, ``recent_share`` is not in (0, 1), or ``fees`` names an
+        unknown model or holds a negative or non-finite fee.
     """
     if not (isinstance(n, (int, np.integer)) and n >= 10):
         raise RouterBenchDataError(f"n: expected at least 10 prompts, got {n!r}")
@@ -121,9 +175,47 @@ def retrieval_pipeline(df: pd.DataFrame, generator: str, name: str, hit_rate: fl
                        fee: float = 0.002, context_tokens: int = 1500, seed: int = 0) -> pd.DataFrame:
     """Add a model column for a two-stage pipeline: retrieval (``fee`` per request, finds the needed
     document with probability ``hit_rate``), then an offline ``generator`` reading ``context_tokens``
-    more input tokens. On a hit the pipeline answers as the generator does on an evergreen question of
-    the same difficulty (its best score on the prompt's evergreen twin is approximated by its evergreen
-    accuracy); on a miss, as the generator alone. Requires the ``post_cutoff`` column.
+    more input tokens.
+
+    On a post-cut-off prompt where retrieval hits, the pipeline answers as the generator does on an
+    evergreen question (correct with the generator's assumed evergreen accuracy, drawn per prompt); on
+    a miss, and on every evergreen prompt, it scores what the generator alone scores. It pays on every
+    prompt:
+
+    .. math:: c^{pipe}_i = c_{i,g} + \\phi + T^{ctx}\\, p^{in}_g.
+
+    The Oracle column is recomputed with the pipeline among the models.
+
+    See the chapter :ref:`chap-rag` ("Routing in a compound AI system").
+
+    Parameters
+    ----------
+    df : DataFrame
+        Rows of :func:`routerbench_utils.rag.rag_routerbench` (they carry ``post_cutoff``).
+    generator : str
+        One of the eleven offline models of ``df``.
+    name : str
+        The new model's name (its score column; its cost column is ``name + '|total_cost'``).
+    hit_rate : float, default 0.85
+        Probability that retrieval finds the needed document, in [0, 1].
+    fee : float, default 0.002
+        Retrieval's fee :math:`\\phi`, USD per request.
+    context_tokens : int, default 1500
+        Extra input tokens :math:`T^{ctx}` the generator reads, at its input price :math:`p^{in}_g`.
+    seed : int, default 0
+        Seed of the hits and of the informed answers.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``df`` with the pipeline's score and cost columns and a recomputed
+        ``oracle_model_to_route_to``.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``generator`` is not an offline model of ``df``, ``df`` has no ``post_cutoff`` column, or
+        ``hit_rate`` is not in [0, 1].
     """
     if generator not in models(df) or generator not in PRICES_PER_MTOK:
         raise RouterBenchDataError(f"generator: expected one of the offline models, got {generator!r}")
