@@ -1,6 +1,6 @@
 """One figure style for the whole book: colours and markers per model and router family.
 
-Every chapter calls :func:`use_book_style` once; plotting helpers take an ``ax`` and return it, so a
+Every chapter calls :func:`~routerbench_utils.use_book_style` once; plotting helpers take an ``ax`` and return it, so a
 reader can compose them. Axis labels are lowercase with units.
 """
 from __future__ import annotations
@@ -29,7 +29,18 @@ ROUTER_COLORS = {
 
 
 def use_book_style() -> None:
-    """Set the book's seaborn/matplotlib style (white grid, readable sizes, tight layout)."""
+    """Set the book's seaborn/matplotlib style (white grid, readable sizes, tight layout).
+
+    Seaborn's ``whitegrid`` theme at notebook size, figures of 7 x 4.2 inches with automatic layout,
+    legends without a frame. Changes matplotlib's global ``rcParams``: call it once at the top of a
+    chapter.
+
+    See the chapter :ref:`chap-plane` ("The cost-quality plane").
+
+    Returns
+    -------
+    None
+    """
     sns.set_theme(context="notebook", style="whitegrid", font_scale=0.95)
     mpl.rcParams.update({
         "figure.figsize": (7.0, 4.2), "figure.dpi": 100, "savefig.dpi": 150,
@@ -39,7 +50,35 @@ def use_book_style() -> None:
 
 def model_scatter(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bool = True,
                   labels: bool = True) -> plt.Axes:
-    """Scatter one point per model (columns ``model``, ``cost``, ``quality``) in the book's colours."""
+    """Scatter one point per model (columns ``model``, ``cost``, ``quality``) in the book's colours.
+
+    Each model gets its fixed colour and marker (:data:`routerbench_utils.plots.MODEL_COLORS`,
+    :data:`routerbench_utils.plots.MODEL_MARKERS`; grey circles for a model of your own) and its short
+    name as the legend label.
+
+    See the chapter :ref:`chap-plane` ("The cost-quality plane").
+
+    Parameters
+    ----------
+    points : DataFrame
+        One row per model, e.g. :func:`routerbench_utils.model_points` of one dataset.
+    ax : matplotlib Axes, optional
+        Where to draw; default the current axes.
+    log_cost : bool, default True
+        Log scale for the cost axis (costs span orders of magnitude).
+    labels : bool, default True
+        Write each model's short name beside its point (:func:`routerbench_utils.plots.label_points`).
+
+    Returns
+    -------
+    matplotlib Axes
+        ``ax``, with the cost axis formatted and the quality axis labelled.
+
+    Raises
+    ------
+    AttributeError
+        If ``points`` lacks a ``model``, ``cost`` or ``quality`` column.
+    """
     ax = plt.gca() if ax is None else ax
     for row in points.itertuples(index=False):  # one point per model: at most a few dozen rows
         ax.scatter(row.cost, row.quality, color=MODEL_COLORS.get(row.model, "grey"),
@@ -54,7 +93,24 @@ def model_scatter(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bo
 
 
 def format_cost_axis(ax: plt.Axes, log_cost: bool = True) -> plt.Axes:
-    """Label the cost axis; on a log axis show only decades, on a linear one at most four ticks."""
+    """Label the cost axis; on a log axis show only decades, on a linear one at most four ticks.
+
+    The label is "cost per query (USD)", as on every cost-quality figure of the book.
+
+    See the chapter :ref:`chap-plane` ("The cost-quality plane").
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        The axes whose x axis is cost.
+    log_cost : bool, default True
+        Set a log scale (labels only at decades) instead of a linear one.
+
+    Returns
+    -------
+    matplotlib Axes
+        ``ax``.
+    """
     if log_cost:
         ax.set_xscale("log")
         ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
@@ -68,8 +124,28 @@ def label_points(ax: plt.Axes, x: np.ndarray, y: np.ndarray, texts: list[str], l
                  fontsize: float = 8.0) -> None:
     """Label points, nudging labels vertically so that neighbours do not overlap.
 
-    Labels are placed right of their point and greedily pushed up or down until no two labels whose
-    x positions are close share a row (a simple, deterministic stand-in for adjustText).
+    Labels are placed right of their point and greedily pushed up until no two labels whose x
+    positions are close share a row (a simple, deterministic stand-in for adjustText); a moved label
+    gets a thin line to its point.
+
+    See the chapter :ref:`chap-plane` ("The cost-quality plane").
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Where to write.
+    x, y : array_like
+        The points' coordinates (on a log x axis, costs > 0).
+    texts : list of str
+        One label per point.
+    log_x : bool, default True
+        Whether the x axis is logarithmic (closeness is then judged in decades).
+    fontsize : float, default 8.0
+        Font size of the labels.
+
+    Returns
+    -------
+    None
     """
     if len(texts) == 0:
         return
@@ -96,10 +172,37 @@ def label_points(ax: plt.Axes, x: np.ndarray, y: np.ndarray, texts: list[str], l
 
 def plot_frontier(hull, ax: plt.Axes | None = None, c_max: float | None = None, label: str | None = None,
                   color=None, linestyle: str = "-", vertices: bool = True, lw: float = 1.6) -> plt.Axes:
-    """Draw a non-decreasing convex hull (:class:`~routerbench_utils.NDCH`) as a line.
+    """Draw a non-decreasing convex hull (:class:`~routerbench_utils.frontier.NDCH`) as a line.
 
     The line runs through the vertices and continues flat to ``c_max`` (when given and beyond the last
     vertex): paying more than needed keeps the quality.
+
+    See the chapter :ref:`chap-hull` ("The non-decreasing convex hull and the Zero router").
+
+    Parameters
+    ----------
+    hull : NDCH
+        A hull, e.g. :func:`routerbench_utils.ndch` of a router's curve (anything with ``cost`` and
+        ``quality`` arrays of its vertices).
+    ax : matplotlib Axes, optional
+        Where to draw; default the current axes.
+    c_max : float, optional
+        Extend the line flat to this cost.
+    label : str, optional
+        Legend label.
+    color : matplotlib colour, optional
+        Line colour, e.g. ``rbu.plots.ROUTER_COLORS["KNN"]``; default the next colour of the cycle.
+    linestyle : str, default "-"
+        Line style (the book draws the Zero router dashed).
+    vertices : bool, default True
+        Mark the vertices with dots.
+    lw : float, default 1.6
+        Line width.
+
+    Returns
+    -------
+    matplotlib Axes
+        ``ax``.
     """
     ax = plt.gca() if ax is None else ax
     x, y = list(hull.cost), list(hull.quality)
@@ -115,7 +218,37 @@ def plot_frontier(hull, ax: plt.Axes | None = None, c_max: float | None = None, 
 def cost_quality_plot(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bool = True,
                       hull: bool = True, labels: bool = True, c_max: float | None = None) -> plt.Axes:
     """The book's cost-quality plot of one dataset: every model as a point, and the Zero router (the
-    hull of the models) as a dashed line. ``points`` has columns ``model``, ``cost``, ``quality``."""
+    hull of the models) as a dashed line. ``points`` has columns ``model``, ``cost``, ``quality``.
+
+    See the chapter :ref:`chap-plane` ("The cost-quality plane").
+
+    Parameters
+    ----------
+    points : DataFrame
+        One row per model of one dataset, e.g. ``model_points(df)`` restricted to a dataset.
+    ax : matplotlib Axes, optional
+        Where to draw; default the current axes.
+    log_cost : bool, default True
+        Log scale for the cost axis.
+    hull : bool, default True
+        Draw the Zero router (:func:`routerbench_utils.ndch` of the models' points).
+    labels : bool, default True
+        Write each model's short name beside its point.
+    c_max : float, optional
+        Extend the Zero router's line flat to this cost; default the dearest model's cost.
+
+    Returns
+    -------
+    matplotlib Axes
+        ``ax``, for further layers (a router's curve, a legend).
+
+    Raises
+    ------
+    RouterBenchDataError
+        With ``hull=True``, if the points are not finite or hold a negative cost.
+    AttributeError
+        If ``points`` lacks a ``model``, ``cost`` or ``quality`` column.
+    """
     from .frontier import ndch
 
     ax = plt.gca() if ax is None else ax
@@ -128,7 +261,26 @@ def cost_quality_plot(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost
 
 
 def router_legend(ax: plt.Axes, families: list[str], loc: str = "lower right", **kwargs) -> None:
-    """A legend with one line per router family in the book's colours (Zero dashed), and nothing else."""
+    """A legend with one line per router family in the book's colours (Zero dashed), and nothing else.
+
+    See the chapter :ref:`chap-plane` ("The cost-quality plane").
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        The axes to put the legend on (replacing any legend it has).
+    families : list of str
+        Router families, keys of :data:`routerbench_utils.plots.ROUTER_COLORS` (another name gets a dark
+        grey line); ``"Zero"`` is labelled "Zero router".
+    loc : str, default "lower right"
+        Legend position.
+    **kwargs
+        Passed to matplotlib's ``ax.legend``.
+
+    Returns
+    -------
+    None
+    """
     from matplotlib.lines import Line2D
 
     handles = [Line2D([], [], color=ROUTER_COLORS.get(f, "0.3"), ls="--" if f == "Zero" else "-",
@@ -142,6 +294,30 @@ def panel_grid(n: int, ncols: int = 2, panel_size: tuple[float, float] = (5.5, 3
 
     Returns ``(fig, axes)`` with exactly ``n`` axes in a flat list; unused grid cells are removed, so
     the figure fits what the data hold (one dataset gives one panel).
+
+    See the chapter :ref:`chap-plane` ("The cost-quality plane").
+
+    Parameters
+    ----------
+    n : int
+        Number of panels, at least 1 (e.g. ``len(rbu.datasets_present(df))``).
+    ncols : int, default 2
+        Panels per row (fewer when ``n`` is smaller).
+    panel_size : (float, float), default (5.5, 3.7)
+        Width and height of one panel in inches.
+    **kwargs
+        Passed to ``matplotlib.pyplot.subplots`` (e.g. ``sharey=True``).
+
+    Returns
+    -------
+    fig : matplotlib Figure
+    axes : list of matplotlib Axes
+        Exactly ``n``, row by row.
+
+    Raises
+    ------
+    ValueError
+        If ``n < 1``.
     """
     if n < 1:
         raise ValueError(f"panel_grid: expected at least one panel, got n={n}")
