@@ -1,7 +1,10 @@
-"""AIQ and its confidence intervals (chapter "AIQ").
+"""AIQ, its confidence intervals, and the metrics of other papers (chapters "AIQ", "Beyond the paper"
+and "Routing collapse, the plateau, and metrics that disagree").
 
 AIQ, the Average Improvement in Quality, summarises a router's whole cost-quality curve by one number:
-the area under its non-decreasing convex hull divided by the cost range.
+the area under its non-decreasing convex hull divided by the cost range. RouteLLM's APGR and CPT,
+AutoMix's IBC lift, the cost at matched quality and the calibration of predicted scores live here too,
+so that every metric the book compares is computed in one place.
 """
 from __future__ import annotations
 
@@ -13,7 +16,11 @@ import pandas as pd
 from .errors import RouterBenchDataError
 from .frontier import NDCH, as_points, check_costs
 
+#: The two AIQ conventions: the paper's formula and the official RouterBench code's.
 VARIANTS = ("paper", "official")
+#: The two curves APGR can be computed on: the router's hull (the package's default) or its raw points
+#: in order of strong-model share (RouteLLM's evaluation).
+APGR_CURVES = ("hull", "raw")
 
 
 def _range(hull: NDCH, c_min: float | None, c_max: float | None, points_max: float) -> tuple[float, float]:
@@ -28,17 +35,43 @@ def aiq(cost, quality, c_min: float | None = None, c_max: float | None = None,
         variant: str = "paper") -> float:
     """Average Improvement in Quality of a router's (cost, quality) points.
 
-    With :math:`\\tilde f` the router's non-decreasing convex hull (:class:`NDCH`), zero left of its
-    cheapest point and flat right of its last vertex:
+    With :math:`\\tilde f` the router's non-decreasing convex hull
+    (:class:`~routerbench_utils.frontier.NDCH`), zero left of its cheapest point and flat right of its
+    last vertex:
 
     - ``variant="paper"`` (Hu et al., 2024):
-      :math:`\\mathrm{AIQ} = \\frac{1}{c_{max} - c_{min}} \\int_{c_{min}}^{c_{max}} \\tilde f(c)\\,dc`;
-    - ``variant="official"`` (the official RouterBench code): the integral from the curve's own cheapest
-      point to :math:`c_{max}`, divided by :math:`c_{max}` (as if the range started at cost 0).
 
-    Both integrals are exact (the hull is piecewise linear). Defaults: the curve's own range, from its
-    cheapest to its dearest point. For a single cost (zero range) the paper variant returns the
-    frontier's quality there. To compare routers, give all of them one range (see :func:`aiq_table`).
+      .. math:: \\mathrm{AIQ} = \\frac{1}{c_{max} - c_{min}} \\int_{c_{min}}^{c_{max}} \\tilde f(c)\\,dc;
+
+    - ``variant="official"`` (the official RouterBench code): the integral from the curve's own cheapest
+      point :math:`c_0` to :math:`c_{max}`, divided by :math:`c_{max}` (as if the range started at
+      cost 0): :math:`\\frac{1}{c_{max}} \\int_{c_0}^{c_{max}} \\tilde f(c)\\,dc`.
+
+    Both integrals are exact (the hull is piecewise linear). To compare routers, give all of them one
+    range (see :func:`aiq_table`).
+
+    Parameters
+    ----------
+    cost, quality : array_like
+        The router's points: mean cost per query and mean quality, one entry per setting of its knob
+        (any order; dominated points do no harm).
+    c_min, c_max : float, optional
+        The cost range. Defaults: the curve's own cheapest and dearest point.
+    variant : {"paper", "official"}
+        Which formula.
+
+    Returns
+    -------
+    float
+        AIQ, in quality units. For a single cost (zero range) the paper variant returns the frontier's
+        quality there (0 below the cheapest point).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``variant`` is unknown; the points are empty, of unequal length, not finite or have a
+        negative cost; ``c_min > c_max`` or either is not finite; or, for the official variant,
+        ``c_max <= 0``.
 
     Examples
     --------
@@ -46,6 +79,8 @@ def aiq(cost, quality, c_min: float | None = None, c_max: float | None = None,
     0.8
     >>> aiq([1, 2], [0.5, 0.9], c_min=0)   # zero below the cheapest point: (0 + 0.7) / 2
     0.35
+
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
     """
     if variant not in VARIANTS:
         raise RouterBenchDataError(f"variant: expected one of {VARIANTS}, got {variant!r}")
@@ -55,11 +90,11 @@ def aiq(cost, quality, c_min: float | None = None, c_max: float | None = None,
     if variant == "official":
         if hi <= 0:
             raise RouterBenchDataError(f"c_max: the official variant divides by c_max, got {hi}")
-        return hull.integral(hull.cost[0], hi) / hi
+        return float(hull.integral(hull.cost[0], hi) / hi)
     if hi == lo:
         value = hull(lo)
         return float(np.nan_to_num(value, nan=0.0))
-    return hull.integral(lo, hi) / (hi - lo)
+    return float(hull.integral(lo, hi) / (hi - lo))
 
 
 def _curve_arrays(curve) -> tuple[np.ndarray, np.ndarray]:
@@ -75,17 +110,71 @@ def _curve_arrays(curve) -> tuple[np.ndarray, np.ndarray]:
 
 
 def shared_range(curves: Mapping[str, object]) -> tuple[float, float]:
-    """The cost range that covers every curve: (cheapest point of any, dearest point of any)."""
+    """The cost range that covers every curve: (cheapest point of any, dearest point of any).
+
+    .. math:: [c_{min}, c_{max}] = [\\min_r \\min_k c_{rk},\\; \\max_r \\max_k c_{rk}]
+
+    Parameters
+    ----------
+    curves : mapping of str to curve
+        Name to a frame with ``cost`` and ``quality`` columns, a ``(cost, quality)`` pair of arrays,
+        or an :class:`~routerbench_utils.frontier.NDCH`.
+
+    Returns
+    -------
+    tuple of float
+        ``(c_min, c_max)``.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If a frame lacks a ``cost`` or ``quality`` column.
+    ValueError
+        If ``curves`` is empty or a curve has no points.
+
+    Examples
+    --------
+    >>> shared_range({"a": ([1.0, 2.0], [0.5, 0.6]), "b": ([0.5, 3.0], [0.4, 0.7])})
+    (0.5, 3.0)
+
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
+    """
     arrays = [_curve_arrays(c) for c in curves.values()]
     return min(float(c.min()) for c, _ in arrays), max(float(c.max()) for c, _ in arrays)
 
 
 def aiq_table(curves: Mapping[str, object], c_min: float | None = None, c_max: float | None = None,
               variant: str = "paper") -> pd.Series:
-    """AIQ of several curves over one shared cost range (default: :func:`shared_range`).
+    """AIQ of several curves over one shared cost range, so that the numbers compare.
 
-    ``curves`` maps a name to a frame with ``cost`` and ``quality`` columns, a ``(cost, quality)``
-    pair of arrays, or an :class:`NDCH`. Returns a Series of AIQ by name.
+    Each curve gets :func:`aiq` over :math:`[c_{min}, c_{max}]`, by default :func:`shared_range`.
+
+    Parameters
+    ----------
+    curves : mapping of str to curve
+        Name to a frame with ``cost`` and ``quality`` columns, a ``(cost, quality)`` pair of arrays,
+        or an :class:`~routerbench_utils.frontier.NDCH`.
+    c_min, c_max : float, optional
+        The shared range; each defaults to the end of :func:`shared_range`.
+    variant : {"paper", "official"}
+        As in :func:`aiq`.
+
+    Returns
+    -------
+    pandas.Series
+        AIQ by name, named ``"AIQ (<variant>)"``.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``curves`` is empty, or for any reason :func:`aiq` raises on a curve.
+
+    Examples
+    --------
+    >>> aiq_table({"a": ([0, 2], [0.5, 0.9]), "b": ([1, 2], [0.8, 0.8])}).round(3).tolist()
+    [0.7, 0.4]
+
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
     """
     if not curves:
         raise RouterBenchDataError("curves: expected at least one curve")
@@ -122,11 +211,41 @@ def _paired_setup(cost, quality, other, c_min, c_max):
 
 
 def resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
-    """Bootstrap resamples of ``n`` prompts as weights, shape (n_boot, n): multinomial counts over n.
+    """Bootstrap resamples of ``n`` prompts as weights: multinomial counts over the prompts, over ``n``.
 
-    A resample's mean of any per-prompt quantity is one matrix product (``weights @ values``). The
-    same ``(n, n_boot, seed)`` gives the same resamples, so :func:`bootstrap_aiq` and :func:`saving_ci`
-    resample the same prompts.
+    Row :math:`b` holds :math:`w_{bi} = k_{bi}/n` with :math:`(k_{b1}, \\dots, k_{bn}) \\sim
+    \\mathrm{Multinomial}(n; 1/n, \\dots, 1/n)`, the number of times prompt :math:`i` is drawn, so a
+    resample's mean of any per-prompt quantity :math:`v` is one matrix product, :math:`\\sum_i w_{bi}
+    v_i` (``weights @ values``).
+
+    Parameters
+    ----------
+    n : int
+        Number of prompts.
+    n_boot : int
+        Number of resamples.
+    seed : int
+        Seed of the generator: the same ``(n, n_boot, seed)`` gives the same resamples, so
+        :func:`bootstrap_aiq` and :func:`saving_ci` resample the same prompts.
+
+    Returns
+    -------
+    ndarray of shape (n_boot, n)
+        Each row sums to 1.
+
+    Raises
+    ------
+    ZeroDivisionError
+        If ``n == 0``.
+    ValueError
+        If ``n_boot < 0`` (from numpy's generator).
+
+    Examples
+    --------
+    >>> resample_weights(4, 2, seed=0).sum(axis=1).tolist()
+    [1.0, 1.0]
+
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
     """
     counts = np.random.default_rng(seed).multinomial(n, np.full(n, 1.0 / n), size=n_boot)
     return counts / n
@@ -136,12 +255,47 @@ def bootstrap_aiq(cost, quality, n_boot: int = 1000, seed: int = 0, c_min: float
                   c_max: float | None = None, variant: str = "paper", other=None) -> np.ndarray:
     """AIQ on ``n_boot`` bootstrap resamples of the prompts.
 
-    ``cost`` and ``quality`` are per-prompt matrices of shape (points, prompts): row ``k`` holds what
-    the router's ``k``-th setting (a model, a willingness to pay, a budget) spent and scored on each
-    prompt, so the router's curve is the row means. Each resample draws prompts with replacement
-    (seeded) and recomputes every point, the hull and AIQ over the fixed range ``[c_min, c_max]``
-    (default: the full sample's range). With ``other=(cost_b, quality_b)`` on the same prompts, returns
-    the paired differences AIQ(A) - AIQ(B), each computed on the same resample.
+    Row :math:`k` of the per-prompt matrices holds what the router's :math:`k`-th setting (a model, a
+    willingness to pay, a budget) spent and scored on each prompt, so its curve is the row means. With
+    :math:`w_b` the weights of resample :math:`b` (:func:`resample_weights`), the resampled curve is
+    :math:`(C w_b, Q w_b)` and the sample is :math:`\\mathrm{AIQ}_b = \\mathrm{AIQ}(C w_b, Q w_b)` over
+    the fixed range :math:`[c_{min}, c_{max}]`. Every point, the hull and AIQ are recomputed on each
+    resample.
+
+    Parameters
+    ----------
+    cost, quality : array of shape (points, prompts)
+        The router's per-prompt cost and score at each setting of its knob (``Router.outcomes``).
+    n_boot : int
+        Number of resamples.
+    seed : int
+        Seed of the resamples.
+    c_min, c_max : float, optional
+        The fixed range; default: the full sample's curve (both curves' with ``other``).
+    variant : {"paper", "official"}
+        As in :func:`aiq`.
+    other : tuple of two arrays, optional
+        ``(cost_b, quality_b)`` of a second router on the same prompts: the samples are then the paired
+        differences :math:`\\mathrm{AIQ}_b(A) - \\mathrm{AIQ}_b(B)`, each on the same resample.
+
+    Returns
+    -------
+    ndarray of shape (n_boot,)
+        The AIQ (or paired difference) of each resample.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``n_boot < 1``; the matrices differ in shape, are not finite or hold a negative cost; or
+        ``other`` has another number of prompts.
+
+    Examples
+    --------
+    >>> cost, quality = [[1.0, 1.0, 1.0]], [[0.0, 1.0, 1.0]]
+    >>> bootstrap_aiq(cost, quality, n_boot=3, seed=0).shape
+    (3,)
+
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
     """
     if n_boot < 1:
         raise RouterBenchDataError(f"n_boot: expected a positive count, got {n_boot}")
@@ -160,9 +314,37 @@ def aiq_ci(cost, quality, level: float = 0.95, n_boot: int = 1000, seed: int = 0
            other=None) -> dict[str, float]:
     """AIQ with a percentile bootstrap confidence interval over prompts.
 
-    Arguments as in :func:`bootstrap_aiq`. Returns ``{"aiq", "low", "high"}``; with ``other``, the
-    paired difference AIQ(A) - AIQ(B) and its interval, which says whether A beats B beyond the noise of
-    which prompts happened to be sampled.
+    The estimate is AIQ of the full sample's curve; the interval is the :math:`((1-\\ell)/2,
+    (1+\\ell)/2)` quantiles of :func:`bootstrap_aiq`'s samples for level :math:`\\ell`. With ``other``,
+    the paired difference AIQ(A) - AIQ(B) and its interval, which says whether A beats B beyond the
+    noise of which prompts happened to be sampled.
+
+    Parameters
+    ----------
+    cost, quality : array of shape (points, prompts)
+        As in :func:`bootstrap_aiq`.
+    level : float
+        Interval level, in (0, 1).
+    n_boot, seed, c_min, c_max, variant, other
+        As in :func:`bootstrap_aiq`.
+
+    Returns
+    -------
+    dict
+        ``{"aiq", "low", "high"}``.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``level`` is not in (0, 1), or as :func:`bootstrap_aiq` raises.
+
+    Examples
+    --------
+    >>> ci = aiq_ci([[1.0] * 4], [[0.0, 1.0, 1.0, 1.0]], n_boot=50)
+    >>> ci["aiq"], ci["low"] <= ci["aiq"] <= ci["high"]
+    (0.75, True)
+
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
     """
     if not 0 < level < 1:
         raise RouterBenchDataError(f"level: expected a probability in (0, 1), got {level}")
@@ -175,18 +357,80 @@ def aiq_ci(cost, quality, level: float = 0.95, n_boot: int = 1000, seed: int = 0
 
 
 def interval(estimate: float, samples: np.ndarray, level: float = 0.95) -> dict[str, float]:
-    """``{"aiq", "low", "high"}``: the estimate and the percentile interval of bootstrap ``samples``."""
+    """An estimate and the percentile interval of its bootstrap samples.
+
+    .. math:: [\\mathrm{low}, \\mathrm{high}] = [Q_{(1-\\ell)/2}, Q_{(1+\\ell)/2}]
+
+    the empirical quantiles of the samples (numpy's default, linear interpolation) for level
+    :math:`\\ell`.
+
+    Parameters
+    ----------
+    estimate : float
+        The full-sample estimate (returned unchanged as ``"aiq"``).
+    samples : array_like
+        Bootstrap samples of the same quantity.
+    level : float
+        Interval level.
+
+    Returns
+    -------
+    dict
+        ``{"aiq", "low", "high"}`` (the key is ``"aiq"`` whatever the quantity, as the tables of
+        :func:`routerbench_utils.compare_routers` expect).
+
+    Raises
+    ------
+    IndexError
+        If ``samples`` is empty (from ``numpy.quantile``).
+    ValueError
+        If ``level`` is outside [0, 1] (from ``numpy.quantile``).
+
+    Examples
+    --------
+    >>> interval(0.5, [0.4, 0.5, 0.6], level=0.5)
+    {'aiq': 0.5, 'low': 0.45, 'high': 0.55}
+
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
+    """
     tail = (1 - level) / 2
     low, high = np.quantile(samples, [tail, 1 - tail])
     return {"aiq": float(estimate), "low": float(low), "high": float(high)}
 
 
 def cost_to_reach(cost, quality, target: float) -> float:
-    """The cheapest cost at which a router's frontier reaches quality ``target`` (NaN if it never does).
+    """The cheapest cost at which a router's frontier reaches quality ``target``.
 
-    Inverts the non-decreasing convex hull: on the segment where the frontier crosses ``target``,
-    :math:`c^* = c_k + (target - q_k)(c_{k+1} - c_k)/(q_{k+1} - q_k)`; if the cheapest point already
-    reaches it, that point's cost.
+    Inverts the non-decreasing convex hull: on the segment :math:`[c_k, c_{k+1}]` where the frontier
+    crosses the target,
+
+    .. math:: c^* = c_k + (q^* - q_k)\\,\\frac{c_{k+1} - c_k}{q_{k+1} - q_k};
+
+    if the cheapest point already reaches it, that point's cost.
+
+    Parameters
+    ----------
+    cost, quality : array_like
+        The router's points (any order).
+    target : float
+        The quality to reach, :math:`q^*`.
+
+    Returns
+    -------
+    float
+        :math:`c^*`, or NaN if the frontier never reaches the target.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If the points are empty, of unequal length, not finite or have a negative cost.
+
+    Examples
+    --------
+    >>> round(cost_to_reach([1, 3], [0.5, 0.9], 0.7), 12)
+    2.0
+
+    See the chapter :ref:`chap-compare` ("All routers compared").
     """
     hull = NDCH(*as_points(cost, quality, "cost_to_reach"))
     if target > hull.max_quality:
@@ -233,13 +477,19 @@ def saving_ci(cost, quality, model_cost, model_quality, level: float = 0.95, n_b
         the best model's quality. On a small test split ``same_best`` well below 1 says that "the best
         single model", and with it the saving, is fragile.
 
+    Raises
+    ------
+    RouterBenchDataError
+        If ``level`` is not in (0, 1) or ``n_boot < 1``; a matrix is not finite, holds a negative cost,
+        or its cost and quality differ in shape; or the models' matrices cover other prompts.
+
     Examples
     --------
     >>> models_c, models_q = [[1.0, 1.0], [10.0, 10.0]], [[0.0, 1.0], [1.0, 1.0]]
     >>> saving_ci([[1.0, 10.0]], [[1.0, 1.0]], models_c, models_q, n_boot=10)["saving"]  # 10 / 5.5
     1.8181818181818181
 
-    See the chapter "Cascading routers".
+    See the chapter :ref:`chap-compare` ("All routers compared").
     """
     if not 0 < level < 1:
         raise RouterBenchDataError(f"level: expected a probability in (0, 1), got {level}")
@@ -282,32 +532,162 @@ def _two_model_axis(cost: np.ndarray, weak: tuple[float, float], strong: tuple[f
     return (np.asarray(cost, dtype=float) - cw) / (cs - cw)
 
 
-def apgr(cost, quality, weak: tuple[float, float], strong: tuple[float, float]) -> float:
+def _raw_apgr(x: np.ndarray, q: np.ndarray, qw: float, qs: float) -> float:
+    """RouteLLM's APGR of raw points, operation for operation as its evaluation computes it."""
+    order = np.argsort(x, kind="stable")  # ties keep their input order
+    x, q = x[order], q[order]
+    auc = np.trapezoid(q, x)
+    weak_auc = np.trapezoid(np.full(len(x), qw, dtype=float), x)
+    strong_auc = np.trapezoid(np.full(len(x), qs, dtype=float), x)
+    return float((auc - weak_auc) / (strong_auc - weak_auc))
+
+
+def apgr(cost, quality, weak: tuple[float, float], strong: tuple[float, float], curve: str = "hull",
+         share=None) -> float:
     """RouteLLM's average performance gap recovered (Ong et al., 2024), for a weak and a strong model.
 
-    With :math:`x = (c - c_w)/(c_s - c_w)` the share of calls to the strong model and
-    :math:`\\mathrm{PGR}(x) = (\\tilde f(c) - q_w)/(q_s - q_w)` the share of the quality gap recovered by the
-    router's frontier :math:`\\tilde f` (its non-decreasing convex hull, as for AIQ),
-    :math:`\\mathrm{APGR} = \\int_0^1 \\mathrm{PGR}(x)\\,dx`. On the same curve and range this equals
-    :math:`(\\mathrm{AIQ}_{[c_w, c_s]} - q_w)/(q_s - q_w)`; the random router (the two-model Zero router)
-    has APGR 0.5. ``weak`` and ``strong`` are ``(cost, quality)`` points.
+    With :math:`x` the share of calls to the strong model and :math:`\\mathrm{PGR} = (q - q_w)/(q_s -
+    q_w)` the share of the quality gap between the weak and the strong model that a point recovers,
+    APGR averages PGR over :math:`x`. By default the share is read off the cost,
+    :math:`x = (c - c_w)/(c_s - c_w)`, which is exact for a router that uses only the two models at
+    constant costs per call; pass ``share`` to give it directly.
+
+    - ``curve="hull"`` (the default, the package's convention): the router's frontier :math:`\\tilde f`,
+      its non-decreasing convex hull as for AIQ, over the whole range :math:`x \\in [0, 1]`:
+
+      .. math:: \\mathrm{APGR} = \\int_0^1 \\frac{\\tilde f(x) - q_w}{q_s - q_w}\\,dx
+                = \\frac{\\mathrm{AIQ}_{[c_w, c_s]} - q_w}{q_s - q_w}.
+
+      The random router (the two-model Zero router) has APGR 0.5.
+
+    - ``curve="raw"`` (RouteLLM's evaluation, ``routellm/evals/evaluate.py``): the router's own points,
+      sorted by :math:`x` (ties keep their input order), joined by straight lines, over their own range
+      :math:`[x_1, x_K]`, with no hull. The trapezoid rule gives
+
+      .. math:: \\mathrm{AUC} = \\sum_{k=1}^{K-1} (x_{k+1} - x_k)\\,\\frac{q_k + q_{k+1}}{2},\\qquad
+                \\mathrm{APGR}_{raw} = \\frac{\\mathrm{AUC} - q_w (x_K - x_1)}{(q_s - q_w)(x_K - x_1)},
+
+      where RouteLLM writes the two products as trapezoid areas of the constant curves :math:`q_w` and
+      :math:`q_s`. A dip in the raw curve lowers it, points outside :math:`[0, 1]` widen the average,
+      and nothing of the hull's "pay more, keep the quality" applies. The computation is RouteLLM's
+      operation for operation (``numpy.trapezoid`` on the sorted points), so the same inputs (e.g. its
+      percentages) give its number to the last digit. RouteLLM sorts with pandas' default sort, which
+      leaves the order of tied shares unspecified; where tied points differ in quality its number
+      depends on that order, and this one keeps the input order.
+
+    Parameters
+    ----------
+    cost, quality : array_like
+        The router's points (mean cost per query, mean quality), one per setting of its knob.
+    weak, strong : tuple of float
+        ``(cost, quality)`` of the weak and the strong model; the strong one must be dearer and better.
+    curve : {"hull", "raw"}
+        Average over the router's hull (default) or, as RouteLLM does, over its raw points.
+    share : array_like, optional
+        The share of calls to the strong model at each point, in [0, 1] (RouteLLM's x axis, its
+        "strong model calls (%)" over 100). Default: :math:`(c - c_w)/(c_s - c_w)`. With
+        ``curve="hull"`` the hull is taken on (share, quality) over [0, 1].
+
+    Returns
+    -------
+    float
+        APGR: 0 is the weak model's quality throughout, 1 the strong model's, 0.5 the random router.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``curve`` is unknown; the strong model is not dearer and better than the weak one; the points
+        are empty, of unequal length or not finite, or have a negative cost; ``share`` has another
+        length than the points or leaves [0, 1]; or, with ``curve="raw"``, the points span no range of
+        shares (one point, or all at the same share), so the average is undefined.
+
+    Examples
+    --------
+    >>> weak, strong = (0.0, 0.5), (2.0, 0.9)
+    >>> round(apgr([0, 1, 2], [0.5, 0.4, 0.9], weak, strong), 12)                # hull: the chord
+    0.5
+    >>> round(apgr([0, 1, 2], [0.5, 0.4, 0.9], weak, strong, curve="raw"), 12)   # the dip counts
+    0.125
+
+    See the chapter :ref:`chap-collapse` ("Routing collapse, the plateau, and metrics that disagree").
     """
+    if curve not in APGR_CURVES:
+        raise RouterBenchDataError(f"curve: expected one of {APGR_CURVES}, got {curve!r}")
     (cw, qw), (cs, qs) = weak, strong
     _two_model_axis([cw], weak, strong)
     if not qs > qw:
         raise RouterBenchDataError(f"strong: its quality ({qs}) must exceed the weak model's ({qw})")
-    return (aiq(cost, quality, c_min=cw, c_max=cs) - qw) / (qs - qw)
+    c, q = as_points(cost, quality, "apgr")
+    if share is None:
+        x = _two_model_axis(c, weak, strong)
+    else:
+        x = np.asarray(share, dtype=float).ravel()
+        if x.shape != c.shape:
+            raise RouterBenchDataError(f"share: {x.size} values for {c.size} points; expected one per point")
+        outside = ~((x >= 0) & (x <= 1))
+        if outside.any():
+            raise RouterBenchDataError(
+                f"share: {int(outside.sum())} values outside [0, 1] (e.g. {x[outside][:3].tolist()}); "
+                "expected the share of calls to the strong model (divide percentages by 100)")
+    if curve == "hull":
+        if share is None:
+            return (aiq(c, q, c_min=cw, c_max=cs) - qw) / (qs - qw)
+        return (aiq(x, q, c_min=0.0, c_max=1.0) - qw) / (qs - qw)
+    if not np.ptp(x) > 0:
+        raise RouterBenchDataError(
+            f"apgr: the {x.size} raw point(s) all sit at strong-model share {x[0]:.4g}; the raw curve "
+            "spans no range to average over. Give points at two or more shares, or use curve='hull'")
+    return _raw_apgr(x, q, qw, qs)
 
 
 def cpt(cost, quality, weak: tuple[float, float], strong: tuple[float, float], pgr: float = 0.5,
         monotone: str = "raise") -> float:
-    """RouteLLM's CPT(x%): the smallest share of strong-model calls at which a router recovers ``pgr`` of
-    the quality gap between the weak and the strong model.
+    """RouteLLM's CPT(x%): the smallest share of strong-model calls at which a router recovers ``pgr``
+    of the quality gap between the weak and the strong model.
 
-    The router's points are read as a curve in cost order. RouteLLM interpolates that raw curve; where it
-    is not monotone the answer depends on which crossing one takes. ``monotone="raise"`` (default)
-    refuses such a curve, naming the offending points; ``monotone="hull"`` uses the router's
-    non-decreasing convex hull, the frontier it can actually attain. Returns NaN if never reached.
+    With the target :math:`q^* = q_w + \\mathrm{pgr}\\,(q_s - q_w)` and :math:`c^*` the cheapest cost
+    at which the curve reaches it (:func:`cost_to_reach`),
+
+    .. math:: \\mathrm{CPT} = \\frac{c^* - c_w}{c_s - c_w},
+
+    the share of strong calls that cost implies for a two-model router. :math:`c^*` is read off the
+    router's non-decreasing convex hull, the frontier it can actually attain. RouteLLM instead
+    interpolates the raw points (``numpy.interp`` of the share against the quality), which silently
+    assumes that quality rises with the share: where the raw curve falls, the answer depends on which
+    crossing one takes. ``monotone="raise"`` (default) refuses such a curve, naming the offending points;
+    ``monotone="hull"`` accepts it and uses the hull. On a curve that rises but is not concave, the
+    hull crosses the target at a smaller share than RouteLLM's interpolation.
+
+    Parameters
+    ----------
+    cost, quality : array_like
+        The router's points.
+    weak, strong : tuple of float
+        ``(cost, quality)`` of the weak and the strong model.
+    pgr : float
+        The share of the gap to recover (0.5 for CPT(50%)).
+    monotone : {"raise", "hull"}
+        What to do with a curve whose quality falls as its cost rises.
+
+    Returns
+    -------
+    float
+        The share of strong calls (0.25 is 25%); NaN if the curve never reaches the target (RouteLLM's
+        ``numpy.interp`` would return its last share instead). Negative where a router reaches the
+        target spending less than the weak model.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``monotone`` is unknown; with ``monotone="raise"``, the curve falls somewhere; the strong
+        model is not dearer than the weak one; or the points are invalid.
+
+    Examples
+    --------
+    >>> round(cpt([0, 1, 2], [0.5, 0.8, 0.9], weak=(0, 0.5), strong=(2, 0.9)), 12)  # 0.7 at cost 2/3
+    0.333333333333
+
+    See the chapter :ref:`chap-beyond` ("Beyond the paper").
     """
     (_, qw), (_, qs) = weak, strong
     if monotone not in ("raise", "hull"):
@@ -329,11 +709,39 @@ def cpt(cost, quality, weak: tuple[float, float], strong: tuple[float, float], p
 def ibc_lift(cost, quality, weak: tuple[float, float], strong: tuple[float, float]) -> np.ndarray:
     """AutoMix's incremental benefit per cost (Aggarwal et al., 2023), relative to the weak-strong line.
 
-    For a router point :math:`(c, q)`: :math:`\\mathrm{IBC} = (q - q_w)/(c - c_w)` and
-    :math:`\\Delta_{\\mathrm{IBC}} = (\\mathrm{IBC} - \\mathrm{IBC}_{base})/\\mathrm{IBC}_{base}` with
-    :math:`\\mathrm{IBC}_{base} = (q_s - q_w)/(c_s - c_w)`. Positive: the point lies above the straight line
-    from the weak to the strong model (the random router). Returns one value per point (NaN at the weak
-    model's cost).
+    For a router point :math:`(c, q)`:
+
+    .. math:: \\mathrm{IBC} = \\frac{q - q_w}{c - c_w},\\qquad
+              \\Delta_{\\mathrm{IBC}} = \\frac{\\mathrm{IBC} - \\mathrm{IBC}_{base}}{\\mathrm{IBC}_{base}},
+              \\qquad \\mathrm{IBC}_{base} = \\frac{q_s - q_w}{c_s - c_w}.
+
+    Positive: the point lies above the straight line from the weak to the strong model (the random
+    router).
+
+    Parameters
+    ----------
+    cost, quality : array_like
+        The router's points.
+    weak, strong : tuple of float
+        ``(cost, quality)`` of the weak and the strong model.
+
+    Returns
+    -------
+    ndarray
+        One lift per point, in input order; NaN at or below the weak model's cost, where IBC is
+        undefined.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If the points are empty, of unequal length, not finite or have a negative cost.
+
+    Examples
+    --------
+    >>> ibc_lift([1.0, 2.0], [0.8, 0.9], weak=(0.0, 0.5), strong=(2.0, 0.9)).round(3).tolist()
+    [0.5, 0.0]
+
+    See the chapter :ref:`chap-beyond` ("Beyond the paper").
     """
     (cw, qw), (cs, qs) = weak, strong
     c, q = as_points(cost, quality, "ibc_lift")
@@ -344,7 +752,32 @@ def ibc_lift(cost, quality, weak: tuple[float, float], strong: tuple[float, floa
 
 
 def brier_score(predicted, actual) -> float:
-    """Mean squared error of predicted scores: :math:`\\frac{1}{N}\\sum (\\hat q - s)^2` (0 is perfect)."""
+    """Mean squared error of predicted scores, :math:`\\frac{1}{N}\\sum_i (\\hat q_i - s_i)^2`.
+
+    0 is perfect; always predicting 0.5 on 0/1 scores gives 0.25.
+
+    Parameters
+    ----------
+    predicted, actual : array_like
+        Predicted and actual scores, of any (equal) shape; both are flattened.
+
+    Returns
+    -------
+    float
+        The Brier score.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If the two differ in size or are empty.
+
+    Examples
+    --------
+    >>> brier_score([0.5, 0.5], [0.0, 1.0])
+    0.25
+
+    See the chapter :ref:`chap-beyond` ("Beyond the paper", calibration).
+    """
     p, a = np.asarray(predicted, dtype=float).ravel(), np.asarray(actual, dtype=float).ravel()
     if p.shape != a.shape or p.size == 0:
         raise RouterBenchDataError(f"brier_score: expected equal, non-empty shapes, got {p.size} and {a.size}")
@@ -353,7 +786,38 @@ def brier_score(predicted, actual) -> float:
 
 def reliability_table(predicted, actual, bins: int = 10) -> pd.DataFrame:
     """Calibration of predicted scores: per equal-width bin of the prediction, its mean prediction, the
-    mean actual score and the count. A calibrated predictor has the two means equal in every bin."""
+    mean actual score and the count.
+
+    For bin :math:`B_j = [j/J, (j+1)/J)` (the last one closed), the table gives
+    :math:`\\bar{\\hat q}_j = \\mathrm{mean}\\{\\hat q_i : \\hat q_i \\in B_j\\}` and
+    :math:`\\bar s_j = \\mathrm{mean}\\{s_i : \\hat q_i \\in B_j\\}`. A calibrated predictor has the two
+    equal in every bin (the diagonal of a reliability diagram). Predictions outside [0, 1] count in
+    the end bins.
+
+    Parameters
+    ----------
+    predicted, actual : array_like
+        Predicted and actual scores, of any (equal) shape; both are flattened.
+    bins : int
+        Number of equal-width bins over [0, 1].
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``bin_low``, ``bin_high``, ``predicted``, ``actual``, ``count``; empty bins left out.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If the two differ in size or are empty.
+
+    Examples
+    --------
+    >>> reliability_table([0.1, 0.2, 0.9], [0, 1, 1], bins=2)["count"].tolist()
+    [2, 1]
+
+    See the chapter :ref:`chap-beyond` ("Beyond the paper", calibration).
+    """
     p, a = np.asarray(predicted, dtype=float).ravel(), np.asarray(actual, dtype=float).ravel()
     if p.shape != a.shape or p.size == 0:
         raise RouterBenchDataError(f"reliability_table: expected equal, non-empty shapes, got {p.size} and {a.size}")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import routerbench_utils as rbu
@@ -128,3 +128,138 @@ def test_resample_weights_are_seeded_multinomial_resamples():
     assert np.allclose(w * 50, np.rint(w * 50))  # counts of prompts drawn, over n
     assert np.array_equal(w, resample_weights(50, 200, seed=3))
     assert not np.array_equal(w, resample_weights(50, 200, seed=4))
+
+
+# --- APGR on the hull and on the raw curve (RouteLLM's evaluation) ---------------------------------
+
+def _routellm_apgr(strong_percentage, accuracy, weak_accuracy, strong_accuracy):
+    """RouteLLM's evaluation (routellm/evals/evaluate.py, generate_results), transcribed: a frame of
+    router points in percent, sorted by the share of strong calls, trapezoids over share / 100."""
+    import pandas as pd
+
+    df_per_method = pd.DataFrame({"strong_percentage": strong_percentage, "accuracy": accuracy}
+                                 ).sort_values(by=["strong_percentage"])
+    auc = np.trapezoid(df_per_method["accuracy"], df_per_method["strong_percentage"] / 100)
+    weak_auc = np.zeros([len(df_per_method)], dtype=float)
+    weak_auc.fill(weak_accuracy)
+    weak_auc = np.trapezoid(weak_auc, df_per_method["strong_percentage"] / 100)
+    strong_auc = np.zeros([len(df_per_method)], dtype=float)
+    strong_auc.fill(strong_accuracy)
+    strong_auc = np.trapezoid(strong_auc, df_per_method["strong_percentage"] / 100)
+    return (auc - weak_auc) / (strong_auc - weak_auc)
+
+
+def _loop_apgr(x, q, qw, qs):
+    """An independent re-derivation in plain Python: sort the points by share (ties in input order),
+    add up trapezoids, divide by the width to get the mean quality, rescale to the gap."""
+    points = sorted(zip(map(float, x), map(float, q)), key=lambda p: p[0])
+    area = 0.0
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        area += (x1 - x0) * (y0 + y1) / 2
+    width = points[-1][0] - points[0][0]
+    return (area / width - qw) / (qs - qw)
+
+
+def _non_concave_curve(rng, n):
+    """Random router points over the shares 0..1 whose raw curve dips (not concave, not monotone)."""
+    share = np.sort(np.concatenate([[0.0, 1.0], rng.uniform(0, 1, n - 2)]))
+    quality = rng.uniform(0.3, 0.9, n)
+    quality[n // 2] = 0.1  # a deep dip in the middle: below the chord of its neighbours
+    return share, quality
+
+
+def test_raw_apgr_reproduces_routellm_to_the_last_digit():
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(3, 30))
+        share, quality = _non_concave_curve(rng, n)
+        order = rng.permutation(n)  # RouteLLM's points arrive in threshold order, not share order
+        pct, acc = 100 * share[order], 100 * quality[order]
+        weak, strong = (0.0, float(rng.uniform(20, 50))), (1.0, float(rng.uniform(60, 95)))
+        expected = _routellm_apgr(pct, acc, weak[1], strong[1])
+        got = rbu.metrics.apgr(np.zeros(n), acc, weak, strong, curve="raw", share=pct / 100)
+        assert got == expected  # the same arithmetic: equal to the last digit
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(-0.5, 1.5), st.floats(0.0, 1.0)), min_size=2, max_size=40),
+       st.floats(0.0, 0.45), st.floats(0.55, 1.0), st.floats(1e-4, 1e-2), st.floats(1.5, 50))
+def test_raw_apgr_matches_a_plain_loop_on_random_curves(points, qw, qs, cw, ratio):
+    x, q = np.array(points).T
+    cs = cw * ratio
+    cost = np.maximum(cw + x * (cs - cw), 0.0)  # shares below 0 mean costs below the weak model's
+    x = (cost - cw) / (cs - cw)
+    assume(np.ptp(x) > 1e-3)  # a range of shares to average over (none raises, tested below)
+    got = rbu.metrics.apgr(cost, q, (cw, qw), (cs, qs), curve="raw")
+    assert got == pytest.approx(_loop_apgr(x, q, qw, qs), rel=1e-9, abs=1e-9)
+
+
+def test_raw_apgr_ties_keep_the_input_order():
+    # two points at share 0.2 with different qualities: the curve goes 0 -> first -> second -> 1
+    x, q = [0.0, 0.2, 0.2, 1.0], [0.2, 0.9, 0.3, 0.6]
+    got = rbu.metrics.apgr(np.zeros(4), q, (0.0, 0.2), (1.0, 0.6), curve="raw", share=x)
+    assert got == pytest.approx(_loop_apgr(x, q, 0.2, 0.6), rel=1e-12)
+    swapped = rbu.metrics.apgr(np.zeros(4), [0.2, 0.3, 0.9, 0.6], (0.0, 0.2), (1.0, 0.6), curve="raw",
+                               share=x)
+    assert swapped != pytest.approx(got)  # the order of ties matters, so it is fixed
+
+
+def test_raw_apgr_is_below_the_hull_on_a_dipping_curve_over_the_whole_range():
+    rng = np.random.default_rng(3)
+    for _ in range(100):
+        share, quality = _non_concave_curve(rng, int(rng.integers(3, 20)))
+        cost = 0.001 + share * 0.009
+        weak, strong = (0.001, 0.2), (0.01, 0.95)
+        raw = rbu.metrics.apgr(cost, quality, weak, strong, curve="raw")
+        hull = rbu.metrics.apgr(cost, quality, weak, strong, curve="hull")
+        assert raw < hull - 1e-12  # the hull bridges the dip; the raw curve falls into it
+    # on a concave, rising curve from the weak to the strong model the two agree
+    cost, quality = [0.001, 0.004, 0.01], [0.2, 0.8, 0.95]
+    assert rbu.metrics.apgr(cost, quality, weak, strong, curve="raw") == pytest.approx(
+        rbu.metrics.apgr(cost, quality, weak, strong))
+
+
+@settings(max_examples=150, deadline=None)
+@given(point_sets)
+def test_hull_apgr_is_unchanged(points):
+    c, q = np.array(points).T
+    weak, strong = (0.01, 0.2), (1.0, 0.95)
+    expected = (rbu.aiq(c, q, c_min=0.01, c_max=1.0) - 0.2) / (0.95 - 0.2)  # the formula before curve=
+    assert rbu.metrics.apgr(c, q, weak, strong) == expected
+    assert rbu.metrics.apgr(c, q, weak, strong, curve="hull") == expected
+    # the same hull read on the share axis
+    share = np.clip((c - 0.01) / 0.99, 0, 1)
+    inside = (c >= 0.01) & (c <= 1.0)
+    if inside.sum() == len(c):
+        assert rbu.metrics.apgr(c, q, weak, strong, share=share) == pytest.approx(expected, abs=1e-9)
+
+
+def test_apgr_hand_checked_values_and_the_random_router():
+    weak, strong = (0.0, 0.5), (2.0, 0.9)
+    # hull: the chord from (0, .5) to (2, .9) bridges the dip: AIQ .7, APGR .5
+    assert rbu.metrics.apgr([0, 1, 2], [0.5, 0.4, 0.9], weak, strong) == pytest.approx(0.5)
+    # raw: trapezoids .45 + .65 over a width of 2: mean .55, APGR (.55 - .5) / .4
+    assert rbu.metrics.apgr([0, 1, 2], [0.5, 0.4, 0.9], weak, strong, curve="raw") == pytest.approx(0.125)
+    # the random router, a straight line from the weak to the strong model, has APGR 0.5 on both curves
+    for curve in ("hull", "raw"):
+        assert rbu.metrics.apgr([0, 2], [0.5, 0.9], weak, strong, curve=curve) == pytest.approx(0.5)
+    # raw averages over the points' own range: a router that never goes past half-way
+    assert rbu.metrics.apgr([0, 1], [0.5, 0.9], weak, strong, curve="raw") == pytest.approx(0.5)
+
+
+def test_apgr_rejects_bad_arguments():
+    weak, strong = (0.0, 0.5), (2.0, 0.9)
+    with pytest.raises(RouterBenchDataError, match="curve"):
+        rbu.metrics.apgr([0, 2], [0.5, 0.9], weak, strong, curve="trapezoid")
+    with pytest.raises(RouterBenchDataError, match="spans no range"):
+        rbu.metrics.apgr([1.0], [0.7], weak, strong, curve="raw")
+    with pytest.raises(RouterBenchDataError, match="spans no range"):
+        rbu.metrics.apgr([1.0, 1.0], [0.7, 0.8], weak, strong, curve="raw")
+    with pytest.raises(RouterBenchDataError, match="share"):
+        rbu.metrics.apgr([0, 2], [0.5, 0.9], weak, strong, share=[0.0])
+    with pytest.raises(RouterBenchDataError, match="outside"):
+        rbu.metrics.apgr([0, 2], [0.5, 0.9], weak, strong, curve="raw", share=[0, 100])
+    with pytest.raises(RouterBenchDataError, match="quality"):
+        rbu.metrics.apgr([0, 2], [0.5, 0.9], (0.0, 0.9), (2.0, 0.5))
+    with pytest.raises(RouterBenchDataError, match="cost"):
+        rbu.metrics.apgr([0, 2], [0.5, 0.9], (2.0, 0.5), (0.0, 0.9), curve="raw")
