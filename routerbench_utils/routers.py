@@ -8,8 +8,8 @@ and fitted state ends in ``_``. Every router has one *knob* that trades cost for
 ``route(test, value)`` gives one model name per row, ``curve(test, params=None)`` a frame with
 ``param`` (the knob's value), ``cost``, ``quality``: one point per setting of the knob.
 ``outcomes(test, params)`` gives the per-prompt cost and quality behind each point, which the bootstrap
-of :func:`routerbench_utils.aiq_ci` needs. Writing a router of your own means subclassing
-:class:`Router` and implementing ``route`` (and ``fit`` if it learns).
+of :func:`routerbench_utils.bootstrap_aiq` needs. Writing a router of your own means subclassing
+:class:`~routerbench_utils.Router` and implementing ``route`` (and ``fit`` if it learns).
 """
 from __future__ import annotations
 
@@ -57,7 +57,29 @@ def _model_index(df: pd.DataFrame, chosen, names: list[str]) -> np.ndarray:
 def routing_outcomes(df: pd.DataFrame, chosen) -> tuple[np.ndarray, np.ndarray]:
     """Per-prompt (cost, quality) when each row is sent to the model named in ``chosen``.
 
-    The label ``no_model_correct`` (the Oracle's answer where every model scores 0) costs 0 and scores 0.
+    .. math:: (c_i, q_i) = (c_{i, m(i)},\\; s_{i, m(i)})
+
+    for the model :math:`m(i)` named in row :math:`i` of ``chosen``. The label ``no_model_correct`` (the
+    Oracle's answer where every model scores 0) costs 0 and scores 0.
+
+    See the chapter :ref:`chap-oracle` ("The Oracle").
+
+    Parameters
+    ----------
+    df : DataFrame
+        RouterBench-format rows (wide: one score and one cost column per model).
+    chosen : array_like of str
+        One model name (or ``no_model_correct``) per row of ``df``, in row order.
+
+    Returns
+    -------
+    cost, quality : ndarray of shape (len(df),)
+        Each prompt's cost (USD) and score under the routing.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``chosen`` does not hold one name per row, or names a model that is not in ``df``.
     """
     names = models(df)
     return _outcomes_of(_model_index(df, chosen, names), cost_matrix(df, names), score_matrix(df, names))
@@ -75,8 +97,33 @@ def _outcomes_of(index: np.ndarray, costs: np.ndarray, scores: np.ndarray) -> tu
 def evaluate_routing(df: pd.DataFrame, chosen, cost: str = "mean") -> tuple[float, float]:
     """The (cost, quality) point of a routing decision: ``chosen`` names one model per row of ``df``.
 
-    Cost is the mean USD per query (``cost="total"``: the sum, as in :func:`model_points`); quality the
-    mean score of the chosen models.
+    .. math:: \\Big(\\frac{1}{n} \\sum_i c_{i, m(i)},\\; \\frac{1}{n} \\sum_i s_{i, m(i)}\\Big)
+
+    Cost is the mean USD per query (``cost="total"``: the sum, as in
+    :func:`routerbench_utils.model_points`); quality the mean score of the chosen models. A row labelled
+    ``no_model_correct`` costs 0 and scores 0 (:func:`routerbench_utils.routers.routing_outcomes`).
+
+    See the chapter :ref:`chap-oracle` ("The Oracle").
+
+    Parameters
+    ----------
+    df : DataFrame
+        RouterBench-format rows (wide: one score and one cost column per model).
+    chosen : array_like of str
+        One model name (or ``no_model_correct``) per row of ``df``, e.g. ``router.route(df, value)``.
+    cost : {"mean", "total"}
+        Mean USD per query (default) or the total spend.
+
+    Returns
+    -------
+    cost, quality : float
+        The routing's point on the cost-quality plane.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``cost`` is neither ``"mean"`` nor ``"total"``; ``chosen`` does not hold one name per row or
+        names a model that is not in ``df``.
 
     Examples
     --------
@@ -91,9 +138,41 @@ def evaluate_routing(df: pd.DataFrame, chosen, cost: str = "mean") -> tuple[floa
 class Router(BaseEstimator):
     """Base class: fit on training rows, route test rows for a value of the knob, sweep to a curve.
 
-    Subclasses implement :meth:`route` (and :meth:`fit` when they learn) and may override
-    :meth:`default_params` and :meth:`outcomes` (a cascade does, since it pays for every call).
-    A scikit-learn estimator: settings in ``__init__``, stored unchanged, so ``clone`` works.
+    Subclasses implement :meth:`~routerbench_utils.Router.route` (and
+    :meth:`~routerbench_utils.Router.fit` when they learn) and may override
+    :meth:`~routerbench_utils.Router.default_params` and :meth:`~routerbench_utils.Router.outcomes` (a
+    cascade does, since it pays for every call). A scikit-learn estimator: settings in ``__init__``,
+    stored unchanged, so ``clone`` works. The class attributes ``family`` (the colour of
+    :data:`routerbench_utils.plots.ROUTER_COLORS` its curves take) and ``knob`` (the name of
+    ``route``'s parameter) describe the router.
+
+    A router's curve is the set of points, one per knob value :math:`\\theta`,
+
+    .. math:: \\Big(\\frac{1}{n} \\sum_i c_{i, m_\\theta(i)},\\;
+        \\frac{1}{n} \\sum_i s_{i, m_\\theta(i)}\\Big),
+
+    where :math:`m_\\theta(i)` is the model ``route(test, theta)`` picks for prompt :math:`i`.
+
+    See the chapter :ref:`chap-byo` ("Bring your own router and your own logs").
+
+    Attributes
+    ----------
+    models_ : list of str
+        The models of the training rows, set by ``fit``.
+
+    Examples
+    --------
+    A router that always picks the cheapest model on average (no knob):
+
+    >>> class Cheapest(Router):
+    ...     def fit(self, train):
+    ...         super().fit(train)
+    ...         means = rbu.cost_matrix(train).mean(axis=0)
+    ...         self.choice_ = self.models_[int(means.argmin())]
+    ...         return self
+    ...     def route(self, test, param=None):
+    ...         return np.full(len(test), self.choice_, dtype=object)
+    >>> Cheapest().fit(train).curve(test)  # doctest: +SKIP
     """
 
     family = "Custom"
@@ -101,14 +180,59 @@ class Router(BaseEstimator):
     knob = "param"
 
     def fit(self, train: pd.DataFrame) -> "Router":
+        """Validate the training rows and learn from them; here, only the models (``models_``).
+
+        Subclasses that learn call ``super().fit(train)`` first, then set their own ``*_`` attributes.
+
+        Parameters
+        ----------
+        train : DataFrame
+            RouterBench-format training rows.
+
+        Returns
+        -------
+        Router
+            The router itself, fitted.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If ``train`` fails :func:`rbu.data.validate <routerbench_utils.data.schema.validate>`
+            (missing columns, duplicate ids, scores outside [0, 1], negative or NaN costs).
+        """
         validate(train)
         self.models_ = models(train)
         return self
 
     def route(self, test: pd.DataFrame, param=None) -> np.ndarray:
+        """One model name per test row, for one value of the knob (to be implemented by a subclass).
+
+        Parameters
+        ----------
+        test : DataFrame
+            RouterBench-format rows to route (their scores are not to be read, except by the Oracle).
+        param : optional
+            The knob's value (its name is the class attribute ``knob``).
+
+        Returns
+        -------
+        ndarray of object
+            A model of ``models_`` (or ``no_model_correct``) per row.
+
+        Raises
+        ------
+        NotImplementedError
+            Always, on the base class.
+        """
         raise NotImplementedError
 
     def default_params(self) -> list:
+        """The knob values ``curve`` and ``outcomes`` sweep when given none (here ``[None]``).
+
+        Returns
+        -------
+        list
+        """
         return [None]
 
     def _check_fitted(self) -> None:
@@ -117,7 +241,31 @@ class Router(BaseEstimator):
 
     def outcomes(self, test: pd.DataFrame, params: Sequence | None = None
                  ) -> tuple[list, np.ndarray, np.ndarray]:
-        """``(params, cost, quality)``: per-prompt matrices of shape (len(params), len(test))."""
+        """``(params, cost, quality)``: per-prompt matrices of shape (len(params), len(test)).
+
+        Row :math:`k` holds every test prompt's cost and score when routed with ``params[k]``: the
+        input :func:`routerbench_utils.bootstrap_aiq` and :func:`routerbench_utils.saving_ci` resample.
+
+        Parameters
+        ----------
+        test : DataFrame
+            RouterBench-format rows to route.
+        params : sequence, optional
+            Knob values; default :meth:`~routerbench_utils.Router.default_params`.
+
+        Returns
+        -------
+        params : list
+            The knob values, one per row of the matrices.
+        cost, quality : ndarray of shape (len(params), len(test))
+            Per-prompt cost (USD) and score.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If the router is not fitted, ``test`` fails validation, or a route names a model that is
+            not in ``test``.
+        """
         self._check_fitted()
         validate(test)
         params = self.default_params() if params is None else list(params)
@@ -133,7 +281,27 @@ class Router(BaseEstimator):
         return [self.route(test, p) for p in params]
 
     def curve(self, test: pd.DataFrame, params: Sequence | None = None, cost: str = "mean") -> pd.DataFrame:
-        """One (cost, quality) point per parameter, on the rows of ``test``."""
+        """One (cost, quality) point per parameter, on the rows of ``test``.
+
+        Parameters
+        ----------
+        test : DataFrame
+            RouterBench-format rows to route.
+        params : sequence, optional
+            Knob values; default :meth:`~routerbench_utils.Router.default_params`.
+        cost : {"mean", "total"}
+            Mean USD per query (default) or the total spend.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``param``, ``cost``, ``quality``: one row per knob value, in the order given.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If ``cost`` is neither ``"mean"`` nor ``"total"``, and as :meth:`~routerbench_utils.Router.outcomes`.
+        """
         if cost not in ("mean", "total"):
             raise RouterBenchDataError(f"cost: expected 'mean' or 'total', got {cost!r}")
         params, c, q = self.outcomes(test, params)
@@ -157,6 +325,8 @@ def single_model_outcomes(test: pd.DataFrame, names: Sequence[str] | None = None
     ``rbu.aiq(cost.mean(axis=1), quality.mean(axis=1))`` is the Zero router's AIQ and
     ``rbu.bootstrap_aiq(cost, quality)`` its bootstrap, resampled on the same prompts as any router's.
 
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
+
     Parameters
     ----------
     test : DataFrame
@@ -175,8 +345,6 @@ def single_model_outcomes(test: pd.DataFrame, names: Sequence[str] | None = None
     ------
     RouterBenchDataError
         If a named model has no score or cost column in ``test``.
-
-    See the chapter :ref:`chap-aiq` ("AIQ").
     """
     names = models(test) if names is None else list(names)
     return names, cost_matrix(test, names).T, score_matrix(test, names).T
@@ -187,6 +355,8 @@ def choose_by_value(quality: np.ndarray, cost: np.ndarray, willingness_to_pay: f
     """The willingness-to-pay choice: per row, the model maximising ``lambda * q_im - c_im``.
 
     .. math:: m^*(i) = \\arg\\max_m \\; \\lambda\\, \\hat q_{im} - \\hat c_{im}
+
+    See the chapter :ref:`chap-predictive` ("Predictive routers").
 
     Parameters
     ----------
@@ -204,7 +374,12 @@ def choose_by_value(quality: np.ndarray, cost: np.ndarray, willingness_to_pay: f
     ndarray of object
         One model name per row.
 
-    See the chapter "Predictive routers".
+    Raises
+    ------
+    ValueError
+        If ``quality`` and ``cost`` do not broadcast to one shape, or have no column.
+    IndexError
+        If a row picks a column beyond the last of ``model_names`` (give one name per column).
     """
     value = willingness_to_pay * np.asarray(quality, dtype=float) - np.asarray(cost, dtype=float)
     return np.asarray(model_names, dtype=object)[np.argmax(value, axis=1)]
@@ -239,16 +414,61 @@ class OracleRouter(Router):
     and score 0 (the official code does the same, as a side effect of routing them to no model at all).
     ``route(test, wtp)`` is the Oracle with a willingness to pay: the model maximising
     :math:`\\lambda s_{im} - c_{im}` with the *true* scores and costs, i.e. a predictive router with
-    perfect predictions. Its default curve sweeps the official grid, then adds the classic Oracle.
+    perfect predictions. Its default curve sweeps the official grid, then adds the classic Oracle:
+
+    .. math:: m^*(i) = \\arg\\max_m s_{im} \\text{ (cheapest among ties)}, \\qquad
+        m^*_\\lambda(i) = \\arg\\max_m \\lambda\\, s_{im} - c_{im}.
+
+    It takes no parameters; ``fit`` only records the models (:meth:`~routerbench_utils.Router.fit`).
+
+    See the chapter :ref:`chap-oracle` ("The Oracle").
+
+    Attributes
+    ----------
+    models_ : list of str
+        The models of the training rows.
+
+    Examples
+    --------
+    >>> oracle = OracleRouter().fit(train)  # doctest: +SKIP
+    >>> rbu.evaluate_routing(test, oracle.route(test))  # doctest: +SKIP
     """
 
     family = "Oracle"
     knob = "willingness_to_pay"
 
     def default_params(self) -> list:
+        """The official willingness-to-pay grid (:data:`routerbench_utils.routers.WTP_GRID`), then
+        ``None`` (the classic Oracle).
+
+        Returns
+        -------
+        list
+        """
         return list(WTP_GRID) + [None]
 
     def route(self, test: pd.DataFrame, willingness_to_pay: float | None = None) -> np.ndarray:
+        """The Oracle's model per test row, read off the test rows' true scores and costs.
+
+        Parameters
+        ----------
+        test : DataFrame
+            RouterBench-format rows holding every model of ``models_``.
+        willingness_to_pay : float, optional
+            :math:`\\lambda \\ge 0` in USD per unit of quality; ``None`` (default) for the paper's
+            Oracle (best score, cheapest among ties, ``no_model_correct`` where every model scores 0).
+
+        Returns
+        -------
+        ndarray of object
+            A model name (or ``no_model_correct``) per row.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If the router is not fitted, ``willingness_to_pay`` is negative or NaN, or ``test`` lacks a
+            model's score or cost column.
+        """
         self._check_fitted()
         if willingness_to_pay is None:
             return oracle_labels(test, self.models_)
@@ -263,7 +483,31 @@ class ZeroRouter(Router):
     Fitting finds, per dataset, the vertices of the non-decreasing convex hull of the models' training
     points. ``route(test, t)`` targets the cost ``c_min + t (c_max - c_min)`` of each dataset's hull and
     sends each prompt, at random (seeded), to one of the two vertex models around it so that the
-    expected training cost is the target.
+    expected training cost is the target. With the hull's vertex costs :math:`c_0 < \\dots < c_K` and
+    :math:`c_{j-1} < c(t) \\le c_j`:
+
+    .. math:: c(t) = c_0 + t\\,(c_K - c_0), \\qquad
+        P(\\text{vertex } j) = \\frac{c(t) - c_{j-1}}{c_j - c_{j-1}}, \\quad
+        P(\\text{vertex } j - 1) = 1 - P(\\text{vertex } j).
+
+    On the test rows its points scatter around the training hull; the comparison's baseline
+    (``"Zero (test hull)"`` in :func:`routerbench_utils.compare_routers`) is the hull of the test points
+    instead.
+
+    See the chapter :ref:`chap-hull` ("The non-decreasing convex hull and the Zero router").
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed of the per-prompt draws (the same draws for every position).
+
+    Attributes
+    ----------
+    models_ : list of str
+        The models of the training rows.
+    vertices_ : dict
+        Dataset -> ``(costs, models)``: the hull's vertex costs (mean training USD per query, increasing)
+        and the model at each vertex.
     """
 
     family = "Zero"
@@ -273,6 +517,23 @@ class ZeroRouter(Router):
         self.seed = seed
 
     def fit(self, train: pd.DataFrame) -> "ZeroRouter":
+        """Find each dataset's hull vertices (``vertices_``) from the models' training points.
+
+        Parameters
+        ----------
+        train : DataFrame
+            RouterBench-format training rows.
+
+        Returns
+        -------
+        ZeroRouter
+            The router itself, fitted.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If ``train`` fails validation.
+        """
         super().fit(train)
         table = _dataset_costs(train, self.models_)
         quality = _dataset_means(train, self.models_, "quality").drop(index="*")
@@ -285,6 +546,13 @@ class ZeroRouter(Router):
         return self
 
     def default_params(self) -> list:
+        """The positions of every dataset's hull vertices, :math:`(c_j - c_0) / (c_K - c_0)`, sorted.
+
+        Returns
+        -------
+        list of float
+            Values in [0, 1]; ``[0.0]`` for a dataset whose hull is one point.
+        """
         positions = set()
         for cost, _ in self.vertices_.values():
             span = cost[-1] - cost[0]
@@ -292,6 +560,26 @@ class ZeroRouter(Router):
         return sorted(positions)
 
     def route(self, test: pd.DataFrame, position: float = 0.0) -> np.ndarray:
+        """A random mix of two neighbouring hull models per dataset, at the cost position ``position``.
+
+        Parameters
+        ----------
+        test : DataFrame
+            Rows to route; only their ``eval_name`` is read (the Zero router never looks at a prompt).
+        position : float, default 0.0
+            :math:`t \\in [0, 1]`: 0 the cheapest vertex model, 1 the best one.
+
+        Returns
+        -------
+        ndarray of object
+            A model name per row.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If the router is not fitted, ``position`` is outside [0, 1], or ``test`` holds a dataset
+            absent from the training rows.
+        """
         self._check_fitted()
         t = float(position)
         if not 0.0 <= t <= 1.0:
@@ -387,7 +675,47 @@ class _MinSizeKNN(KNeighborsRegressor):
 
 
 class MLPRouter(_PredictiveRouter):
-    """Predictive router: a multi-layer perceptron regresses every model's score on the embedding."""
+    """Predictive router: a multi-layer perceptron regresses every model's score on the embedding.
+
+    scikit-learn's ``MLPRegressor`` (ReLU, Adam, squared error) with early stopping on 10% of the
+    training rows (stop after 10 epochs without improvement) predicts the vector of the models' scores,
+    :math:`\\hat q_{i\\cdot} = \\mathrm{MLP}(x_i)`, from the prompt's embedding :math:`x_i`.
+
+    Routing follows the willingness to pay :math:`\\lambda` (the knob):
+
+    .. math:: m^*(i) = \\arg\\max_m \\; \\lambda\\, \\hat q_{im} - \\hat c_{d(i), m},
+
+    with :math:`\\hat q_{im}` the predicted score clipped to [0, 1] and :math:`\\hat c_{d,m}` model
+    :math:`m`'s mean training cost per query on the prompt's dataset :math:`d(i)`.
+
+    See the chapter :ref:`chap-predictive` ("Predictive routers").
+
+    Parameters
+    ----------
+    hidden : tuple of int, default (100,)
+        Units per hidden layer, e.g. ``(100, 100)``.
+    max_iter : int, default 300
+        Maximum epochs.
+    embedding : object, optional
+        Prompt features with ``fit(texts)`` and ``transform(texts)``; default
+        :class:`~routerbench_utils.embed.TfidfSvdEmbedder` with ``seed`` (fitted on the training prompts).
+    seed : int, default 0
+        Seed of the default embedding and of the learner.
+
+    Attributes
+    ----------
+    models_ : list of str
+        The models of the training rows.
+    embedder_ : object
+        The fitted embedding.
+    estimator_ : object
+        The fitted scikit-learn regressor (one output per model).
+    converged_ : bool
+        False if the learner warned that it did not converge.
+    costs_ : DataFrame
+        Mean training cost per query of each model (columns), per dataset and overall (row ``'*'``, used
+        for a test dataset absent from training).
+    """
 
     family = "MLP"
 
@@ -402,7 +730,45 @@ class MLPRouter(_PredictiveRouter):
 
 
 class SVMRouter(_PredictiveRouter):
-    """Predictive router: one linear support-vector regression per model."""
+    """Predictive router: one linear support-vector regression per model.
+
+    For each model :math:`m`, scikit-learn's ``LinearSVR`` (epsilon-insensitive loss with
+    :math:`\\epsilon = 0`, at most 5,000 iterations) fits :math:`\\hat q_{im} = w_m^\\top x_i + b_m` on
+    the prompt's embedding :math:`x_i`.
+
+    Routing follows the willingness to pay :math:`\\lambda` (the knob):
+
+    .. math:: m^*(i) = \\arg\\max_m \\; \\lambda\\, \\hat q_{im} - \\hat c_{d(i), m},
+
+    with :math:`\\hat q_{im}` the predicted score clipped to [0, 1] and :math:`\\hat c_{d,m}` model
+    :math:`m`'s mean training cost per query on the prompt's dataset :math:`d(i)`.
+
+    See the chapter :ref:`chap-predictive` ("Predictive routers").
+
+    Parameters
+    ----------
+    C : float, default 1.0
+        Inverse regularisation strength of each regression.
+    embedding : object, optional
+        Prompt features with ``fit(texts)`` and ``transform(texts)``; default
+        :class:`~routerbench_utils.embed.TfidfSvdEmbedder` with ``seed`` (fitted on the training prompts).
+    seed : int, default 0
+        Seed of the default embedding and of the learner.
+
+    Attributes
+    ----------
+    models_ : list of str
+        The models of the training rows.
+    embedder_ : object
+        The fitted embedding.
+    estimator_ : object
+        The fitted scikit-learn regressor (one output per model).
+    converged_ : bool
+        False if the learner warned that it did not converge.
+    costs_ : DataFrame
+        Mean training cost per query of each model (columns), per dataset and overall (row ``'*'``, used
+        for a test dataset absent from training).
+    """
 
     family = "SVM"
 
@@ -419,10 +785,58 @@ class CascadeRouter(Router):
 
     The judge accepts an answer whose score reaches ``threshold``, but errs with probability
     ``error_rate`` (accepting a bad answer or rejecting a good one). Real judges err asymmetrically:
-    ``false_accept`` and ``false_reject``, when given, set the two error rates separately. The next model is called only if
-    the money spent so far plus its mean training cost stays within the per-query budget (the first
-    model is always called). Quality is the last called model's score; cost is the sum of every call.
-    Judge errors are drawn once per (prompt, model) from ``seed``, so budgets share them.
+    ``false_accept`` and ``false_reject``, when given, set the two error rates separately. The next model
+    is called only if the money spent so far plus its mean training cost stays within the per-query
+    budget (the first model is always called). Quality is the last called model's score; cost is the
+    sum of every call. Judge errors are drawn once per (prompt, model) from ``seed``, so budgets share
+    them.
+
+    For prompt :math:`i`, with the models ordered by their mean training cost :math:`\\hat c_{(1)} \\le
+    \\hat c_{(2)} \\le \\dots` on the prompt's dataset, the judge's verdict on model :math:`k` and the
+    stopping rule for budget :math:`B` are
+
+    .. math::
+
+        A_{ik} = \\mathbf{1}[s_{i(k)} \\ge \\tau] \\oplus E_{ik}, \\quad
+        E_{ik} \\sim \\mathrm{Bernoulli}\\big(\\epsilon_{FR} \\text{ if } s_{i(k)} \\ge \\tau
+        \\text{ else } \\epsilon_{FA}\\big),
+
+        \\text{call } k + 1 \\iff A_{ik} = 0 \\text{ and } \\sum_{j \\le k} c_{i(j)} + \\hat c_{(k+1)} \\le B;
+        \\qquad \\text{cost}_i = \\sum_{j \\le K_i} c_{i(j)}, \\quad \\text{quality}_i = s_{i(K_i)},
+
+    where :math:`K_i` is the last model called. The judge reads the true score: the cascade's curve is
+    what a judge of the given error rates would achieve.
+
+    See the chapter :ref:`chap-cascade` ("Cascading routers").
+
+    Parameters
+    ----------
+    error_rate : float, default 0.0
+        The judge's error probability :math:`\\epsilon`, in [0, 1], for both kinds of error unless set
+        separately.
+    threshold : float, default 1.0
+        The score :math:`\\tau` an answer needs to be good (1: only a full score).
+    seed : int, default 0
+        Seed of the judge's errors.
+    false_accept : float, optional
+        :math:`\\epsilon_{FA}`, the probability of accepting a bad answer; default ``error_rate``.
+    false_reject : float, optional
+        :math:`\\epsilon_{FR}`, the probability of rejecting a good answer; default ``error_rate``.
+
+    Attributes
+    ----------
+    models_ : list of str
+        The models of the training rows.
+    false_accept_, false_reject_ : float
+        The two error rates in use.
+    costs_ : DataFrame
+        Mean training cost per query of each model (columns), per dataset and overall (row ``'*'``, used
+        for a test dataset absent from training); it orders the models and checks the budget.
+
+    Examples
+    --------
+    >>> cascade = CascadeRouter(error_rate=0.05).fit(train)  # doctest: +SKIP
+    >>> cascade.curve(test)  # one point per budget of BUDGET_GRID  # doctest: +SKIP
     """
 
     family = "Cascade"
@@ -437,6 +851,24 @@ class CascadeRouter(Router):
         self.false_reject = false_reject
 
     def fit(self, train: pd.DataFrame) -> "CascadeRouter":
+        """Check the error rates, then learn each model's mean training cost per dataset (``costs_``).
+
+        Parameters
+        ----------
+        train : DataFrame
+            RouterBench-format training rows.
+
+        Returns
+        -------
+        CascadeRouter
+            The router itself, fitted.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If ``error_rate``, ``false_accept`` or ``false_reject`` is not a probability in [0, 1], or
+            ``train`` fails validation.
+        """
         for label, rate in (("error_rate", self.error_rate), ("false_accept", self.false_accept),
                             ("false_reject", self.false_reject)):
             if rate is not None and not 0.0 <= rate <= 1.0:
@@ -449,6 +881,12 @@ class CascadeRouter(Router):
         return self
 
     def default_params(self) -> list:
+        """The official per-query budgets, :data:`routerbench_utils.routers.BUDGET_GRID` (USD).
+
+        Returns
+        -------
+        list of float
+        """
         return list(BUDGET_GRID)
 
     def _simulate(self, test: pd.DataFrame, budgets: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -477,6 +915,28 @@ class CascadeRouter(Router):
         return out_cost, out_quality, last
 
     def outcomes(self, test: pd.DataFrame, params: Sequence | None = None):
+        """Per-prompt cost (every call paid) and quality (the last call's score) for each budget.
+
+        Parameters
+        ----------
+        test : DataFrame
+            RouterBench-format rows holding every model of ``models_``.
+        params : sequence of float, optional
+            Budgets in USD per query; default :data:`routerbench_utils.routers.BUDGET_GRID`.
+
+        Returns
+        -------
+        params : list
+            The budgets.
+        cost, quality : ndarray of shape (len(params), len(test))
+            Per-prompt cost (sum of every call) and score (last model called).
+
+        Raises
+        ------
+        RouterBenchDataError
+            If the router is not fitted, a budget is negative or NaN, or ``test`` fails validation or
+            lacks a model of ``models_``.
+        """
         self._check_fitted()
         params = self.default_params() if params is None else list(params)
         if any(not float(p) >= 0 for p in params):
@@ -485,7 +945,27 @@ class CascadeRouter(Router):
         return params, cost, quality
 
     def route(self, test: pd.DataFrame, budget: float = np.inf) -> np.ndarray:
-        """The model whose answer the cascade returns (its cost is the sum of all calls: use curve)."""
+        """The model whose answer the cascade returns (its cost is the sum of all calls: use curve).
+
+        Parameters
+        ----------
+        test : DataFrame
+            RouterBench-format rows holding every model of ``models_``.
+        budget : float, default inf
+            USD per query.
+
+        Returns
+        -------
+        ndarray of object
+            The last model called, per row. Scoring these with
+            :func:`routerbench_utils.evaluate_routing` undercounts the cost: use
+            :meth:`~routerbench_utils.Router.curve` or :meth:`~routerbench_utils.CascadeRouter.outcomes`.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If the router is not fitted, or ``test`` fails validation or lacks a model of ``models_``.
+        """
         self._check_fitted()
         _, _, last = self._simulate(test, [float(budget)])
         return np.asarray(self.models_, dtype=object)[last[0]]
@@ -496,7 +976,40 @@ class ClassifierRouter(Router):
 
     A logistic regression on the prompt embedding estimates the probability that the ``strong`` model
     scores higher than the ``weak`` one; prompts whose probability reaches the threshold go to the strong
-    model. Sweeping the threshold from 1 to 0 moves from all-weak to all-strong.
+    model. Sweeping the threshold from 1 to 0 moves from all-weak to all-strong:
+
+    .. math:: \\hat p(x_i) = \\sigma(w^\\top x_i + b) \\approx P(s_{i,\\text{strong}} > s_{i,\\text{weak}}),
+        \\qquad m(i) = \\text{strong} \\iff \\hat p(x_i) \\ge \\tau.
+
+    Where the strong model never (or always) wins on the training rows, :math:`\\hat p` is that constant.
+
+    See the chapter :ref:`chap-beyond` ("Beyond the paper").
+
+    Parameters
+    ----------
+    strong, weak : str
+        The two models (default GPT-4 and Mixtral 8x7B).
+    embedding : object, optional
+        Prompt features with ``fit(texts)`` and ``transform(texts)``; default
+        :class:`~routerbench_utils.embed.TfidfSvdEmbedder` with ``seed`` (fitted on the training prompts).
+    seed : int, default 0
+        Seed of the default embedding.
+    C : float, default 1.0
+        Inverse regularisation strength of the logistic regression.
+
+    Attributes
+    ----------
+    models_ : list of str
+        The models of the training rows.
+    embedder_ : object
+        The fitted embedding.
+    estimator_ : LogisticRegression or None
+        The fitted classifier; None when the training rows hold one class only.
+    constant_ : float
+        The predicted probability when ``estimator_`` is None (set only then).
+    thresholds_ : list of float
+        The default thresholds: the 0, 5, ..., 100 % quantiles of :math:`\\hat p` on the training rows,
+        plus one just above 1 (all-weak).
     """
 
     family = "Classifier"
@@ -510,6 +1023,24 @@ class ClassifierRouter(Router):
         self.C = C
 
     def fit(self, train: pd.DataFrame) -> "ClassifierRouter":
+        """Fit the embedding on the training prompts and the classifier on "strong scores higher".
+
+        Parameters
+        ----------
+        train : DataFrame
+            RouterBench-format training rows with prompt text and both models' columns.
+
+        Returns
+        -------
+        ClassifierRouter
+            The router itself, fitted.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If ``strong`` or ``weak`` is not a model of ``train``, a prompt is missing, or ``train``
+            fails validation.
+        """
         super().fit(train)
         for name in (self.strong, self.weak):
             if name not in self.models_:
@@ -528,16 +1059,57 @@ class ClassifierRouter(Router):
         return self
 
     def predict_strong(self, test: pd.DataFrame) -> np.ndarray:
-        """Estimated probability that the strong model beats the weak one, per row."""
+        """Estimated probability that the strong model beats the weak one, per row.
+
+        Parameters
+        ----------
+        test : DataFrame
+            Rows with a ``prompt`` column.
+
+        Returns
+        -------
+        ndarray of shape (len(test),)
+            :math:`\\hat p(x_i)` in [0, 1].
+
+        Raises
+        ------
+        RouterBenchDataError
+            If the router is not fitted, or ``test`` has no ``prompt`` column or a missing prompt.
+        """
         self._check_fitted()
         if self.estimator_ is None:
             return np.full(len(test), self.constant_)
         return self.estimator_.predict_proba(self.embedder_.transform(prompt_texts(test, "test")))[:, 1]
 
     def default_params(self) -> list:
+        """The thresholds learned in ``fit`` (``thresholds_``), from all-strong to all-weak.
+
+        Returns
+        -------
+        list of float
+        """
         return list(self.thresholds_)
 
     def route(self, test: pd.DataFrame, threshold: float = 0.5) -> np.ndarray:
+        """The strong model where :math:`\\hat p(x_i) \\ge` ``threshold``, else the weak one.
+
+        Parameters
+        ----------
+        test : DataFrame
+            Rows with a ``prompt`` column.
+        threshold : float, default 0.5
+            :math:`\\tau`; above 1 sends every prompt to the weak model, 0 every prompt to the strong one.
+
+        Returns
+        -------
+        ndarray of object
+            ``strong`` or ``weak`` per row.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If the router is not fitted, or ``test`` has no ``prompt`` column or a missing prompt.
+        """
         return np.where(self.predict_strong(test) >= float(threshold), self.strong, self.weak).astype(object)
 
 
@@ -545,7 +1117,31 @@ class TaskLabelRouter(_PredictiveRouter):
     """Not in the paper: predict a model's score on a prompt by its mean training score on the prompt's
     task (``level="dataset"``) or ``eval_name`` (e.g. the MMLU subject), then route by willingness to pay
     like the predictive routers. It reads no prompt text: how much of a learned router's gain is only
-    the task label?"""
+    the task label?
+
+    .. math:: \\hat q_{im} = \\frac{1}{|T_{\\ell(i)}|} \\sum_{j \\in T_{\\ell(i)}} s_{jm}, \\qquad
+        m^*(i) = \\arg\\max_m \\; \\lambda\\, \\hat q_{im} - \\hat c_{d(i), m},
+
+    where :math:`T_\\ell` are the training rows with the prompt's label :math:`\\ell(i)` (a label
+    unseen in training takes the mean over all training rows) and :math:`\\hat c_{d,m}` is model
+    :math:`m`'s mean training cost per query on the prompt's dataset.
+
+    See the chapter :ref:`chap-beyond` ("Beyond the paper").
+
+    Parameters
+    ----------
+    level : {"eval_name", "dataset"}
+        The label: the row's ``eval_name`` (default; MMLU subjects apart) or its dataset.
+
+    Attributes
+    ----------
+    models_ : list of str
+        The models of the training rows.
+    means_ : DataFrame
+        Mean training score per label (rows, plus ``'*'`` for all rows) and model (columns).
+    costs_ : DataFrame
+        Mean training cost per query of each model, per dataset and overall (row ``'*'``).
+    """
 
     family = "Task label"
 
@@ -557,6 +1153,23 @@ class TaskLabelRouter(_PredictiveRouter):
         return (dataset_column(df) if self.level == "dataset" else df["eval_name"].astype(str)).to_numpy()
 
     def fit(self, train: pd.DataFrame) -> "TaskLabelRouter":
+        """Learn each model's mean training score per label (``means_``) and mean cost (``costs_``).
+
+        Parameters
+        ----------
+        train : DataFrame
+            RouterBench-format training rows (no prompt text needed).
+
+        Returns
+        -------
+        TaskLabelRouter
+            The router itself, fitted.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If ``level`` is neither ``"dataset"`` nor ``"eval_name"``, or ``train`` fails validation.
+        """
         if self.level not in ("dataset", "eval_name"):
             raise RouterBenchDataError(f"level: expected 'dataset' or 'eval_name', got {self.level!r}")
         Router.fit(self, train)
@@ -567,6 +1180,24 @@ class TaskLabelRouter(_PredictiveRouter):
         return self
 
     def predict_quality(self, test: pd.DataFrame) -> np.ndarray:
+        """Each model's mean training score on the row's label (the overall mean for an unseen label).
+
+        Parameters
+        ----------
+        test : DataFrame
+            Rows with an ``eval_name`` column.
+
+        Returns
+        -------
+        ndarray of shape (len(test), len(models_))
+
+        Raises
+        ------
+        RouterBenchDataError
+            If the router is not fitted, or ``test`` has no ``eval_name`` column (``level="dataset"``).
+        KeyError
+            If ``test`` has no ``eval_name`` column (``level="eval_name"``).
+        """
         self._check_fitted()
         keys = self._labels(test)
         keys = np.where(np.isin(keys, self.means_.index), keys, "*")  # an unseen task: the overall mean
