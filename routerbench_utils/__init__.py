@@ -9,6 +9,7 @@ states its formula and names the chapter that explains it.
 # (plots excepted: it loads matplotlib and seaborn, so it is imported on first use, see __getattr__).
 from . import (catalog, claims, compare, data, display, embed, embedded, errors, frontier, hygiene, latency,
                loading, metrics, rag, routers, subsets)
+from . import cascade_routing
 
 # Data: read, generate, split and reshape RouterBench-format data.
 from .loading import load

@@ -1,0 +1,594 @@
+"""Cascade routing: routing and cascading as one strategy (chapter "Cascade routing").
+
+A router picks one model per prompt from quality estimates made *before* any model runs; a cascade
+runs models in a fixed order and looks at each answer *after* it is generated. Cascade routing
+(Dekoninck et al., 2025) does both: at every step it may call any model not yet called, or stop, and
+it decides by the expected best quality of the models called so far minus their price. Here the
+quality estimates are the true scores plus seeded Gaussian noise of two sizes, ``noise_before`` and
+``noise_after``, so that one can ask how good each kind of estimate must be for the unified strategy
+to pay off.
+
+With no after-generation information (``noise_after=inf``) the strategy is a predictive router; with
+a fixed order and a perfect after-generation estimate it is the RouterBench cascade with a perfect
+judge; and the after-estimate thresholded at 1/2 *is* that cascade's noisy judge, draw for draw
+(:func:`judge_error`). See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and
+cascading as one strategy").
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from scipy.special import erfcx, ndtr, ndtri
+
+from .data import cost_matrix, dataset_column, models, score_matrix, validate
+from .errors import RouterBenchDataError
+from .frontier import model_points
+from .metrics import aiq, bootstrap_aiq, interval, saving_ci
+from .routers import WTP_GRID, Router
+
+#: Smallest prior variance of a model's score: no model is certain to be right (or wrong) on a
+#: prompt just because it was on every training prompt of the dataset.
+PRIOR_VARIANCE_FLOOR = 1e-4
+
+
+def judge_error(noise_after: float) -> float:
+    """Error rate of a judge that accepts an answer when its after-estimate reaches 1/2.
+
+    On a task scored 0 or 1 the after-estimate is :math:`a = s + \\sigma_a \\eta` with
+    :math:`\\eta \\sim N(0, 1)`; the judge errs when :math:`a` falls on the wrong side of 1/2:
+
+    .. math:: \\varepsilon = \\Phi\\!\\left(-\\frac{1}{2\\sigma_a}\\right).
+
+    Parameters
+    ----------
+    noise_after : float
+        :math:`\\sigma_a \\ge 0` (``inf``: a coin flip, error 1/2).
+
+    Returns
+    -------
+    float
+        The judge's error rate, in [0, 1/2].
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``noise_after`` is negative or NaN.
+
+    Examples
+    --------
+    >>> round(judge_error(0.5), 4)
+    0.1587
+
+    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
+    strategy").
+    """
+    sigma = _check_noise(noise_after, "noise_after")
+    if sigma == 0:
+        return 0.0
+    return float(ndtr(-0.5 / sigma))
+
+
+def noise_for_judge_error(error_rate: float) -> float:
+    """The after-generation noise whose 1/2-threshold judge errs at ``error_rate``: the inverse of
+    :func:`judge_error`,
+
+    .. math:: \\sigma_a = \\frac{1}{2\\,\\Phi^{-1}(1 - \\varepsilon)}.
+
+    Parameters
+    ----------
+    error_rate : float
+        :math:`\\varepsilon` in [0, 1/2] (0: ``sigma_a = 0``; 1/2: ``inf``).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``error_rate`` is outside [0, 1/2] (a judge wrong more often than not is a judge whose
+        verdicts one would flip).
+
+    Examples
+    --------
+    >>> round(noise_for_judge_error(judge_error(0.3)), 12)
+    0.3
+
+    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
+    strategy").
+    """
+    e = float(error_rate)
+    if not 0.0 <= e <= 0.5:
+        raise RouterBenchDataError(f"error_rate: expected a probability in [0, 0.5], got {error_rate!r}")
+    if e == 0.0:
+        return 0.0
+    if e == 0.5:
+        return float("inf")
+    return float(0.5 / ndtri(1.0 - e))
+
+
+def _check_noise(value, name: str) -> float:
+    try:
+        sigma = float(value)
+    except (TypeError, ValueError):
+        raise RouterBenchDataError(f"{name}: expected a number >= 0 (or inf), got {value!r}") from None
+    if not sigma >= 0:  # also refuses NaN
+        raise RouterBenchDataError(f"{name}: expected a number >= 0 (or inf), got {value!r}")
+    return sigma
+
+
+def _check_wtp(value) -> float:
+    try:
+        wtp = float(value)
+    except (TypeError, ValueError):
+        raise RouterBenchDataError(f"willingness_to_pay: expected a number >= 0, got {value!r}") from None
+    if not wtp >= 0:
+        raise RouterBenchDataError(f"willingness_to_pay: expected a number >= 0 (or inf), got {value!r}")
+    return wtp
+
+
+def positive_part_mean(mean, sd, k) -> np.ndarray:
+    """:math:`E[(M - k)^+]` for :math:`M \\sim N(\\mu, s^2)`, elementwise (broadcasting).
+
+    .. math:: E[(M - k)^+] = s\\,\\psi(z), \\qquad \\psi(z) = \\varphi(z) + z\\,\\Phi(z),
+              \\qquad z = (\\mu - k)/s,
+
+    and :math:`(\\mu - k)^+` where :math:`s = 0`. Since :math:`\\psi(z) = z + \\psi(-z)`, only
+    :math:`\\psi(w)` for :math:`w = -|z| \\le 0` is evaluated, as
+    :math:`e^{-w^2/2}\\,(1/\\sqrt{2\\pi} + \\tfrac{w}{2}\\,\\mathrm{erfcx}(-w/\\sqrt 2))`: a far tail
+    gives a tiny positive number, not a cancellation to 0 or below.
+
+    Examples
+    --------
+    >>> round(float(positive_part_mean(0.0, 1.0, 0.0)), 6)  # 1 / sqrt(2 pi)
+    0.398942
+
+    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
+    strategy").
+    """
+    mean, sd, k = (np.asarray(x, dtype=float) for x in (mean, sd, k))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (mean - k) / sd
+        w = -np.abs(z)
+        psi = np.maximum(z, 0.0) + np.exp(-0.5 * w * w) * (1 / np.sqrt(2 * np.pi)
+                                                           + 0.5 * w * erfcx(-w / np.sqrt(2)))
+    return np.where(sd > 0, sd * np.maximum(psi, 0.0), np.maximum(mean - k, 0.0))
+
+
+def expected_gain(mean, sd, best) -> np.ndarray:
+    """Expected rise of the best known quality from one more model, elementwise.
+
+    A model not yet called will, once called, be worth :math:`Q = \\mathrm{clip}(M, 0, 1)` with
+    :math:`M \\sim N(\\mu, s^2)` (its after-generation estimate, still unknown); the best quality known
+    so far is :math:`d \\in [0, 1]` (0 before the first call). Then
+
+    .. math:: E[\\max(d, Q)] - d = E[(M - d)^+] - E[(M - 1)^+],
+
+    from :math:`(\\mathrm{clip}(M, 0, 1) - d)^+ = (M - d)^+ - (M - 1)^+` for :math:`0 \\le d \\le 1`.
+    With :math:`d = 0` this is the model's expected quality :math:`E[Q]`; with :math:`s = 0` it is
+    :math:`\\mathrm{clip}(\\mu, d, 1) - d`, computed so, exactly.
+
+    Parameters
+    ----------
+    mean, sd : array_like
+        :math:`\\mu` and :math:`s \\ge 0` of each candidate.
+    best : array_like
+        :math:`d`, broadcast against ``mean``.
+
+    Returns
+    -------
+    ndarray
+        The expected gains, all >= 0.
+
+    Examples
+    --------
+    >>> float(expected_gain(0.7, 0.0, 0.0)), float(expected_gain(0.7, 0.0, 0.9))
+    (0.7, 0.0)
+
+    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
+    strategy").
+    """
+    mean, sd, best = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (mean, sd, best)))
+    return _gain(mean, sd, best, positive_part_mean(mean, sd, 1.0))
+
+
+def _gain(mean: np.ndarray, sd: np.ndarray, best: np.ndarray, tail: np.ndarray) -> np.ndarray:
+    """:func:`expected_gain` given ``tail`` :math:`= E[(M - 1)^+]`, which does not change with ``best``."""
+    known = np.clip(mean, best, 1.0) - best
+    gain = positive_part_mean(mean, sd, best) - tail
+    return np.where(sd > 0, np.maximum(gain, 0.0), known)
+
+
+def _posterior(mean, var, signal, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian update of N(mean, var) by ``signal = q + noise * N(0, 1)`` (noise 0: exact; inf: none)."""
+    if np.isinf(noise):
+        return mean, var
+    if noise == 0:
+        return signal.copy(), np.zeros_like(var)
+    certain = var == 0
+    safe = np.where(certain, 1.0, var)
+    precision = 1.0 / safe + 1.0 / noise**2
+    new_mean = (mean / safe + signal / noise**2) / precision
+    return np.where(certain, mean, new_mean), np.where(certain, 0.0, 1.0 / precision)
+
+
+class CascadeRoutingRouter(Router):
+    """Cascade routing: call models one at a time, any model at any step, while it pays.
+
+    Quality estimates are the true scores :math:`s_{im}` plus seeded noise: before generation
+    :math:`b_{im} = s_{im} + \\sigma_b \\varepsilon_{im}` for every model, after generation
+    :math:`a_{im} = s_{im} + \\sigma_a \\eta_{im}` for the models called (:math:`\\varepsilon,
+    \\eta \\sim N(0, 1)`, drawn once per (prompt, model) from ``random_state``, shared by every
+    willingness to pay). The router reads them with the noise model: a Gaussian prior
+    :math:`N(\\pi_m, v_m)` per (dataset, model) from the training rows (mean and variance of the
+    model's scores, the variance floored at :data:`PRIOR_VARIANCE_FLOOR`), updated by each estimate
+    with its known noise, gives the before-belief :math:`N(\\mu^b_{im}, \\tau^{b\\,2}_{im})` and the
+    after-belief :math:`N(\\mu^a_{im}, \\tau^{a\\,2}_{im})`. A called model is worth its
+    after-estimate :math:`\\hat q_{im} = \\mathrm{clip}(\\mu^a_{im}, 0, 1)`; before it is called, that
+    value is :math:`\\mathrm{clip}(M, 0, 1)` with :math:`M \\sim N(\\mu^b_{im},
+    \\tau^{b\\,2}_{im} - \\tau^{a\\,2}_{im})`, the spread of the after-belief's mean.
+
+    With :math:`S` the models called so far, :math:`d = \\max_{m \\in S} \\hat q_{im}` (0 if none)
+    and :math:`\\hat c_{m}` a model's mean training cost on the row's dataset, each step computes for
+    every model not yet called
+
+    .. math:: v_j = \\lambda \\, \\big(E[\\max(d, Q_j)] - d\\big) - \\hat c_j
+              \\qquad (\\texttt{expected\\_gain})
+
+    and calls the best :math:`j` if :math:`v_j > 0`, else stops; the first call is always made (with
+    :math:`d = 0` it maximises :math:`\\lambda E[Q_j] - \\hat c_j`). This is the one-step look-ahead of
+    "maximise :math:`\\lambda\\,E[\\max_{m \\in S} \\hat q_m] - \\sum_{m \\in S} \\hat c_m`" (the paper
+    writes the same trade-off with :math:`1/\\lambda` on the cost). At most ``max_models`` calls are
+    made. The answer is the called model with the best after-estimate (ties: the first in model
+    order); the cost is the sum of the called models' true costs.
+
+    Special cases (tested): with ``noise_after=inf`` the after-belief equals the before-belief, no
+    second call ever pays, and the router is the predictive router
+    ``choose_by_value(clip(before_mean, 0, 1), predicted_cost, lambda)``. With ``order="cost"`` it
+    walks each row's models cheapest first (the order of :class:`~routerbench_utils.CascadeRouter`);
+    with ``noise_after=0`` and ``willingness_to_pay=inf`` it then calls exactly the models of the
+    perfect-judge cascade with an unlimited budget (same cost; the same quality on 0/1 scores, at
+    least as high on graded ones, as it answers with the best rather than the last). The
+    after-estimates are drawn from the same uniforms as that cascade's judge (same seed, same
+    layout): thresholded at 1/2 they *are* the verdicts of ``CascadeRouter(judge_error(noise_after),
+    seed=random_state)`` on 0/1 scores.
+
+    Parameters
+    ----------
+    willingness_to_pay : float, default 1.0
+        :math:`\\lambda \\ge 0`, USD per unit of quality, used by ``route`` when no value is given
+        (``curve`` sweeps :data:`~routerbench_utils.routers.WTP_GRID`); ``inf`` calls while any
+        model may still raise the quality, whatever it costs.
+    noise_before : float, default 0.5
+        :math:`\\sigma_b \\ge 0`; ``inf``: nothing is known of a prompt before a model answers it
+        (the prior alone).
+    noise_after : float, default 0.2
+        :math:`\\sigma_a \\ge 0`; ``inf``: nothing is learnt from an answer.
+    max_models : int or None, default None
+        Most models called per prompt (None: all).
+    order : None, "cost" or sequence of str, default None
+        None: any model at any step (cascade routing). ``"cost"``: each row's models by mean training
+        cost, cheapest first; a list of model names: that order. With an order the router can only
+        call the next model or stop.
+    random_state : int, default 0
+        Seed of the estimates' noise.
+
+    Attributes
+    ----------
+    models_ : list of str
+    costs_, prior_mean_, prior_var_ : DataFrame
+        Per dataset (rows; ``'*'``: all training rows) and model (columns): mean cost, mean score and
+        floored score variance on the training rows.
+
+    Raises
+    ------
+    RouterBenchDataError
+        From ``fit``, naming the argument, if a parameter is out of range.
+
+    Examples
+    --------
+    >>> router = CascadeRoutingRouter(noise_before=0.5, noise_after=0.1).fit(train)  # doctest: +SKIP
+    >>> router.curve(test)  # one point per willingness to pay  # doctest: +SKIP
+
+    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
+    strategy").
+    """
+
+    family = "Cascade routing"
+    knob = "willingness_to_pay"
+
+    def __init__(self, willingness_to_pay: float = 1.0, noise_before: float = 0.5, noise_after: float = 0.2,
+                 max_models: int | None = None, order: str | Sequence[str] | None = None,
+                 random_state: int = 0):
+        self.willingness_to_pay = willingness_to_pay
+        self.noise_before = noise_before
+        self.noise_after = noise_after
+        self.max_models = max_models
+        self.order = order
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, train: pd.DataFrame) -> "CascadeRoutingRouter":
+        _check_wtp(self.willingness_to_pay)
+        self.noise_before_ = _check_noise(self.noise_before, "noise_before")
+        self.noise_after_ = _check_noise(self.noise_after, "noise_after")
+        if self.max_models is not None and (isinstance(self.max_models, bool)
+                                            or not isinstance(self.max_models, Integral)
+                                            or self.max_models < 1):
+            raise RouterBenchDataError(
+                f"max_models: expected a whole number >= 1 or None, got {self.max_models!r}")
+        if isinstance(self.random_state, bool) or not isinstance(self.random_state, Integral) \
+                or self.random_state < 0:
+            raise RouterBenchDataError(f"random_state: expected a whole number >= 0, got {self.random_state!r}")
+        super().fit(train)
+        names = self.models_
+        if self.order is not None and not (isinstance(self.order, str) and self.order == "cost"):
+            if isinstance(self.order, str):
+                raise RouterBenchDataError(
+                    f"order: expected None, 'cost' or a list of model names, got {self.order!r}")
+            listed = list(self.order)
+            unknown = [m for m in listed if m not in names]
+            repeated = sorted({m for m in listed if listed.count(m) > 1})
+            if unknown or repeated or not listed:
+                raise RouterBenchDataError(
+                    f"order: expected distinct model names of the data ({names}); got unknown {unknown}, "
+                    f"repeated {repeated}" + ("" if listed else ", and an empty list"))
+        points = model_points(train)
+        scores = pd.DataFrame(score_matrix(train, names), columns=names)
+        labels = dataset_column(train).to_numpy()
+        self.costs_ = self._with_overall(points.pivot(index="dataset", columns="model", values="cost")[names],
+                                         cost_matrix(train, names).mean(axis=0))
+        self.prior_mean_ = self._with_overall(scores.groupby(labels).mean()[names], scores.mean().to_numpy())
+        variance = self._with_overall(scores.groupby(labels).var(ddof=0)[names], scores.var(ddof=0).to_numpy())
+        self.prior_var_ = variance.clip(lower=PRIOR_VARIANCE_FLOOR)
+        return self
+
+    @staticmethod
+    def _with_overall(table: pd.DataFrame, overall: np.ndarray) -> pd.DataFrame:
+        table = table.copy()
+        table.loc["*"] = overall
+        return table
+
+    @staticmethod
+    def _rows(table: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
+        """Per (row, model) value of ``table``: the row's dataset (``labels``), else the overall row '*'."""
+        codes, datasets = pd.factorize(labels)
+        where = table.index.get_indexer(datasets)
+        where = np.where(where >= 0, where, table.index.get_loc("*"))
+        return table.to_numpy(dtype=float)[where[codes]]
+
+    # ---------------------------------------------------------------- estimates
+    def estimates(self, test: pd.DataFrame) -> dict[str, np.ndarray]:
+        """The quality estimates and beliefs of every (row, model) of ``test``.
+
+        Returns a dict of arrays of shape (rows, models), columns in ``models_`` order: ``score``
+        (true), ``cost`` (true), ``predicted_cost`` (:math:`\\hat c`), ``before`` and ``after`` (the
+        noisy estimates :math:`b, a`; NaN where their noise is infinite), ``before_mean``,
+        ``before_sd``, ``after_mean``, ``after_sd`` (the beliefs), ``spread`` (sd of the after-mean
+        seen before the call), and ``order`` (each row's model columns, cheapest predicted first).
+
+        The before-noise comes from ``default_rng([random_state, 1])`` in model order. The
+        after-noise is :math:`\\eta = \\pm\\Phi^{-1}(u)` with :math:`u` from
+        ``default_rng(random_state).random`` laid out in each row's cost order (the draws of
+        :class:`~routerbench_utils.CascadeRouter`'s judge) and the sign + where the score is 1, -
+        elsewhere: still standard normal for every score, and on 0/1 scores
+        :math:`a \\ge 1/2` exactly when that judge (error :func:`judge_error`) accepts.
+        """
+        self._check_fitted()
+        validate(test)
+        names = self.models_
+        score, cost = score_matrix(test, names), cost_matrix(test, names)
+        labels = dataset_column(test).to_numpy()
+        predicted = self._rows(self.costs_, labels)
+        n, m = score.shape
+        order = np.argsort(predicted, axis=1, kind="stable")
+        rows = np.arange(n)[:, None]
+        uniform = np.empty((n, m))
+        uniform[rows, order] = np.random.default_rng(self.random_state).random((n, m))
+        probit = ndtri(np.clip(uniform, 1e-300, None))
+        eta = np.where(score >= 1.0, probit, -probit)
+        epsilon = np.random.default_rng([self.random_state, 1]).standard_normal((n, m))
+        sb, sa = self.noise_before_, self.noise_after_
+        before = score + sb * epsilon if np.isfinite(sb) else np.full((n, m), np.nan)
+        after = score + sa * eta if np.isfinite(sa) else np.full((n, m), np.nan)
+        prior_mean, prior_var = self._rows(self.prior_mean_, labels), self._rows(self.prior_var_, labels)
+        before_mean, before_var = _posterior(prior_mean, prior_var, before, sb)
+        after_mean, after_var = _posterior(before_mean, before_var, after, sa)
+        spread = np.sqrt(np.maximum(before_var - after_var, 0.0))
+        return {"score": score, "cost": cost, "predicted_cost": predicted, "before": before, "after": after,
+                "before_mean": before_mean, "before_sd": np.sqrt(before_var), "after_mean": after_mean,
+                "after_sd": np.sqrt(after_var), "spread": spread, "order": order}
+
+    # --------------------------------------------------------------- simulation
+    def _fixed_order(self, est: dict[str, np.ndarray]) -> np.ndarray | None:
+        if self.order is None:
+            return None
+        if isinstance(self.order, str):
+            return est["order"]
+        index = [self.models_.index(name) for name in self.order]
+        return np.broadcast_to(np.asarray(index), (est["score"].shape[0], len(index)))
+
+    def simulate(self, test: pd.DataFrame, params: Sequence | None = None) -> dict[str, np.ndarray]:
+        """Run the strategy on ``test`` for each willingness to pay in ``params``.
+
+        Returns ``params`` (list) and arrays of shape (params, rows): ``cost`` (sum of the called
+        models' true costs), ``quality`` (the answer's true score), ``answer`` (its column in
+        ``models_``) and ``calls`` (how many models were called); and ``called``, shape (params, rows,
+        models), which models were called. The only loop runs over at most ``max_models`` steps; each
+        step handles every (parameter, prompt) pair still calling at once.
+        """
+        self._check_fitted()
+        params = [self.willingness_to_pay] if params is None else list(params)
+        lams = [_check_wtp(p) for p in params]
+        est = self.estimates(test)
+        n, m = est["score"].shape
+        fixed = self._fixed_order(est)
+        steps = min(self.max_models or m, m if fixed is None else fixed.shape[1])
+        mean_b, spread, c_hat = est["before_mean"], est["spread"], est["predicted_cost"]
+        worth = np.clip(est["after_mean"], 0.0, 1.0)  # a called model's value, known once it answered
+        # One entry per (parameter, prompt), all handled at once; entry e = k * n + i.
+        lam = np.repeat(np.asarray(lams, dtype=float), n)
+        row = np.tile(np.arange(n), len(lams))
+        # What does not depend on the state: E[(M - 1)^+] and the first step's gains (d = 0).
+        tail = positive_part_mean(mean_b, spread, 1.0)
+        first = _gain(mean_b, spread, np.zeros((n, 1)), tail)
+        called = np.zeros((len(lams) * n, m), dtype=bool)
+        best = np.zeros(len(lams) * n)
+        active = np.arange(len(lams) * n)  # the entries still calling: each step works on them only
+        for step in range(steps):
+            r = row[active]
+            if step == 0:
+                gain = first[r] if fixed is None else first[r, fixed[r, 0]]
+            else:
+                # The gains depend on the prompt and the best quality known so far only: compute
+                # them once per distinct (prompt, best), which many parameters share.
+                ur, ud, inverse = _distinct_pairs(r, best[active])
+                if fixed is None:
+                    gain = _gain(mean_b[ur], spread[ur], ud[:, None], tail[ur])[inverse]
+                else:
+                    up = fixed[ur, step]
+                    gain = _gain(mean_b[ur, up], spread[ur, up], ud, tail[ur, up])[inverse]
+            if fixed is None:
+                value = _values(lam[active, None], gain, c_hat[r])
+                value[called[active]] = -np.inf
+                pick = _argmax_with_ties(value, c_hat[r])
+                value = value[np.arange(len(active)), pick]
+            else:
+                pick = fixed[r, step]
+                value = _values(lam[active], gain, c_hat[r, pick])
+            go = np.full(len(active), True) if step == 0 else value > 0
+            active, pick = active[go], pick[go]
+            called[active, pick] = True
+            best[active] = np.maximum(best[active], worth[row[active], pick])
+            if not len(active):
+                break
+        called = called.reshape(len(lams), n, m)
+        answer = np.argmax(np.where(called, worth[None], -np.inf), axis=2)
+        quality = np.take_along_axis(np.broadcast_to(est["score"], called.shape), answer[..., None], 2)[..., 0]
+        cost = (called * est["cost"][None]).sum(axis=2)
+        return {"params": params, "cost": cost, "quality": quality, "answer": answer,
+                "calls": called.sum(axis=2), "called": called}
+
+    # ----------------------------------------------------------- the Router API
+    def default_params(self) -> list:
+        return list(WTP_GRID)
+
+    def outcomes(self, test: pd.DataFrame, params: Sequence | None = None):
+        """``(params, cost, quality)``: per-prompt matrices of shape (len(params), len(test)); the
+        cost counts every call."""
+        params = self.default_params() if params is None else list(params)
+        run = self.simulate(test, params)
+        return params, run["cost"], run["quality"]
+
+    def route(self, test: pd.DataFrame, willingness_to_pay: float | None = None) -> np.ndarray:
+        """The model whose answer is returned, per row (its cost is the sum of all calls: use
+        ``outcomes`` or ``curve``)."""
+        wtp = self.willingness_to_pay if willingness_to_pay is None else willingness_to_pay
+        run = self.simulate(test, [wtp])
+        return np.asarray(self.models_, dtype=object)[run["answer"][0]]
+
+
+def _values(lam: np.ndarray, gain: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """:math:`\\lambda g - \\hat c`; where :math:`\\lambda = \\infty`, the gain itself (cost breaks ties)."""
+    infinite = np.isinf(lam)
+    if not infinite.any():
+        return lam * gain - cost
+    return np.where(infinite, gain, np.where(infinite, 0.0, lam) * gain - cost)
+
+
+def _distinct_pairs(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct ``(first, second)`` pairs and, per input, the index of its pair (a lexsort)."""
+    order = np.lexsort((second, first))
+    f, s = first[order], second[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (f[1:] != f[:-1]) | (s[1:] != s[:-1])
+    inverse = np.empty(len(order), dtype=int)
+    inverse[order] = np.cumsum(new) - 1
+    return f[new], s[new], inverse
+
+
+def _argmax_with_ties(value: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """Column of the largest value per row; among exact ties, the cheapest predicted (then the first)."""
+    pick = np.argmax(value, axis=1)
+    top = value[np.arange(len(value)), pick]
+    tied = np.flatnonzero(np.count_nonzero(value == top[:, None], axis=1) > 1)
+    if len(tied):
+        pick[tied] = np.argmax(np.where(value[tied] == top[tied, None], -cost[tied], -np.inf), axis=1)
+    return pick
+
+
+def compare_on_plane(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], model_cost, model_quality,
+                     candidate: str, n_boot: int = 200, seed: int = 0, level: float = 0.95,
+                     variant: str = "paper") -> pd.DataFrame:
+    """Strategies side by side on the cost-quality plane, with paired bootstrap intervals.
+
+    Every curve is scored over one cost range, the cheapest to the dearest model's mean cost
+    (``model_cost``), as in :func:`~routerbench_utils.compare_routers`. Every strategy is resampled
+    on the same prompts (:func:`~routerbench_utils.bootstrap_aiq` with one ``seed``; the resamples
+    come from :func:`~routerbench_utils.metrics.resample_weights`), so per resample :math:`b`
+
+    .. math:: \\Delta_b = \\mathrm{AIQ}_b(\\text{candidate}) - \\mathrm{AIQ}_b(\\text{other}),
+              \\qquad \\Delta^{\\max}_b = \\mathrm{AIQ}_b(\\text{candidate}) - \\max_{o}
+              \\mathrm{AIQ}_b(o)
+
+    are paired differences; "the candidate beats every other strategy" holds beyond the noise when
+    the interval of :math:`\\Delta^{\\max}` lies above 0.
+
+    Parameters
+    ----------
+    curves : mapping of str to (cost, quality)
+        Per strategy, per-prompt matrices of shape (points, prompts) (``Router.outcomes``' last two).
+    model_cost, model_quality : array of shape (models, prompts)
+        Every model's per-prompt cost and score on the same prompts.
+    candidate : str
+        The key of ``curves`` whose edge over the others is measured.
+    n_boot, seed, level, variant
+        Resamples, their seed, the interval level and the AIQ variant.
+
+    Returns
+    -------
+    DataFrame
+        One row per strategy: ``aiq``, ``aiq_low``, ``aiq_high``; ``edge``, ``edge_low``,
+        ``edge_high`` (the candidate minus this strategy; on the candidate's own row, minus the best
+        of the others, :math:`\\Delta^{\\max}`); ``saving``, ``saving_low``, ``saving_high``
+        (:func:`~routerbench_utils.saving_ci` at the best single model's quality, same resamples).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``candidate`` is not a key of ``curves`` or there is no other strategy.
+
+    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
+    strategy").
+    """
+    if candidate not in curves:
+        raise RouterBenchDataError(f"candidate: {candidate!r} is not one of the curves ({list(curves)})")
+    if len(curves) < 2:
+        raise RouterBenchDataError("curves: expected the candidate and at least one other strategy")
+    mc, mq = np.asarray(model_cost, dtype=float), np.asarray(model_quality, dtype=float)
+    means = mc.mean(axis=1)
+    lo, hi = float(means.min()), float(means.max())
+    samples, estimates, savings = {}, {}, {}
+    for name, (c, q) in curves.items():
+        c, q = np.atleast_2d(np.asarray(c, dtype=float)), np.atleast_2d(np.asarray(q, dtype=float))
+        samples[name] = bootstrap_aiq(c, q, n_boot=n_boot, seed=seed, c_min=lo, c_max=hi, variant=variant)
+        estimates[name] = aiq(c.mean(axis=1), q.mean(axis=1), c_min=lo, c_max=hi, variant=variant)
+        savings[name] = saving_ci(c, q, mc, mq, level=level, n_boot=n_boot, seed=seed)
+    others = [name for name in curves if name != candidate]
+    rows = []
+    for name in curves:
+        ci = interval(estimates[name], samples[name], level)
+        if name == candidate:
+            best_other = np.max([samples[o] for o in others], axis=0)
+            edge = interval(estimates[name] - max(estimates[o] for o in others),
+                            samples[name] - best_other, level)
+        else:
+            edge = interval(estimates[candidate] - estimates[name], samples[candidate] - samples[name], level)
+        s = savings[name]
+        rows.append({"strategy": name, "aiq": ci["aiq"], "aiq_low": ci["low"], "aiq_high": ci["high"],
+                     "edge": edge["aiq"], "edge_low": edge["low"], "edge_high": edge["high"],
+                     "saving": s["saving"], "saving_low": s["low"], "saving_high": s["high"]})
+    return pd.DataFrame(rows).set_index("strategy")
