@@ -249,11 +249,18 @@ def stage_sources(edition: str = "reader") -> Path:
         _caption_as_alt_text(nb)
         if edition == "student":
             nb.cells = strip_solutions(nb.cells)
+        nb.cells.insert(0, install_cell())  # the download runs by itself (hidden on the page)
         nbformat.write(nb, path)
+    stage_problem_sets(stage)
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["execute_notebooks"] = "off"  # executed above, once, in parallel
     if edition == "student":
         config["title"] = config["title"] + " (student edition)"
+    _point_launch_buttons_at_downloads(config, edition)
+    if edition == "reader":  # the whole book's PDF (solutions included) is offered with this edition
+        config["sphinx"].setdefault("local_extensions", {})["pdf_link"] = "_ext"
+    if edition == "pdf":  # the single-page build that is printed to the PDF
+        config["sphinx"].setdefault("local_extensions", {})["singlehtml_nodes"] = "_ext"
     (stage / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     return stage
 
@@ -305,6 +312,92 @@ def _caption_as_alt_text(nb) -> None:
             options.setdefault("image", {})["alt"] = re.sub(r"[`*_]", "", plain)
 
 
+def repository_requirement() -> str:
+    """The pip requirement that installs the package from the book's repository (``_config.yml``)."""
+    repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
+    return f"routerbench_utils @ git+{repo['url'].rstrip('/')}@{repo.get('branch', 'main')}"
+
+
+INSTALL_CELL = '''# Makes this notebook run by itself in a fresh JupyterLab or Colab: installs what is missing.
+import importlib
+import subprocess
+import sys
+import types
+
+for _module, _requirement in [
+{requirements}]:
+    try:
+        importlib.import_module(_module)
+    except ModuleNotFoundError:
+        subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", _requirement])
+        importlib.invalidate_caches()
+try:
+    import myst_nb  # noqa: F401  (in the book's build, glue() puts computed numbers in the text)
+except ModuleNotFoundError:  # elsewhere a stand-in shows each value that the text would quote
+    def _glue(name, value, display=True):
+        if display:
+            from IPython.display import display as _show
+            _show(value)
+    sys.modules["myst_nb"] = types.ModuleType("myst_nb")
+    sys.modules["myst_nb"].glue = _glue'''
+
+
+def install_cell(extra: list[tuple[str, str]] = ()) -> "nbformat.NotebookNode":
+    """The first cell of every download: ``import routerbench_utils`` (and each ``(module,
+    requirement)`` of ``extra``), pip-installing from the book's repository what is missing, and a
+    stand-in for MyST-NB's ``glue`` outside the book's build. Tagged ``remove-cell``: pages hide it."""
+    requirements = [("routerbench_utils", repository_requirement()), *extra]
+    listed = "".join(f"    ({module!r}, {requirement!r}),\n" for module, requirement in requirements)
+    cell = nbformat.v4.new_code_cell(INSTALL_CELL.format(requirements=listed))
+    cell.metadata["tags"] = ["remove-cell"]
+    return cell
+
+
+def _point_launch_buttons_at_downloads(config: dict, edition: str) -> None:
+    """Colab and JupyterLab (Binder) open the notebook the page offers for download, not the source.
+
+    The theme builds ``<colab>/github/<org>/<repo>/blob/<branch>/<path_to_book>/<page>.ipynb``; the
+    published HTML (branch ``gh-pages``: the reader's edition at its root, the student edition under
+    ``student/``) holds each download at ``_sources/<page>.ipynb``. See the instructor guide.
+    """
+    repository = config.setdefault("repository", {})
+    repository["branch"] = config.get("launch_branch", "gh-pages")
+    repository["path_to_book"] = "student/_sources" if edition == "student" else "_sources"
+    config.pop("launch_branch", None)
+
+
+PROBLEM_SETS = BUILD / "problemsets"
+
+
+def _problemsets_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("problemsets", ROOT / "scripts" / "problemsets.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def generate_problem_sets() -> None:
+    """Every problem set's student notebook and autograder, from clean (scripts/problemsets.py)."""
+    start = time.perf_counter()
+    problemsets = _problemsets_script()
+    problemsets.generate(PROBLEM_SETS)
+    print(f"book: {len(problemsets.names())} problem sets (student notebooks, autograders) in "
+          f"{time.perf_counter() - start:.0f} s")
+
+
+def stage_problem_sets(stage: Path) -> None:
+    """The student problem sets next to the pages that link them (``book/problemsets/``), generated
+    first when missing or older than their source (scripts/problemsets.py)."""
+    problemsets = _problemsets_script()
+    problemsets.ensure_generated(PROBLEM_SETS)
+    target = stage / "book" / "problemsets"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in problemsets.names():
+        shutil.copy(PROBLEM_SETS / name / "student" / f"{name}.ipynb", target / f"{name}.ipynb")
+
+
 def build_html(stage: Path, target: Path) -> bool:
     """The strict Jupyter Book build of the staged sources; the HTML ends in ``target``."""
     out = BUILD / "out" / stage.name  # Jupyter Book writes to <path-output>/_build/html
@@ -330,11 +423,97 @@ def build_editions() -> bool:
     return all(future.result() for future in done.values())
 
 
+PDF = BUILD / "pdf" / "routerbench-book.pdf"
+#: Done when MathJax is loaded, its queue is empty and every formula of the page has been typeset.
+_MATH_PENDING = """
+if (!(window.MathJax && MathJax.isReady && MathJax.Hub)) return -1;
+const raw = Array.from(document.querySelectorAll('.math.notranslate')).filter(n =>
+    !n.querySelector('.MathJax, .MathJax_Display, .MathJax_CHTML, .MathJax_SVG, math')).length;
+return MathJax.Hub.queue.pending + raw;
+"""
+#: Print the solutions with the book: open every dropdown that holds one (closed on the web page).
+_OPEN_SOLUTIONS = """
+document.querySelectorAll('details').forEach(d => { if (d.querySelector('.solution, .solution-title')
+    || d.classList.contains('solution')) d.open = true; });
+document.querySelectorAll('.solution .toggle-hidden, .solution.toggle-hidden')
+    .forEach(n => n.classList.remove('toggle-hidden'));
+"""
+
+
+def build_singlehtml(stage: Path) -> Path:
+    """The whole book as one HTML page (Sphinx's ``singlehtml`` builder) from the staged sources."""
+    out = BUILD / "out" / "singlehtml"
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(stage), "--path-output", str(out),
+           "--builder", "singlehtml", "--keep-going", "--quiet"]
+    subprocess.run(cmd, cwd=ROOT, check=True)
+    return out / "_build" / "singlehtml" / "index.html"
+
+
+def print_pdf(page: Path, target: Path, timeout: float = 600.0) -> int:
+    """Print ``page`` with headless Chromium (no network) once MathJax has typeset every formula;
+    returns the PDF's size in bytes."""
+    import base64
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1200,1600"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    try:
+        driver.set_page_load_timeout(timeout)
+        driver.get(page.resolve().as_uri())
+        deadline = time.monotonic() + timeout
+        while (pending := driver.execute_script(_MATH_PENDING)) != 0:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"MathJax still has {pending} formulas to typeset after {timeout:.0f} s")
+            time.sleep(0.5)
+        driver.execute_script(_OPEN_SOLUTIONS)
+        pdf = driver.execute_cdp_cmd("Page.printToPDF", {
+            "printBackground": True, "preferCSSPageSize": False, "paperWidth": 8.27, "paperHeight": 11.69,
+            "marginTop": 0.6, "marginBottom": 0.6, "marginLeft": 0.6, "marginRight": 0.6,
+            "displayHeaderFooter": True, "headerTemplate": "<span></span>",
+            "footerTemplate": '<div style="font-size:8px;width:100%;text-align:center">'
+                              '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'})
+    finally:
+        driver.quit()
+    data = base64.b64decode(pdf["data"])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    partial.write_bytes(data)
+    os.replace(partial, target)
+    return len(data)
+
+
+def build_pdf() -> float:
+    """``_build/pdf/routerbench-book.pdf`` from the last executed chapters (reader's edition, solutions
+    open), also copied to the root of ``_build/html`` for the download menu. Returns its seconds."""
+    start = time.perf_counter()
+    page = build_singlehtml(stage_sources("pdf"))
+    size = print_pdf(page, PDF)
+    publish_pdf()
+    seconds = time.perf_counter() - start
+    print(f"book: PDF {PDF.relative_to(ROOT)} ({size / 1e6:.1f} MB) in {seconds:.0f} s")
+    return seconds
+
+
+def publish_pdf() -> None:
+    """Put the last PDF at the root of the reader's HTML, where the download menu links it."""
+    if PDF.exists() and (BUILD / "html").exists():
+        shutil.copy(PDF, BUILD / "html" / PDF.name)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["build", "execute", "render"],
+    parser.add_argument("command", choices=["build", "execute", "render", "pdf"],
                         help="build: execute then render; execute: only run chapters; render: only the HTML "
-                             "from the last executed copies (for a quick look after a prose edit)")
+                             "from the last executed copies (for a quick look after a prose edit); pdf: only "
+                             "the PDF from the last executed copies")
     parser.add_argument("--real-format", action="store_true",
                         help="also execute every chapter on the two real-format files")
     parser.add_argument("--data", action="append", choices=list(DATA_SETS),
@@ -345,7 +524,12 @@ def main() -> int:
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     args = parser.parse_args()
     if args.command == "render":
-        return 0 if build_editions() else 1
+        ok = build_editions()
+        publish_pdf()  # the last PDF, if any, for the download menu
+        return 0 if ok else 1
+    if args.command == "pdf":
+        build_pdf()
+        return 0
     labels = list(DATA_SETS) if args.real_format else (args.data or ["embedded"])
     if args.command == "build" and "embedded" not in labels:
         parser.error("build needs the embedded data set (the HTML is built from it)")
@@ -371,9 +555,14 @@ def main() -> int:
         print(f"\n=== {r['chapter']} on {r['data']} FAILED ===\n{plain}", file=sys.stderr)
     if failed:
         return 1
-    if args.command == "build" and not build_editions():
-        print("book: the strict HTML build failed (warnings above)", file=sys.stderr)
-        return 1
+    if args.command == "build":
+        generate_problem_sets()
+        html_start = time.perf_counter()
+        if not build_editions():
+            print("book: the strict HTML build failed (warnings above)", file=sys.stderr)
+            return 1
+        print(f"book: HTML editions in {time.perf_counter() - html_start:.0f} s")
+        build_pdf()
     print(f"book: done in {time.perf_counter() - start:.0f} s; claims on each data set in _build/claims.md")
     return 0
 
