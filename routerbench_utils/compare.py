@@ -77,10 +77,10 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
 
     .. math::
 
-        \mathrm{AIQ}(R) = \frac{1}{c_{max} - c_{min}} \int_{c_{min}}^{c_{max}} \tilde f_R(c)\,dc,
-        \qquad \Delta(R) = \mathrm{AIQ}(R) - \mathrm{AIQ}(\mathrm{Zero}),
+        \\mathrm{AIQ}(R) = \\frac{1}{c_{max} - c_{min}} \\int_{c_{min}}^{c_{max}} \\tilde f_R(c)\\,dc,
+        \\qquad \\Delta(R) = \\mathrm{AIQ}(R) - \\mathrm{AIQ}(\\mathrm{Zero}),
 
-    with :math:`\tilde f_R` the non-decreasing convex hull of router :math:`R`'s points (``variant``
+    with :math:`\\tilde f_R` the non-decreasing convex hull of router :math:`R`'s points (``variant``
     ``"paper"``; see :func:`routerbench_utils.aiq` for ``"official"``). Intervals come from ``n_boot``
     resamples of the test prompts (seeded): every curve of a dataset is resampled on the same prompts, so
     a router's samples minus the Zero router's are paired differences. The saving at matched quality is

@@ -195,7 +195,8 @@ def simulate_mixture(cost_a, quality_a, cost_b, quality_b, t, seed: int = 0) -> 
 
     Inputs are per-prompt costs and qualities of the two routers (arrays of equal length ``n``); ``t`` is
     one probability or an array of them. Returns one row per ``t`` with the realised mean ``cost`` and
-    ``quality`` and the expected ones from :func:`interpolate` (``cost_expected``, ``quality_expected``).
+    ``quality`` and the expected ones from :func:`~routerbench_utils.interpolate` (``cost_expected``,
+    ``quality_expected``).
     The realised point converges to the line as ``n`` grows (its error shrinks like
     :math:`1/\\sqrt{n}`): with :math:`B_i \\sim \\mathrm{Bernoulli}(t)` drawn per prompt,
 

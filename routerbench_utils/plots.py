@@ -181,7 +181,7 @@ def plot_frontier(hull, ax: plt.Axes | None = None, c_max: float | None = None, 
 
     Parameters
     ----------
-    hull : NDCH
+    hull : ~routerbench_utils.frontier.NDCH
         A hull, e.g. :func:`routerbench_utils.ndch` of a router's curve (anything with ``cost`` and
         ``quality`` arrays of its vertices).
     ax : matplotlib Axes, optional

@@ -319,7 +319,7 @@ def _check_wtp(value) -> float:
 def single_model_outcomes(test: pd.DataFrame, names: Sequence[str] | None = None
                           ) -> tuple[list, np.ndarray, np.ndarray]:
     """Per-prompt outcomes of sending every prompt to one model, for each model: the Zero router's
-    ingredients, in the ``(params, cost, quality)`` form of :meth:`Router.outcomes`.
+    ingredients, in the ``(params, cost, quality)`` form of :meth:`~routerbench_utils.Router.outcomes`.
 
     Row :math:`m` of ``cost`` and ``quality`` holds :math:`(c_{im}, q_{im})_i`, so
     ``rbu.aiq(cost.mean(axis=1), quality.mean(axis=1))`` is the Zero router's AIQ and
