@@ -169,3 +169,51 @@ def by_dataset(df: pd.DataFrame, *others: pd.DataFrame) -> Iterator[tuple]:
                 f"by_dataset: dataset {name!r} has rows in the first frame but none in frame(s) "
                 f"{empty}; split the data with rbu.official_split so every dataset is on both sides")
         yield (name, df[dataset == name], *parts)
+
+
+def dataset_rows(name: str, df: pd.DataFrame, *others: pd.DataFrame):
+    """The rows of one dataset, in one frame or in several (e.g. both sides of a split).
+
+    ``part = rbu.subsets.dataset_rows("mbpp", df)`` is ``df`` cut to MBPP's prompts;
+    ``tr, te = rbu.subsets.dataset_rows("mbpp", train, test)`` cuts a split, as one step of
+    :func:`by_dataset` does.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    name : str
+        A dataset key, e.g. ``"mbpp"`` (see :func:`datasets_present`; an MMLU subject's rows are
+        ``"mmlu"``'s).
+    df : DataFrame
+        RouterBench-format rows.
+    *others : DataFrame
+        More frames cut to the same dataset.
+
+    Returns
+    -------
+    DataFrame or tuple of DataFrame
+        The rows of ``name`` in ``df`` (original index and order kept); with ``others``, a tuple with
+        one frame per frame given.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If a frame has no rows of ``name`` (naming the frame and the datasets it holds), or has no
+        ``eval_name`` column.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"eval_name": ["mbpp", "mmlu-anatomy", "mbpp"], "x": [1, 2, 3]})
+    >>> dataset_rows("mbpp", frame)["x"].tolist()
+    [1, 3]
+    """
+    parts = []
+    for k, frame in enumerate((df, *others), start=1):
+        part = frame[dataset_column(frame).to_numpy() == name]
+        if len(part) == 0:
+            raise RouterBenchDataError(
+                f"dataset_rows: frame {k} has no rows of dataset {name!r} (it holds "
+                f"{datasets_present(frame)}); pick one with rbu.example_dataset or rbu.datasets_present")
+        parts.append(part)
+    return parts[0] if not others else tuple(parts)

@@ -4,7 +4,8 @@ Reach the names here as ``rbu.data.<name>``; each lives in a submodule with one 
 
 - :mod:`.schema`: column names, the accessors that read a frame (``models``, ``score_matrix``,
   ``cost_matrix``, ``dataset_column``, ``cost_column``) and ``validate``;
-- :mod:`.oracle`: the Oracle's choice per prompt (``oracle_choice``, ``oracle_labels``);
+- :mod:`.oracle`: the Oracle's choice per prompt (``oracle_choice``, ``oracle_labels``) and its point per
+  dataset (``oracle_points``);
 - :mod:`.repair`: the quirks of the official files (``repair``, ``RepairReport``, ``turns_to_text``);
 - :mod:`.reading`: reading an official file (``load_routerbench``, ``DATA_ENV``);
 - :mod:`.convert`: long routing logs to the wide frame and back (``long_to_wide``, ``wide_to_long``);
@@ -16,7 +17,7 @@ Reach the names here as ``rbu.data.<name>``; each lives in a submodule with one 
 from outside ``data`` but :mod:`routerbench_utils.catalog` and :mod:`routerbench_utils.errors`.
 """
 from .convert import long_to_wide, wide_to_long
-from .oracle import oracle_choice, oracle_labels
+from .oracle import oracle_choice, oracle_labels, oracle_points
 from .reading import DATA_ENV, load_routerbench
 from .repair import RepairReport, repair, turns_to_text
 from .schema import (COST_SUFFIX, EVAL_NAME, ID, LATENCY_SUFFIX, ORACLE, PROMPT, RESPONSE_SUFFIX,
@@ -29,6 +30,6 @@ __all__ = [
     "COST_SUFFIX", "DATA_ENV", "EVAL_NAME", "ID", "LATENCY_SUFFIX", "ORACLE", "PROMPT", "RESPONSE_SUFFIX",
     "RepairReport", "check_model_columns", "check_model_values", "cost_column", "cost_matrix",
     "dataset_column", "dataset_summary", "load_routerbench", "long_to_wide", "models", "oracle_choice",
-    "oracle_labels", "official_split", "repair", "score_matrix", "turns_to_text", "validate",
+    "oracle_labels", "oracle_points", "official_split", "repair", "score_matrix", "turns_to_text", "validate",
     "wide_to_long",
 ]

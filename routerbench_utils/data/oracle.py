@@ -1,7 +1,8 @@
 """The Oracle's choice per prompt: the best score, ties broken by the lower cost.
 
 One definition, used by the loader (which recomputes ``oracle_model_to_route_to``), the converter of
-long logs, the embedded data's generator and the Oracle router.
+long logs, the embedded data's generator and the Oracle router; :func:`oracle_points` gives the
+Oracle's (cost, quality) point of each dataset from it.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalog import NO_MODEL_CORRECT
-from .schema import cost_matrix, models, score_matrix
+from .schema import cost_matrix, dataset_column, models, score_matrix, validate
 
 
 def oracle_choice(scores: np.ndarray, costs: np.ndarray) -> np.ndarray:
@@ -66,3 +67,54 @@ def oracle_labels(df: pd.DataFrame, model_names: Sequence[str] | None = None) ->
     choice = oracle_choice(score_matrix(df, names), cost_matrix(df, names))
     labels = np.array(names + [NO_MODEL_CORRECT], dtype=object)
     return labels[choice]  # -1 picks the last label, NO_MODEL_CORRECT
+
+
+def oracle_points(df: pd.DataFrame, model_names: Sequence[str] | None = None) -> pd.DataFrame:
+    """The Oracle's point of each dataset: its mean cost per query and mean score.
+
+    With :math:`m^*(i)` the Oracle's model (:func:`oracle_choice`), over the rows :math:`i \\in D` of a
+    dataset
+
+    .. math:: \\text{cost} = \\frac{1}{|D|} \\sum_{i \\in D} c_{i m^*(i)}, \\qquad
+              \\text{quality} = \\frac{1}{|D|} \\sum_{i \\in D} \\max_m s_{im},
+
+    where a prompt no model gets right (``no_model_correct``) counts as cost 0 and score 0, as in
+    :class:`~routerbench_utils.OracleRouter` and the official code. The rows have the form of
+    :func:`~routerbench_utils.model_points`, so the two frames concatenate for a plot or a table.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A wide frame (any rows, e.g. a test split).
+    model_names : sequence of str, optional
+        The models the Oracle chooses from; default all models of ``df``.
+
+    Returns
+    -------
+    DataFrame
+        One row per dataset, in order of first appearance: ``dataset``, ``model`` (``"Oracle"``),
+        ``cost``, ``quality``, ``n`` (the number of rows).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``df`` is not a clean wide frame, or a named model has no score or cost column.
+
+    Examples
+    --------
+    >>> oracle_points(load(scale=0.05, verbose=False)).columns.tolist()  # doctest: +SKIP
+    ['dataset', 'model', 'cost', 'quality', 'n']
+
+    See the chapter :ref:`chap-oracle` ("The Oracle").
+    """
+    validate(df)
+    names = models(df) if model_names is None else list(model_names)
+    costs, scores = cost_matrix(df, names), score_matrix(df, names)
+    choice = oracle_choice(scores, costs)
+    routed = choice >= 0  # -1: no model is correct, routed nowhere
+    paid = np.where(routed, np.take_along_axis(costs, np.maximum(choice, 0)[:, None], 1)[:, 0], 0.0)
+    per_prompt = pd.DataFrame({"dataset": dataset_column(df).to_numpy(), "cost": paid,
+                               "quality": np.where(routed, scores.max(axis=1), 0.0)})
+    grouped = per_prompt.groupby("dataset", sort=False)
+    points = grouped[["cost", "quality"]].mean().assign(n=grouped.size(), model="Oracle")
+    return points.reset_index()[["dataset", "model", "cost", "quality", "n"]]
