@@ -144,7 +144,7 @@ def by_dataset(df: pd.DataFrame, *others: pd.DataFrame) -> Iterator[tuple]:
     Parameters
     ----------
     df : DataFrame
-        RouterBench-format rows; its datasets, in the order of :func:`datasets_present`, are walked.
+        RouterBench-format rows; its datasets, in the order of :func:`~routerbench_utils.datasets_present`, are walked.
     *others : DataFrame
         More frames (e.g. the test split when ``df`` is the training split) cut by the same datasets.
 
@@ -176,14 +176,14 @@ def dataset_rows(name: str, df: pd.DataFrame, *others: pd.DataFrame):
 
     ``part = rbu.subsets.dataset_rows("mbpp", df)`` is ``df`` cut to MBPP's prompts;
     ``tr, te = rbu.subsets.dataset_rows("mbpp", train, test)`` cuts a split, as one step of
-    :func:`by_dataset` does.
+    :func:`~routerbench_utils.by_dataset` does.
 
     See the chapter :ref:`chap-dataset` ("The data set").
 
     Parameters
     ----------
     name : str
-        A dataset key, e.g. ``"mbpp"`` (see :func:`datasets_present`; an MMLU subject's rows are
+        A dataset key, e.g. ``"mbpp"`` (see :func:`~routerbench_utils.datasets_present`; an MMLU subject's rows are
         ``"mmlu"``'s).
     df : DataFrame
         RouterBench-format rows.
