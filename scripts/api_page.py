@@ -13,6 +13,7 @@ import argparse
 import importlib
 import inspect
 import pkgutil
+import re
 import sys
 from pathlib import Path
 
@@ -68,9 +69,11 @@ def page() -> str:
     parts.append("## Modules\n\nThe rest of the package, module by module (the names above are not repeated).\n")
     for name in modules():
         module = importlib.import_module(f"routerbench_utils.{name}")
+        # constants carry no __module__: a constant is the module's own when its source assigns it
+        assigned = set(re.findall(r"^([A-Z][A-Z0-9_]*)\s*[:=]", inspect.getsource(module), re.M))
         own = [n for n, obj in vars(module).items()
                if not n.startswith("_") and (getattr(obj, "__module__", None) == module.__name__
-                                             or (n.isupper() and not inspect.ismodule(obj)))]
+                                             or (n in assigned and not inspect.ismodule(obj)))]
         rest = [n for n in own if n not in curated]
         # Documented constants are those with a ``#:`` comment; autodoc skips the others.
         parts.append(f"### `rbu.{name}`\n\n```{{eval-rst}}\n.. automodule:: routerbench_utils.{name}\n"
