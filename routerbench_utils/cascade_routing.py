@@ -149,13 +149,27 @@ def positive_part_mean(mean, sd, k) -> np.ndarray:
     See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
     strategy").
     """
+    shape = np.broadcast_shapes(np.shape(mean), np.shape(sd), np.shape(k))
+    if not shape:  # a 0-d call: work on 1-element arrays (the in-place steps need arrays)
+        return positive_part_mean(*(np.reshape(x, 1) for x in (mean, sd, k)))[0]
     mean, sd, k = (np.asarray(x, dtype=float) for x in (mean, sd, k))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (mean - k) / sd
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        z = np.subtract(mean, k)
+        z /= sd
         w = -np.abs(z)
-        psi = np.maximum(z, 0.0) + np.exp(-0.5 * w * w) * (1 / np.sqrt(2 * np.pi)
-                                                           + 0.5 * w * erfcx(-w / np.sqrt(2)))
-    return np.where(sd > 0, sd * np.maximum(psi, 0.0), np.maximum(mean - k, 0.0))
+        bracket = erfcx(w * -np.sqrt(0.5))
+        bracket *= 0.5 * w
+        bracket += 1 / np.sqrt(2 * np.pi)
+        w *= w
+        w *= -0.5
+        bracket *= np.exp(w)
+        bracket += np.maximum(z, 0.0)
+        np.maximum(bracket, 0.0, out=bracket)
+        bracket *= sd
+    random = sd > 0
+    if random.all():
+        return bracket
+    return np.where(random, bracket, np.maximum(mean - k, 0.0))
 
 
 def expected_gain(mean, sd, best) -> np.ndarray:
@@ -202,6 +216,80 @@ def _gain(mean: np.ndarray, sd: np.ndarray, best: np.ndarray, tail: np.ndarray) 
     return np.where(sd > 0, np.maximum(gain, 0.0), known)
 
 
+def reservation_value(mean, sd, price) -> np.ndarray:
+    """Weitzman's reservation value of a model not yet called, elementwise.
+
+    The value :math:`r` at which paying ``price`` (a cost in units of quality, :math:`\\hat c /
+    \\lambda`) for the model's answer exactly breaks even against keeping a known quality :math:`r`:
+
+    .. math:: E[(Q - r)^+] = \\hat c / \\lambda, \\qquad Q = \\mathrm{clip}(M, 0, 1),\\;
+              M \\sim N(\\mu, s^2).
+
+    The left side is :func:`expected_gain` (``best=r``) for :math:`0 \\le r \\le 1`, convex and
+    decreasing in :math:`r`; below 0 it is :math:`E[Q] - r`, so :math:`r = E[Q] - \\hat c/\\lambda`
+    when that is <= 0, and for :math:`s = 0` (a value known in advance) :math:`r = \\mathrm{clip}(\\mu,
+    0, 1) - \\hat c/\\lambda` everywhere. Otherwise the root in (0, 1) is found by Newton's method
+    from :math:`r = 0` (the slope is :math:`-P(M > r)`; on a convex decreasing function Newton's
+    steps from the left stay left of the root and converge), until a step moves it by less than
+    :math:`10^{-10}`. A zero price gives 1: any chance of a better answer is worth taking.
+
+    Calling models in decreasing reservation value and stopping once the best known quality reaches
+    the largest reservation value left is the optimal policy for independent values (Weitzman, 1979,
+    "Pandora's box").
+
+    Parameters
+    ----------
+    mean, sd : array_like
+        :math:`\\mu` and :math:`s \\ge 0`.
+    price : array_like
+        :math:`\\hat c/\\lambda \\ge 0`, broadcast against ``mean``.
+
+    Returns
+    -------
+    ndarray
+        :math:`r` (at most 1; negative when the model is not worth its price even against nothing).
+
+    Examples
+    --------
+    >>> float(reservation_value(0.7, 0.0, 0.1))  # a known 0.7 for 0.1: worth it up to 0.6
+    0.6
+    >>> r = reservation_value(0.5, 0.3, 0.05)
+    >>> round(float(expected_gain(0.5, 0.3, r)), 6)  # the break-even holds
+    0.05
+
+    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
+    strategy").
+    """
+    shape = np.broadcast_shapes(np.shape(mean), np.shape(sd), np.shape(price))
+    mean, sd, price = (np.array(x, dtype=float).reshape(-1) for x in np.broadcast_arrays(mean, sd, price))
+    tail = positive_part_mean(mean, sd, 1.0)
+    expected = _gain(mean, sd, np.zeros_like(mean), tail)
+    r = _reservation(mean, sd, price, tail, expected, np.zeros_like(mean))
+    return r.reshape(shape)
+
+
+def _reservation(mean: np.ndarray, sd: np.ndarray, price: np.ndarray, tail: np.ndarray, expected: np.ndarray,
+                 start: np.ndarray) -> np.ndarray:
+    """:func:`reservation_value` given :math:`E[(M-1)^+]`, :math:`E[Q]` and a start at or left of each
+    root in [0, 1] (0 always is; so is the root for any higher price: roots fall as prices rise)."""
+    r = np.where(sd > 0, expected, np.clip(mean, 0.0, 1.0)) - price
+    inner = np.flatnonzero((sd > 0) & (price < expected) & (price > 0))
+    mu, s, t, y = mean[inner], sd[inner], tail[inner], price[inner]
+    x = np.clip(start[inner], 0.0, 1.0)
+    todo = np.arange(len(inner))
+    for _ in range(100):  # Newton from the left: monotone, quadratic near the root
+        xt, mt, st = x[todo], mu[todo], s[todo]
+        excess = _gain(mt, st, xt, t[todo]) - y[todo]
+        slope = ndtr((mt - xt) / st)
+        step = np.where((slope > 0) & (excess > 0), excess / np.where(slope > 0, slope, 1.0), 0.0)
+        x[todo] = np.minimum(xt + step, 1.0)
+        todo = todo[step > 1e-10]
+        if not len(todo):
+            break
+    r[inner] = x
+    return np.where((sd > 0) & (price == 0), 1.0, r)
+
+
 def _posterior(mean, var, signal, noise: float) -> tuple[np.ndarray, np.ndarray]:
     """Gaussian update of N(mean, var) by ``signal = q + noise * N(0, 1)`` (noise 0: exact; inf: none)."""
     if np.isinf(noise):
@@ -232,29 +320,43 @@ class CascadeRoutingRouter(Router):
     \\tau^{b\\,2}_{im} - \\tau^{a\\,2}_{im})`, the spread of the after-belief's mean.
 
     With :math:`S` the models called so far, :math:`d = \\max_{m \\in S} \\hat q_{im}` (0 if none)
-    and :math:`\\hat c_{m}` a model's mean training cost on the row's dataset, each step computes for
-    every model not yet called
+    and :math:`\\hat c_{m}` a model's mean training cost on the row's dataset, calling model :math:`j`
+    next is worth
 
     .. math:: v_j = \\lambda \\, \\big(E[\\max(d, Q_j)] - d\\big) - \\hat c_j
-              \\qquad (\\texttt{expected\\_gain})
+              \\qquad (\\texttt{expected\\_gain}),
 
-    and calls the best :math:`j` if :math:`v_j > 0`, else stops; the first call is always made (with
-    :math:`d = 0` it maximises :math:`\\lambda E[Q_j] - \\hat c_j`). This is the one-step look-ahead of
-    "maximise :math:`\\lambda\\,E[\\max_{m \\in S} \\hat q_m] - \\sum_{m \\in S} \\hat c_m`" (the paper
-    writes the same trade-off with :math:`1/\\lambda` on the cost). At most ``max_models`` calls are
-    made. The answer is the called model with the best after-estimate (ties: the first in model
-    order); the cost is the sum of the called models' true costs.
+    the one-step look-ahead of "maximise :math:`\\lambda\\,E[\\max_{m \\in S} \\hat q_m] -
+    \\sum_{m \\in S} \\hat c_m`" (the paper writes the same trade-off with :math:`1/\\lambda` on the
+    cost). Each step picks a model not yet called (below), calls it if :math:`v_j > 0`, else stops;
+    the first call is always made. Which model to pick:
+
+    - ``policy="index"`` (default): the largest reservation value :math:`r_j`
+      (:func:`reservation_value`, the :math:`r` with :math:`\\lambda E[(Q_j - r)^+] = \\hat c_j`).
+      The stop rule is the same as "stop once :math:`d` reaches the largest :math:`r_j` left", so this
+      is Weitzman's optimal search for independent values ("Pandora's box"): it may start with a
+      cheap model of modest value because a dear one can still follow.
+    - ``policy="greedy"``: the largest :math:`v_j` (the literal one-step look-ahead), which tends to
+      call the model with the most to add now, often the dearest.
+
+    At most ``max_models`` calls are made. The answer is the called model with the best
+    after-estimate (ties: the first in model order); the cost is the sum of the called models' true
+    costs. The look-ahead assumes that models err independently given the estimates; real models do
+    not (a prompt one model fails is often hard for all).
 
     Special cases (tested): with ``noise_after=inf`` the after-belief equals the before-belief, no
     second call ever pays, and the router is the predictive router
     ``choose_by_value(clip(before_mean, 0, 1), predicted_cost, lambda)``. With ``order="cost"`` it
-    walks each row's models cheapest first (the order of :class:`~routerbench_utils.CascadeRouter`);
-    with ``noise_after=0`` and ``willingness_to_pay=inf`` it then calls exactly the models of the
+    walks each row's models cheapest first (the order of :class:`~routerbench_utils.CascadeRouter`)
+    and stops when the next call no longer pays; with ``noise_before > 0`` (every model may still be
+    right), ``noise_after=0`` and ``willingness_to_pay=inf`` it then calls exactly the models of the
     perfect-judge cascade with an unlimited budget (same cost; the same quality on 0/1 scores, at
-    least as high on graded ones, as it answers with the best rather than the last). The
-    after-estimates are drawn from the same uniforms as that cascade's judge (same seed, same
-    layout): thresholded at 1/2 they *are* the verdicts of ``CascadeRouter(judge_error(noise_after),
-    seed=random_state)`` on 0/1 scores.
+    least as high on graded ones, as it answers with the best rather than the last). With
+    ``noise_before=inf`` and ``policy="index"`` it finds that order by itself (every reservation value
+    is 1 at an infinite willingness to pay; ties go to the cheapest). The after-estimates are drawn
+    from the same uniforms as that cascade's judge (same seed, same layout): thresholded at 1/2 they
+    *are* the verdicts of ``CascadeRouter(judge_error(noise_after), seed=random_state)`` on 0/1
+    scores.
 
     Parameters
     ----------
@@ -273,6 +375,8 @@ class CascadeRoutingRouter(Router):
         None: any model at any step (cascade routing). ``"cost"``: each row's models by mean training
         cost, cheapest first; a list of model names: that order. With an order the router can only
         call the next model or stop.
+    policy : {"index", "greedy"}, default "index"
+        How the next model is picked when ``order`` is None (see above).
     random_state : int, default 0
         Seed of the estimates' noise.
 
@@ -302,12 +406,13 @@ class CascadeRoutingRouter(Router):
 
     def __init__(self, willingness_to_pay: float = 1.0, noise_before: float = 0.5, noise_after: float = 0.2,
                  max_models: int | None = None, order: str | Sequence[str] | None = None,
-                 random_state: int = 0):
+                 policy: str = "index", random_state: int = 0):
         self.willingness_to_pay = willingness_to_pay
         self.noise_before = noise_before
         self.noise_after = noise_after
         self.max_models = max_models
         self.order = order
+        self.policy = policy
         self.random_state = random_state
 
     # ------------------------------------------------------------------ fitting
@@ -320,6 +425,8 @@ class CascadeRoutingRouter(Router):
                                             or self.max_models < 1):
             raise RouterBenchDataError(
                 f"max_models: expected a whole number >= 1 or None, got {self.max_models!r}")
+        if self.policy not in ("index", "greedy"):
+            raise RouterBenchDataError(f"policy: expected 'index' or 'greedy', got {self.policy!r}")
         if isinstance(self.random_state, bool) or not isinstance(self.random_state, Integral) \
                 or self.random_state < 0:
             raise RouterBenchDataError(f"random_state: expected a whole number >= 0, got {self.random_state!r}")
@@ -411,6 +518,31 @@ class CascadeRoutingRouter(Router):
         index = [self.models_.index(name) for name in self.order]
         return np.broadcast_to(np.asarray(index), (est["score"].shape[0], len(index)))
 
+    @staticmethod
+    def _index(lams: list[float], mean: np.ndarray, sd: np.ndarray, cost: np.ndarray, tail: np.ndarray,
+               first: np.ndarray) -> np.ndarray:
+        """Each model's reservation value per (parameter, prompt), shape (params * rows, models), in
+        USD (:math:`\\lambda r`) so that it ranks exactly as ``choose_by_value`` where values are known
+        in advance; for :math:`\\lambda = \\infty`, :math:`r` itself."""
+        n, m = mean.shape
+        mean, sd, cost, tail, first = (x.ravel() for x in (mean, sd, cost, tail, first))
+        out = np.empty((len(lams), n * m))
+        root = np.zeros(n * m)
+        # A short loop over the parameters, in increasing order: each root starts Newton's method for
+        # the next (a higher willingness to pay lowers the price, so the root moves right).
+        for k in np.argsort(lams, kind="stable"):
+            lam = lams[k]
+            if np.isinf(lam):
+                out[k] = _reservation(mean, sd, np.zeros_like(cost), tail, first, root)
+            elif lam == 0:
+                out[k] = -cost
+            else:
+                root = _reservation(mean, sd, cost / lam, tail, first, root)
+                # lambda * E[Q] - c where no root is needed, exactly as choose_by_value computes it
+                closed = (sd == 0) | (lam * first <= cost)
+                out[k] = np.where(closed, lam * first - cost, lam * root)
+        return out.reshape(len(lams), n, m).reshape(len(lams) * n, m)
+
     def simulate(self, test: pd.DataFrame, params: Sequence | None = None) -> dict[str, np.ndarray]:
         """Run the strategy on ``test`` for each willingness to pay in ``params``.
 
@@ -435,31 +567,31 @@ class CascadeRoutingRouter(Router):
         # What does not depend on the state: E[(M - 1)^+] and the first step's gains (d = 0).
         tail = positive_part_mean(mean_b, spread, 1.0)
         first = _gain(mean_b, spread, np.zeros((n, 1)), tail)
+        index = None
+        if fixed is None and self.policy == "index":
+            index = self._index(lams, mean_b, spread, c_hat, tail, first)
         called = np.zeros((len(lams) * n, m), dtype=bool)
         best = np.zeros(len(lams) * n)
         active = np.arange(len(lams) * n)  # the entries still calling: each step works on them only
         for step in range(steps):
             r = row[active]
-            if step == 0:
-                gain = first[r] if fixed is None else first[r, fixed[r, 0]]
-            else:
-                # The gains depend on the prompt and the best quality known so far only: compute
-                # them once per distinct (prompt, best), which many parameters share.
-                ur, ud, inverse = _distinct_pairs(r, best[active])
-                if fixed is None:
+            if fixed is not None:
+                pick = fixed[r, step]
+            elif index is not None:
+                pick = _argmax_with_ties(np.where(called[active], -np.inf, index[active]), c_hat[r])
+            else:  # greedy: the largest net gain now
+                if step == 0:
+                    gain = first[r]
+                else:  # the gains depend on the prompt and the best known quality only
+                    ur, ud, inverse = _distinct_pairs(r, best[active])
                     gain = _gain(mean_b[ur], spread[ur], ud[:, None], tail[ur])[inverse]
-                else:
-                    up = fixed[ur, step]
-                    gain = _gain(mean_b[ur, up], spread[ur, up], ud, tail[ur, up])[inverse]
-            if fixed is None:
                 value = _values(lam[active, None], gain, c_hat[r])
                 value[called[active]] = -np.inf
                 pick = _argmax_with_ties(value, c_hat[r])
-                value = value[np.arange(len(active)), pick]
-            else:
-                pick = fixed[r, step]
-                value = _values(lam[active], gain, c_hat[r, pick])
-            go = np.full(len(active), True) if step == 0 else value > 0
+            # Call the pick while it pays: lambda * E[max(d, Q)] - d > its predicted cost.
+            gain = first[r, pick] if step == 0 else _gain(mean_b[r, pick], spread[r, pick], best[active],
+                                                          tail[r, pick])
+            go = np.full(len(active), True) if step == 0 else _values(lam[active], gain, c_hat[r, pick]) > 0
             active, pick = active[go], pick[go]
             called[active, pick] = True
             best[active] = np.maximum(best[active], worth[row[active], pick])

@@ -11,7 +11,7 @@ from sklearn.base import clone
 import routerbench_utils as rbu
 from routerbench_utils import RouterBenchDataError
 from routerbench_utils.cascade_routing import (CascadeRoutingRouter, compare_on_plane, expected_gain, judge_error,
-                                               noise_for_judge_error, positive_part_mean)
+                                               noise_for_judge_error, positive_part_mean, reservation_value)
 from routerbench_utils.routers import WTP_GRID, choose_by_value
 
 GRID = [0.0, 1e-3, 0.05, 1.0, 30.0, 1e3, 1e9]
@@ -62,6 +62,21 @@ def test_expected_gain_is_the_rise_of_the_expected_maximum():
     assert expected_gain(0.7, 0.4, 1.0) == 0.0  # nothing can beat a known 1
 
 
+def test_reservation_value_breaks_even():
+    rng = np.random.default_rng(2)
+    mean, sd, price = rng.normal(0.5, 0.6, 5000), rng.uniform(0.001, 1.0, 5000), rng.uniform(0, 0.4, 5000)
+    r = reservation_value(mean, sd, price)
+    inside = (r > 0) & (r < 1)
+    np.testing.assert_allclose(expected_gain(mean, sd, r)[inside], price[inside], rtol=1e-8, atol=1e-13)
+    below = r <= 0  # not worth it even against nothing: E[Q] - r = price
+    np.testing.assert_allclose((expected_gain(mean, sd, 0.0) - r)[below], price[below], rtol=1e-12)
+    assert inside.mean() > 0.5 and below.any()
+    # a dearer price lowers the value; a known value minus its price; a free look is worth the top
+    assert (reservation_value(mean, sd, price + 0.01) <= r + 1e-12).all()
+    assert reservation_value(0.7, 0.0, 0.1) == pytest.approx(0.6)
+    assert reservation_value(0.2, 0.3, 0.0) == 1.0
+
+
 def test_judge_error_and_its_inverse():
     assert judge_error(0.0) == 0.0 and judge_error(np.inf) == 0.5
     assert judge_error(0.5) == pytest.approx(stats.norm.cdf(-1.0))
@@ -107,6 +122,27 @@ def test_perfect_after_information_in_cost_order_is_the_perfect_judge_cascade(sp
             np.testing.assert_array_equal(q, q_cascade)
     if not is_binary(test):  # graded scores: the best answer beats the last one somewhere
         assert (q > q_cascade).any()
+
+
+def test_index_policy_without_before_information_finds_the_cascade_order(split):
+    """noise_before = inf, noise_after = 0, lambda = inf, any order allowed: every reservation value is
+    1, ties go to the cheapest, so the index walks the cascade's cheapest-first order by itself."""
+    train, test = split
+    _, c_cascade, q_cascade = rbu.CascadeRouter(0.0).fit(train).outcomes(test, params=[np.inf])
+    router = CascadeRoutingRouter(noise_before=np.inf, noise_after=0.0, random_state=4).fit(train)
+    _, c, q = router.outcomes(test, params=[np.inf])
+    np.testing.assert_allclose(c, c_cascade, rtol=1e-12)
+    assert (q >= q_cascade).all()
+
+
+def test_greedy_and_index_policies_differ_but_share_the_first_call_without_after_information(split):
+    train, test = split
+    make = lambda policy, after: CascadeRoutingRouter(noise_before=1.0, noise_after=after,  # noqa: E731
+                                                      policy=policy, random_state=2).fit(train)
+    assert not np.array_equal(make("index", 0.1).simulate(test, GRID)["called"],
+                              make("greedy", 0.1).simulate(test, GRID)["called"])
+    np.testing.assert_array_equal(make("index", np.inf).simulate(test, GRID)["answer"],
+                                  make("greedy", np.inf).simulate(test, GRID)["answer"])
 
 
 def test_exact_before_estimates_and_no_price_make_an_oracle(split):
@@ -266,6 +302,7 @@ def test_clone_of_a_fitted_router_routes_the_same(split):
     ({"order": ["claude-v2", "claude-v2"]}, "order"),
     ({"order": []}, "order"),
     ({"random_state": -1}, "random_state"),
+    ({"policy": "best"}, "policy"),
     ({"willingness_to_pay": -2.0}, "willingness_to_pay"),
 ])
 def test_bad_parameters_raise_in_fit_naming_the_argument(split, params, argument):
