@@ -8,6 +8,7 @@ so that every metric the book compares is computed in one place.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -247,8 +248,94 @@ def resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
 
     See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
     """
+    return _resample_weights(int(n), int(n_boot), int(seed)).copy()
+
+
+@functools.lru_cache(maxsize=4)
+def _resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
+    """:func:`resample_weights`, drawn once per ``(n, n_boot, seed)`` and kept (read-only): every curve
+    of a comparison is resampled on the same prompts, so the draw, the slowest step of a bootstrap, is
+    shared by all of them."""
     counts = np.random.default_rng(seed).multinomial(n, np.full(n, 1.0 / n), size=n_boot)
-    return counts / n
+    weights = counts / n
+    weights.flags.writeable = False
+    return weights
+
+
+def _hull_walk(cost: np.ndarray, quality: np.ndarray, c_min, c_max,
+               target=None) -> tuple[np.ndarray, np.ndarray]:
+    """The area under the non-decreasing convex hull of each row's points, and the cost at which it
+    reaches a target: :func:`aiq` and :func:`cost_to_reach` for many small curves at once.
+
+    Each row :math:`b` holds one curve's points :math:`(c_{bk}, q_{bk})_k` (e.g. a router's points on
+    one bootstrap resample). Its hull is walked from the cheapest point (the best quality at that
+    cost) by gift wrapping, all rows at once: the next vertex is the point to the right with a higher
+    quality and the steepest slope (the farthest among equal slopes, so collinear points are not
+    vertices), as in :class:`~routerbench_utils.frontier.NDCH`. Each edge adds its exact area over
+    :math:`[a_b, c_{max}]`, with the frontier 0 left of the first vertex and flat after the last:
+
+    .. math:: A_b = \\int_{a_b}^{c_{max}} \\tilde f_b(c)\\,dc .
+
+    At most one pass per vertex, each a few array operations over all rows: no Python loop over
+    rows, so a bootstrap of a few hundred resamples costs about as much as one :func:`aiq`.
+
+    Parameters
+    ----------
+    cost, quality : array of shape (rows, points)
+        Finite points, costs >= 0 (validated by the callers).
+    c_min : float or array of shape (rows,)
+        :math:`a_b`, where each area starts (the frontier is 0 left of the row's cheapest point).
+    c_max : float
+        Where every area ends.
+    target : array of shape (rows,), optional
+        A quality per row: the returned costs are the cheapest at which each hull reaches it.
+
+    Returns
+    -------
+    area : ndarray of shape (rows,)
+        :math:`A_b` (quality x USD).
+    reach : ndarray of shape (rows,)
+        The cheapest cost at which row :math:`b`'s hull reaches ``target[b]`` (NaN where it never
+        does, or everywhere when ``target`` is None).
+
+    Examples
+    --------
+    >>> area, reach = _hull_walk(np.array([[1.0, 2.0, 4.0, 3.0]]), np.array([[0.2, 0.6, 0.8, 0.5]]),
+    ...                          1.0, 4.0, target=np.array([0.7]))
+    >>> round(float(area[0]), 12), round(float(reach[0]), 12)   # AIQ 1.8 / 3 = 0.6, as aiq gives
+    (1.8, 3.0)
+
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
+    """
+    c, q = np.atleast_2d(np.asarray(cost, dtype=float)), np.atleast_2d(np.asarray(quality, dtype=float))
+    rows = np.arange(c.shape[0])
+    start = np.broadcast_to(np.asarray(c_min, dtype=float), rows.shape)
+    at = c.min(axis=1)
+    level = np.where(c == at[:, None], q, -np.inf).max(axis=1)  # the best quality at the cheapest cost
+    goal = np.full(rows.shape, np.nan) if target is None else np.asarray(target, dtype=float)
+    reach = np.where(level >= goal, at, np.nan)
+    area = np.zeros(rows.shape)
+    live = np.ones(rows.shape, dtype=bool)
+    for _ in range(c.shape[1]):
+        dc, dq = c - at[:, None], q - level[:, None]
+        ahead = live[:, None] & (dc > 0) & (dq > 0)
+        slope = np.where(ahead, dq / np.where(ahead, dc, 1.0), -np.inf)
+        steepest = slope.max(axis=1)
+        live = np.isfinite(steepest)
+        if not live.any():
+            break
+        k = np.argmax(np.where(ahead & (slope == steepest[:, None]), dc, -np.inf), axis=1)
+        nc, nq = np.where(live, c[rows, k], at), np.where(live, q[rows, k], level)
+        # the edge's area over [start, c_max], linear between its ends
+        lo, hi = np.maximum(at, start), np.minimum(nc, c_max)
+        rise = np.where(nc > at, (nq - level) / np.where(nc > at, nc - at, 1.0), 0.0)
+        inside = live & (hi > lo)
+        area += np.where(inside, (hi - lo) * (2 * level + rise * (lo + hi - 2 * at)) / 2, 0.0)
+        crossed = live & np.isnan(reach) & (nq >= goal)
+        reach = np.where(crossed, at + (goal - level) / np.where(crossed, rise, 1.0), reach)
+        at, level = nc, nq
+    area += level * np.clip(c_max - np.maximum(at, start), 0.0, None)  # flat after the last vertex
+    return area, reach
 
 
 def bootstrap_aiq(cost, quality, n_boot: int = 1000, seed: int = 0, c_min: float | None = None,
@@ -300,13 +387,25 @@ def bootstrap_aiq(cost, quality, n_boot: int = 1000, seed: int = 0, c_min: float
     if n_boot < 1:
         raise RouterBenchDataError(f"n_boot: expected a positive count, got {n_boot}")
     curves, _, lo, hi = _paired_setup(cost, quality, other, c_min, c_max)
-    weights = resample_weights(curves[0][0].shape[1], n_boot, seed)
+    weights = _resample_weights(curves[0][0].shape[1], n_boot, seed)
     values = np.empty((len(curves), n_boot))
     for k, (c, q) in enumerate(curves):
-        mc, mq = weights @ c.T, weights @ q.T  # (n_boot, points)
-        for b in range(n_boot):
-            values[k, b] = aiq(mc[b], mq[b], c_min=lo, c_max=hi, variant=variant)
+        mc, mq = weights @ c.T, weights @ q.T  # (n_boot, points): every resample's curve at once
+        values[k] = _batch_aiq(mc, mq, lo, hi, variant)
     return values[0] - values[1] if other is not None else values[0]
+
+
+def _batch_aiq(cost: np.ndarray, quality: np.ndarray, lo: float, hi: float, variant: str) -> np.ndarray:
+    """:func:`aiq` of every row's curve over one range (validated points; ``lo <= hi``)."""
+    if variant not in VARIANTS:
+        raise RouterBenchDataError(f"variant: expected one of {VARIANTS}, got {variant!r}")
+    if variant == "official":
+        if hi <= 0:
+            raise RouterBenchDataError(f"c_max: the official variant divides by c_max, got {hi}")
+        return _hull_walk(cost, quality, cost.min(axis=1), hi)[0] / hi
+    if hi == lo:  # a zero-width range: the frontier's height there (0 left of the cheapest point)
+        return np.array([aiq(c, q, c_min=lo, c_max=hi) for c, q in zip(cost, quality)])
+    return _hull_walk(cost, quality, lo, hi)[0] / (hi - lo)
 
 
 def aiq_ci(cost, quality, level: float = 0.95, n_boot: int = 1000, seed: int = 0,
@@ -511,12 +610,18 @@ def saving_ci(cost, quality, model_cost, model_quality, level: float = 0.95, n_b
         return best, top, bc[best], bc[best] / reach if reach > 0 else np.inf
 
     best, top, best_cost, saving = one(c.mean(axis=1), q.mean(axis=1), mc.mean(axis=1), mq.mean(axis=1))
-    weights = resample_weights(c.shape[1], n_boot, seed)  # the same resamples as bootstrap_aiq's
+    weights = _resample_weights(c.shape[1], n_boot, seed)  # the same resamples as bootstrap_aiq's
     rc, rq, bc, bq = weights @ c.T, weights @ q.T, weights @ mc.T, weights @ mq.T
-    samples, same = np.empty(n_boot), np.empty(n_boot, dtype=bool)
-    for b in range(n_boot):
-        k, _, _, samples[b] = one(rc[b], rq[b], bc[b], bq[b])
-        same[b] = k == best
+    # Every resample at once: its best model (cheapest among those tied at the top), then the cost
+    # at which the router's resampled hull reaches that model's quality, as one() does for one.
+    tops = bq.max(axis=1)
+    k = np.argmin(np.where(bq >= tops[:, None] - 1e-12, bc, np.inf), axis=1)
+    reach = _hull_walk(rc, rq, 0.0, 0.0, target=tops)[1]
+    chosen = bc[np.arange(n_boot), k]
+    with np.errstate(divide="ignore"):
+        samples = np.where(reach > 0, chosen / np.where(reach > 0, reach, 1.0), np.inf)
+    samples[np.isnan(reach)] = np.nan
+    same = k == best
     reached = ~np.isnan(samples)
     low, high = np.quantile(np.where(reached, samples, 0.0), [(1 - level) / 2, (1 + level) / 2])
     return {"saving": float(saving), "low": float(low), "high": float(high), "best": best,

@@ -263,3 +263,65 @@ def test_apgr_rejects_bad_arguments():
         rbu.metrics.apgr([0, 2], [0.5, 0.9], (0.0, 0.9), (2.0, 0.5))
     with pytest.raises(RouterBenchDataError, match="cost"):
         rbu.metrics.apgr([0, 2], [0.5, 0.9], (2.0, 0.5), (0.0, 0.9), curve="raw")
+
+
+# --- The bootstrap walks every resample's hull at once ---------------------------------------------
+
+small_costs = st.sampled_from([0.0, 0.001, 0.002, 0.004, 0.01, 0.03])
+small_scores = st.sampled_from([0.0, 0.25, 0.5, 1.0])
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.integers(1, 8), st.integers(1, 25), st.integers(0, 2**16), st.data())
+def test_bootstrap_aiq_equals_one_aiq_per_resample(k, n, seed, data):
+    """Ties, duplicate costs, zero costs and flat curves included: every resample's AIQ is what aiq()
+    gives for that resample's mean points, in both variants and over a wider range."""
+    cost = np.array(data.draw(st.lists(small_costs, min_size=k * n, max_size=k * n))).reshape(k, n)
+    quality = np.array(data.draw(st.lists(small_scores, min_size=k * n, max_size=k * n))).reshape(k, n)
+    weights = rbu.metrics.resample_weights(n, 15, seed)
+    mc, mq = weights @ cost.T, weights @ quality.T
+    lo, hi = float(cost.mean(axis=1).min()), float(cost.mean(axis=1).max())
+    cases = [("paper", lo, hi), ("paper", 0.0, 0.05)]
+    if hi > 0:
+        cases.append(("official", lo, max(hi, float(mc.min(axis=1).max()))))
+    for variant, c_min, c_max in cases:
+        got = rbu.bootstrap_aiq(cost, quality, n_boot=15, seed=seed, c_min=c_min, c_max=c_max,
+                                variant=variant)
+        expected = [rbu.aiq(mc[b], mq[b], c_min=c_min, c_max=c_max, variant=variant) for b in range(15)]
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.integers(1, 8), st.integers(1, 25), st.integers(0, 2**16), st.data())
+def test_saving_ci_equals_one_cost_to_reach_per_resample(k, n, seed, data):
+    """The saving's samples are, per resample, the best model's cost over the router's cost_to_reach
+    of that model's quality (the cheapest model among those tied at the top)."""
+    def draw(values, rows):
+        return np.array(data.draw(st.lists(values, min_size=rows * n, max_size=rows * n))).reshape(rows, n)
+
+    cost, quality = draw(small_costs, k) + 0.0005, draw(small_scores, k)
+    model_cost, model_quality = draw(small_costs, 3) + 0.0005, draw(small_scores, 3)
+    weights = rbu.metrics.resample_weights(n, 25, seed)
+    rc, rq, bc, bq = (weights @ m.T for m in (cost, quality, model_cost, model_quality))
+    samples, same = [], []
+    full_top = model_quality.mean(axis=1).max()
+    full_best = int(np.argmin(np.where(model_quality.mean(axis=1) >= full_top - 1e-12,
+                                       model_cost.mean(axis=1), np.inf)))
+    for b in range(25):
+        tied = np.flatnonzero(bq[b] >= bq[b].max() - 1e-12)
+        best = int(tied[np.argmin(bc[b][tied])])
+        reach = rbu.cost_to_reach(rc[b], rq[b], bq[b].max())
+        samples.append(0.0 if np.isnan(reach) else bc[b][best] / reach)
+        same.append(best == full_best)
+    out = rbu.saving_ci(cost, quality, model_cost, model_quality, n_boot=25, seed=seed)
+    low, high = np.quantile(samples, [0.025, 0.975])
+    assert out["low"] == pytest.approx(low, abs=1e-12) and out["high"] == pytest.approx(high, abs=1e-12)
+    assert out["same_best"] == pytest.approx(np.mean(same))
+
+
+def test_resample_weights_are_drawn_once_and_handed_out_as_copies():
+    from routerbench_utils.metrics import resample_weights
+
+    first = resample_weights(40, 30, seed=9)
+    first[:] = 0.0  # a caller's edits must not reach the next caller
+    assert np.allclose(resample_weights(40, 30, seed=9).sum(axis=1), 1.0)
