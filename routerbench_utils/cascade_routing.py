@@ -335,7 +335,10 @@ class CascadeRoutingRouter(Router):
       (:func:`reservation_value`, the :math:`r` with :math:`\\lambda E[(Q_j - r)^+] = \\hat c_j`).
       The stop rule is the same as "stop once :math:`d` reaches the largest :math:`r_j` left", so this
       is Weitzman's optimal search for independent values ("Pandora's box"): it may start with a
-      cheap model of modest value because a dear one can still follow.
+      cheap model of modest value because a dear one can still follow. The last call that
+      ``max_models`` allows is picked as below (nothing can follow it, and then the one-step
+      look-ahead is exact), so ``max_models=1`` is the predictive router on
+      :math:`E[Q_j]`.
     - ``policy="greedy"``: the largest :math:`v_j` (the literal one-step look-ahead), which tends to
       call the model with the most to add now, often the dearest.
 
@@ -548,8 +551,9 @@ class CascadeRoutingRouter(Router):
 
         Returns ``params`` (list) and arrays of shape (params, rows): ``cost`` (sum of the called
         models' true costs), ``quality`` (the answer's true score), ``answer`` (its column in
-        ``models_``) and ``calls`` (how many models were called); and ``called``, shape (params, rows,
-        models), which models were called. The only loop runs over at most ``max_models`` steps; each
+        ``models_``) and ``calls`` (how many models were called); and, of shape (params, rows,
+        models), ``called`` (which models were called) and ``step`` (at which step, from 0; -1: not
+        called). The only loop runs over at most ``max_models`` steps; each
         step handles every (parameter, prompt) pair still calling at once.
         """
         self._check_fitted()
@@ -571,15 +575,16 @@ class CascadeRoutingRouter(Router):
         if fixed is None and self.policy == "index":
             index = self._index(lams, mean_b, spread, c_hat, tail, first)
         called = np.zeros((len(lams) * n, m), dtype=bool)
+        when = np.full((len(lams) * n, m), -1)
         best = np.zeros(len(lams) * n)
         active = np.arange(len(lams) * n)  # the entries still calling: each step works on them only
         for step in range(steps):
             r = row[active]
             if fixed is not None:
                 pick = fixed[r, step]
-            elif index is not None:
+            elif index is not None and step < steps - 1:
                 pick = _argmax_with_ties(np.where(called[active], -np.inf, index[active]), c_hat[r])
-            else:  # greedy: the largest net gain now
+            else:  # greedy: the largest net gain now (exact for the last call allowed)
                 if step == 0:
                     gain = first[r]
                 else:  # the gains depend on the prompt and the best known quality only
@@ -594,15 +599,16 @@ class CascadeRoutingRouter(Router):
             go = np.full(len(active), True) if step == 0 else _values(lam[active], gain, c_hat[r, pick]) > 0
             active, pick = active[go], pick[go]
             called[active, pick] = True
+            when[active, pick] = step
             best[active] = np.maximum(best[active], worth[row[active], pick])
             if not len(active):
                 break
-        called = called.reshape(len(lams), n, m)
+        called, when = called.reshape(len(lams), n, m), when.reshape(len(lams), n, m)
         answer = np.argmax(np.where(called, worth[None], -np.inf), axis=2)
         quality = np.take_along_axis(np.broadcast_to(est["score"], called.shape), answer[..., None], 2)[..., 0]
         cost = (called * est["cost"][None]).sum(axis=2)
         return {"params": params, "cost": cost, "quality": quality, "answer": answer,
-                "calls": called.sum(axis=2), "called": called}
+                "calls": called.sum(axis=2), "called": called, "step": when}
 
     # ----------------------------------------------------------- the Router API
     def default_params(self) -> list:

@@ -107,6 +107,20 @@ def test_no_after_information_is_a_predictive_router(split, max_models):
     np.testing.assert_array_equal(quality[0], q)
 
 
+@pytest.mark.parametrize("policy", ["index", "greedy"])
+def test_one_call_is_a_predictive_router_on_the_expected_quality(split, policy):
+    """max_models = 1: the one-step look-ahead is exact, so the pick maximises lambda E[Q] - c."""
+    train, test = split
+    router = CascadeRoutingRouter(noise_before=0.6, noise_after=0.3, max_models=1, policy=policy,
+                                  random_state=8).fit(train)
+    est = router.estimates(test)
+    expected = expected_gain(est["before_mean"], est["spread"], 0.0)
+    run = router.simulate(test, GRID)
+    for k, lam in enumerate(GRID):
+        chosen = choose_by_value(expected, est["predicted_cost"], lam, router.models_)
+        np.testing.assert_array_equal(np.asarray(router.models_, dtype=object)[run["answer"][k]], chosen)
+
+
 def test_perfect_after_information_in_cost_order_is_the_perfect_judge_cascade(split):
     """order='cost', noise_after=0, lambda=inf: the cascade's calls; its answer is the best, not the last."""
     train, test = split
@@ -209,6 +223,9 @@ def test_cost_counts_every_call_and_calls_respect_max_models(split):
     assert run["calls"].min() >= 1 and run["calls"].max() <= 2
     np.testing.assert_allclose(run["cost"], (run["called"] * rbu.cost_matrix(test, router.models_)).sum(axis=2))
     assert run["called"][np.arange(len(GRID))[:, None], np.arange(len(test)), run["answer"]].all()
+    # steps number the calls 0, 1, ... in order
+    np.testing.assert_array_equal(run["step"] >= 0, run["called"])
+    np.testing.assert_array_equal(run["step"].max(axis=2) + 1, run["calls"])
     # lambda = 0 calls the cheapest model once; a large lambda calls more than once somewhere
     assert (run["calls"][0] == 1).all() and (run["calls"][-1] == 2).any()
     est = router.estimates(test)
