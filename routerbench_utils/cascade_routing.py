@@ -228,10 +228,15 @@ def reservation_value(mean, sd, price) -> np.ndarray:
     The left side is :func:`expected_gain` (``best=r``) for :math:`0 \\le r \\le 1`, convex and
     decreasing in :math:`r`; below 0 it is :math:`E[Q] - r`, so :math:`r = E[Q] - \\hat c/\\lambda`
     when that is <= 0, and for :math:`s = 0` (a value known in advance) :math:`r = \\mathrm{clip}(\\mu,
-    0, 1) - \\hat c/\\lambda` everywhere. Otherwise the root in (0, 1) is found by Newton's method
-    from :math:`r = 0` (the slope is :math:`-P(M > r)`; on a convex decreasing function Newton's
-    steps from the left stay left of the root and converge), until a step moves it by less than
-    :math:`10^{-10}`. A zero price gives 1: any chance of a better answer is worth taking.
+    0, 1) - \\hat c/\\lambda` everywhere. Otherwise the root lies in (0, 1), where
+    :math:`E[(Q - r)^+] = s\\,\\psi((\\mu - r)/s) - E[(M - 1)^+]` (:func:`positive_part_mean`), so
+
+    .. math:: r = \\mu - s\\,\\psi^{-1}\\!\\left(\\frac{\\hat c/\\lambda + E[(M - 1)^+]}{s}\\right),
+              \\qquad \\psi(z) = \\varphi(z) + z\\,\\Phi(z),
+
+    with :math:`\\psi^{-1}` read off a table of :math:`\\log\\psi` and polished by two Newton steps
+    on :math:`\\log\\psi(z) = \\log u` (slope :math:`\\Phi(z)/\\psi(z)`). A zero price gives 1: any
+    chance of a better answer is worth taking.
 
     Calling models in decreasing reservation value and stopping once the best known quality reaches
     the largest reservation value left is the optimal policy for independent values (Weitzman, 1979,
@@ -264,30 +269,37 @@ def reservation_value(mean, sd, price) -> np.ndarray:
     mean, sd, price = (np.array(x, dtype=float).reshape(-1) for x in np.broadcast_arrays(mean, sd, price))
     tail = positive_part_mean(mean, sd, 1.0)
     expected = _gain(mean, sd, np.zeros_like(mean), tail)
-    r = _reservation(mean, sd, price, tail, expected, np.zeros_like(mean))
+    r = _reservation(mean, sd, price, tail, expected)
     return r.reshape(shape)
 
 
-def _reservation(mean: np.ndarray, sd: np.ndarray, price: np.ndarray, tail: np.ndarray, expected: np.ndarray,
-                 start: np.ndarray) -> np.ndarray:
-    """:func:`reservation_value` given :math:`E[(M-1)^+]`, :math:`E[Q]` and a start at or left of each
-    root in [0, 1] (0 always is; so is the root for any higher price: roots fall as prices rise)."""
+def _reservation(mean: np.ndarray, sd: np.ndarray, price: np.ndarray, tail: np.ndarray,
+                 expected: np.ndarray) -> np.ndarray:
+    """:func:`reservation_value` given :math:`E[(M-1)^+]` and :math:`E[Q]` (shared across prices)."""
     r = np.where(sd > 0, expected, np.clip(mean, 0.0, 1.0)) - price
-    inner = np.flatnonzero((sd > 0) & (price < expected) & (price > 0))
-    mu, s, t, y = mean[inner], sd[inner], tail[inner], price[inner]
-    x = np.clip(start[inner], 0.0, 1.0)
-    todo = np.arange(len(inner))
-    for _ in range(100):  # Newton from the left: monotone, quadratic near the root
-        xt, mt, st = x[todo], mu[todo], s[todo]
-        excess = _gain(mt, st, xt, t[todo]) - y[todo]
-        slope = ndtr((mt - xt) / st)
-        step = np.where((slope > 0) & (excess > 0), excess / np.where(slope > 0, slope, 1.0), 0.0)
-        x[todo] = np.minimum(xt + step, 1.0)
-        todo = todo[step > 1e-10]
-        if not len(todo):
-            break
-    r[inner] = x
+    inner = (sd > 0) & (price < expected) & (price > 0)
+    s = sd[inner]
+    r[inner] = mean[inner] - s * _psi_inverse((price[inner] + tail[inner]) / s)
     return np.where((sd > 0) & (price == 0), 1.0, r)
+
+
+_PSI_TABLE: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def _psi_inverse(u: np.ndarray) -> np.ndarray:
+    """:math:`z` with :math:`\\psi(z) = \\varphi(z) + z\\Phi(z) = u > 0`: a table, then Newton on logs."""
+    global _PSI_TABLE
+    if _PSI_TABLE is None:  # psi rises from about 1e-300 at z = -37 to z itself beyond 40
+        z = np.linspace(-37.0, 40.0, 15401)
+        _PSI_TABLE = (np.log(positive_part_mean(z, 1.0, 0.0)), z)
+    log_psi, grid = _PSI_TABLE
+    log_u = np.log(u)
+    z = np.interp(log_u, log_psi, grid)
+    z = np.where(u > np.exp(log_psi[-1]), u, z)  # psi(z) = z + psi(-z) = z to double precision
+    for _ in range(2):
+        psi = positive_part_mean(z, 1.0, 0.0)
+        z = z - (np.log(psi) - log_u) * psi / ndtr(z)
+    return z
 
 
 def _posterior(mean, var, signal, noise: float) -> tuple[np.ndarray, np.ndarray]:
@@ -530,17 +542,13 @@ class CascadeRoutingRouter(Router):
         n, m = mean.shape
         mean, sd, cost, tail, first = (x.ravel() for x in (mean, sd, cost, tail, first))
         out = np.empty((len(lams), n * m))
-        root = np.zeros(n * m)
-        # A short loop over the parameters, in increasing order: each root starts Newton's method for
-        # the next (a higher willingness to pay lowers the price, so the root moves right).
-        for k in np.argsort(lams, kind="stable"):
-            lam = lams[k]
+        for k, lam in enumerate(lams):  # a short loop over parameters; each handles every prompt
             if np.isinf(lam):
-                out[k] = _reservation(mean, sd, np.zeros_like(cost), tail, first, root)
+                out[k] = _reservation(mean, sd, np.zeros_like(cost), tail, first)
             elif lam == 0:
                 out[k] = -cost
             else:
-                root = _reservation(mean, sd, cost / lam, tail, first, root)
+                root = _reservation(mean, sd, cost / lam, tail, first)
                 # lambda * E[Q] - c where no root is needed, exactly as choose_by_value computes it
                 closed = (sd == 0) | (lam * first <= cost)
                 out[k] = np.where(closed, lam * first - cost, lam * root)
@@ -572,7 +580,7 @@ class CascadeRoutingRouter(Router):
         tail = positive_part_mean(mean_b, spread, 1.0)
         first = _gain(mean_b, spread, np.zeros((n, 1)), tail)
         index = None
-        if fixed is None and self.policy == "index":
+        if fixed is None and self.policy == "index" and steps > 1:
             index = self._index(lams, mean_b, spread, c_hat, tail, first)
         called = np.zeros((len(lams) * n, m), dtype=bool)
         when = np.full((len(lams) * n, m), -1)
