@@ -10,6 +10,7 @@ states its formula and names the chapter that explains it.
 from . import (catalog, claims, compare, data, display, embed, embedded, errors, frontier, hygiene, latency,
                largelog, loading, metrics, rag, routers, subsets)
 from . import cascade_routing
+from . import online
 from . import collapse
 
 # Data: read, generate, split and reshape RouterBench-format data.

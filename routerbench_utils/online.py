@@ -1,0 +1,814 @@
+"""Online routing under partial (bandit) feedback (chapter "Online routing under partial feedback").
+
+Prompts arrive one at a time. The router sends each to one model and then sees that model's score and
+cost, and nothing about the models it did not call. This module holds the pieces of that setting:
+
+- :func:`stream_order`: a seeded replay order of the rows of a RouterBench frame;
+- :func:`replay_stream`: a linear upper-confidence-bound (LinUCB) bandit over prompt features, one
+  ridge regression per model for its score and one for its cost, optionally paced by a
+  :class:`BudgetPacer`; a plain numpy loop over the stream that reads, at each step, only the
+  chosen model's score and cost;
+- :class:`LinUCBRouter`: the same bandit as a :class:`~routerbench_utils.routers.Router` (``fit``
+  replays a frame as a stream, ``route``/``curve`` use the frozen policy), with snapshots of the
+  policy after chosen numbers of prompts;
+- :func:`regret_curves`: cumulative regret of a stream of choices against the Oracle, the best single
+  model at the same spend and the Zero router's mixture at the same spend;
+- :func:`aiq_learning_curve`: AIQ of the policy frozen after ``n`` prompts, on held-out prompts.
+"""
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from .data import cost_matrix, models, score_matrix, validate
+from .embed import TfidfSvdEmbedder, prompt_texts
+from .errors import RouterBenchDataError
+from .frontier import ndch
+from .metrics import aiq
+from .routers import WTP_GRID, Router, choose_by_value
+
+#: How far below the total budget the pacer keeps its own ceiling (a relative margin), so that the
+#: rounding of a long sum of costs can never carry the spend over the budget.
+_BUDGET_MARGIN = 1e-9
+#: The dual variable of the pacer is kept within these bounds (no overflow or underflow in exp).
+_NU_RANGE = (1e-12, 1e12)
+
+
+def stream_order(n, random_state: int = 0) -> np.ndarray:
+    """A seeded order in which to replay ``n`` prompts as a stream: a random permutation.
+
+    Parameters
+    ----------
+    n : int or DataFrame
+        The number of prompts, or a frame whose rows are replayed.
+    random_state : int
+        Seed of the permutation (``numpy.random.default_rng``); the same seed gives the same order.
+
+    Returns
+    -------
+    ndarray of int
+        Row positions in stream order: ``df.iloc[stream_order(df, seed)]`` is the stream.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a positive count (or the frame is empty).
+
+    Examples
+    --------
+    >>> stream_order(5, random_state=0)
+    array([4, 2, 3, 0, 1])
+
+    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
+    """
+    count = len(n) if isinstance(n, pd.DataFrame) else n
+    if isinstance(count, (bool, np.bool_)) or not isinstance(count, (int, np.integer)) or count < 1:
+        raise ValueError(f"n: expected a positive number of prompts (or a non-empty frame), got {count!r}")
+    return np.random.default_rng(random_state).permutation(int(count))
+
+
+class BudgetPacer:
+    """Dual (Lagrangian) pacing of a total budget over a stream of known length, with a hard cap.
+
+    The router maximises :math:`\\hat q_{ta} - \\mu_t \\hat c_{ta}` where :math:`\\mu_t` (quality per
+    USD) is the price of money. With :math:`\\rho_t = (B - S_t)/(T - t)` the budget left per prompt
+    left (:math:`S_t` the spend so far) and :math:`\\mu_t = \\nu_t / \\rho_t`, the pacer takes an
+    exponentiated (mirror-descent) dual step after every call:
+
+    .. math:: \\nu_{t+1} = \\nu_t \\exp\\big(\\eta\\,(c_t / \\rho_t - 1)\\big),
+
+    so the price rises while the router spends faster than :math:`\\rho_t` per prompt and falls while
+    it spends slower. Measuring against the budget *left* (not the fixed :math:`B/T`) makes the pacer
+    pay back an early overspend instead of carrying it to the end: the spend follows the line
+    :math:`B\\,t/T` and ends near :math:`B`.
+
+    The pacing alone does not guarantee the total. The **hard cap** does: before each call the pacer
+    checks that, after paying the chosen model's cost bound :math:`\\bar c_{ta}`, the money left still
+    covers the cheapest bound of every later prompt,
+
+    .. math:: S_t + \\bar c_{ta} + \\sum_{i > t} \\min_m \\bar c_{im} \\le B,
+
+    and otherwise calls the cheapest model instead. By induction the spend never exceeds :math:`B`
+    (as long as every call costs at most its bound, which is checked).
+
+    Parameters
+    ----------
+    budget : float
+        Total budget :math:`B` (USD) over the stream.
+    n_prompts : int
+        Length :math:`T` of the stream.
+    learning_rate : float
+        Step :math:`\\eta > 0` of the dual update. The price starts at :math:`\\nu_0 = 1`: a unit of
+        quality is worth one prompt's share of the budget.
+
+    Attributes
+    ----------
+    spent_ : float
+        Money spent so far (after :meth:`start`).
+    step_ : int
+        Prompts handled so far.
+    nu_ : float
+        The dual variable :math:`\\nu_t`; :attr:`price_` is :math:`\\mu_t = \\nu_t/\\rho`.
+    fallbacks_ : int
+        Calls redirected to the cheapest model by the hard cap.
+
+    Raises
+    ------
+    ValueError
+        From :meth:`start`, for a budget, length or rate that is not positive, or a budget below the
+        sum of the cheapest cost bounds (then no policy can be guaranteed to stay within it).
+
+    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
+    """
+
+    def __init__(self, budget: float, n_prompts: int, learning_rate: float = 0.05) -> None:
+        self.budget = budget
+        self.n_prompts = n_prompts
+        self.learning_rate = learning_rate
+
+    def start(self, cost_bound) -> "BudgetPacer":
+        """Validate the settings and the cost bounds and reset the state to the start of the stream.
+
+        Parameters
+        ----------
+        cost_bound : array_like of shape (models,) or (n_prompts, models)
+            An upper bound of each call's cost (USD) known before the call: per model (e.g. its price
+            times the largest number of tokens), or per prompt and model.
+
+        Returns
+        -------
+        BudgetPacer
+            ``self``, ready for :meth:`choose` and :meth:`pay`.
+
+        Raises
+        ------
+        ValueError
+            See the class.
+        """
+        budget, n = float(self.budget), self.n_prompts
+        if not (np.isfinite(budget) and budget > 0):
+            raise ValueError(f"budget: expected a positive number of USD, got {self.budget!r}")
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"n_prompts: expected a positive number of prompts, got {n!r}")
+        if not (np.isfinite(self.learning_rate) and self.learning_rate > 0):
+            raise ValueError(f"learning_rate: expected a positive step, got {self.learning_rate!r}")
+        bound = np.asarray(cost_bound, dtype=float)
+        if bound.ndim == 1:
+            bound = np.broadcast_to(bound, (int(n), bound.size))
+        if bound.ndim != 2 or bound.shape[0] != n or bound.shape[1] < 1:
+            raise ValueError(f"cost_bound: expected shape (models,) or ({n}, models), got {np.shape(cost_bound)}")
+        if not np.isfinite(bound).all() or (bound < 0).any():
+            raise ValueError("cost_bound: expected finite bounds >= 0 (USD) for every model")
+        self.rho_ = budget / n
+        self.ceiling_ = budget * (1.0 - _BUDGET_MARGIN)
+        self.bound_ = bound
+        self.cheapest_ = np.argmin(bound, axis=1)
+        floor = bound[np.arange(n), self.cheapest_]
+        # reserve_[t]: the cheapest bounds of every prompt after t, which must stay affordable
+        self.reserve_ = np.concatenate([np.cumsum(floor[::-1])[::-1][1:], [0.0]])
+        need = float(floor.sum())
+        if need > self.ceiling_:
+            raise ValueError(
+                f"budget: {budget:.6g} USD is below {need:.6g} USD, the sum over the {n} prompts of the "
+                "cheapest model's cost bound; no policy can be guaranteed to stay within it. Raise the "
+                "budget or pass tighter cost bounds (e.g. per prompt)")
+        self.nu_ = 1.0
+        self.spent_, self.step_, self.fallbacks_ = 0.0, 0, 0
+        return self
+
+    @property
+    def rate_(self) -> float:
+        """The budget left per prompt left, :math:`\\rho_t = (B - S_t)/(T - t)` (USD)."""
+        left = max(self.n_prompts - self.step_, 1)
+        # the cap keeps the spend below B, so the rate stays positive; the floor guards rounding only
+        return max((float(self.budget) - self.spent_) / left, 1e-300)
+
+    @property
+    def price_(self) -> float:
+        """The current price of money :math:`\\mu_t = \\nu_t / \\rho_t` (quality per USD)."""
+        return self.nu_ / self.rate_
+
+    def choose(self, arm: int) -> tuple[int, bool]:
+        """The model to call for the current prompt: ``arm``, or the cheapest one if ``arm`` could
+        break the budget.
+
+        Parameters
+        ----------
+        arm : int
+            The router's preferred model (column index).
+
+        Returns
+        -------
+        arm : int
+            The model to call.
+        fell_back : bool
+            Whether the hard cap redirected the call.
+        """
+        t = self.step_
+        if self.spent_ + self.bound_[t, arm] + self.reserve_[t] <= self.ceiling_:
+            return arm, False
+        self.fallbacks_ += 1
+        return int(self.cheapest_[t]), True
+
+    def pay(self, arm: int, cost: float) -> None:
+        """Record the cost of the call just made and take the dual step.
+
+        Parameters
+        ----------
+        arm : int
+            The model called.
+        cost : float
+            What the call cost (USD).
+
+        Raises
+        ------
+        RouterBenchDataError
+            If the call cost more than its bound: the guarantee would no longer hold.
+        """
+        t = self.step_
+        if cost > self.bound_[t, arm]:
+            raise RouterBenchDataError(
+                f"cost_bound: the call at step {t} to model {arm} cost {cost:.6g} USD, above its bound "
+                f"{self.bound_[t, arm]:.6g}; bounds must cover every call for the budget to be guaranteed")
+        step = self.learning_rate * (cost / self.rate_ - 1.0)
+        self.spent_ += cost
+        self.nu_ = min(max(self.nu_ * math.exp(min(step, 50.0)), _NU_RANGE[0]), _NU_RANGE[1])
+        self.step_ += 1
+
+
+@dataclass
+class StreamResult:
+    """What a replay of a stream produced: the choices, what they revealed, and the learned models.
+
+    Parameters
+    ----------
+    chosen : ndarray of int, shape (T,)
+        The model (column index) called for each prompt, in stream order.
+    score, cost : ndarray of shape (T,)
+        The score and cost the called model revealed (the only feedback).
+    price : ndarray of shape (T,)
+        The price of money :math:`\\mu_t` (quality per USD) used for each choice.
+    fallback : ndarray of bool, shape (T,)
+        Whether the budget's hard cap redirected the call to the cheapest model.
+    coef_quality, coef_cost : ndarray of shape (models, features)
+        The ridge estimates :math:`\\hat\\theta` of score and cost after the whole stream.
+    pulls : ndarray of int, shape (models,)
+        How often each model was called.
+    snapshots : dict
+        ``{n: (coef_quality, coef_cost)}`` after ``n`` prompts, for each requested checkpoint.
+
+    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
+    """
+
+    chosen: np.ndarray
+    score: np.ndarray
+    cost: np.ndarray
+    price: np.ndarray
+    fallback: np.ndarray
+    coef_quality: np.ndarray
+    coef_cost: np.ndarray
+    pulls: np.ndarray
+    snapshots: dict = field(default_factory=dict)
+
+
+def _check_features(features) -> np.ndarray:
+    x = np.asarray(features, dtype=float)
+    if x.ndim != 2 or x.shape[0] < 1 or x.shape[1] < 1:
+        raise ValueError(f"features: expected a 2-D array (prompts, features), got shape {x.shape}")
+    if not np.isfinite(x).all():
+        rows = np.flatnonzero(~np.isfinite(x).all(axis=1))
+        raise RouterBenchDataError(
+            f"features: {rows.size} rows hold NaN or infinite values (first at row {rows[0]}); expected "
+            "finite prompt features")
+    return x
+
+
+def replay_stream(features, scores, costs, alpha: float = 0.1, willingness_to_pay: float = 1.0,
+                  ridge: float = 1.0, pacer: BudgetPacer | None = None, checkpoints: Sequence[int] = (),
+                  batch_size: int = 32, random_state: int = 0) -> StreamResult:
+    """Replay a stream with a LinUCB bandit that learns only from the chosen model's score and cost.
+
+    For the prompt :math:`x_t` (a feature row), each model :math:`a` has ridge estimates
+    :math:`\\hat\\theta^q_a = A_a^{-1} b^q_a` and :math:`\\hat\\theta^c_a = A_a^{-1} b^c_a` of its
+    score and cost, fitted on the prompts it was sent:
+    :math:`A_a = \\kappa I + \\sum_{i: a_i = a} x_i x_i^\\top`,
+    :math:`b^q_a = \\sum_{i: a_i = a} s_{ia} x_i`, :math:`b^c_a = \\sum_{i: a_i = a} c_{ia} x_i`.
+    The bandit calls
+
+    .. math:: a_t = \\arg\\max_a \\; x_t^\\top\\hat\\theta^q_a - \\mu_t \\max(0, x_t^\\top\\hat\\theta^c_a)
+              + \\alpha \\sqrt{x_t^\\top A_a^{-1} x_t},
+
+    optimistic in the score by :math:`\\alpha` standard errors, with :math:`\\mu_t = 1/\\lambda` (a
+    fixed willingness to pay) or the price set by a :class:`BudgetPacer`. After the call it reads
+    :math:`s_{t a_t}` and :math:`c_{t a_t}`, and nothing else, and updates only model :math:`a_t`,
+    by Sherman-Morrison: with :math:`u = A^{-1} x_t`,
+    :math:`A^{-1} \\leftarrow A^{-1} - u u^\\top / (1 + x_t^\\top u)`.
+
+    With ``batch_size`` :math:`B > 1`, prompts arrive in batches (as in high-volume serving): the
+    :math:`B` choices of a batch use the estimates from before it, then each model takes the rows it
+    was sent at once (Woodbury's identity, Sherman-Morrison for one row). The widths of all models
+    for a whole batch are one matrix product, so a batch costs a few whole-array operations.
+
+    Parameters
+    ----------
+    features : array_like of shape (T, d)
+        One row per prompt, in stream order (include a constant column for an intercept).
+    scores, costs : array_like of shape (T, models)
+        The scores and costs (USD) every model would get; the replay reads only the chosen entry of
+        each row, so the others may be anything, NaN included.
+    alpha : float
+        Exploration :math:`\\alpha \\ge 0` (0: greedy).
+    willingness_to_pay : float
+        :math:`\\lambda > 0` (USD per unit of quality; ``inf``: ignore cost) when no pacer is given.
+    ridge : float
+        :math:`\\kappa > 0`, the prior precision of every estimate.
+    pacer : BudgetPacer, optional
+        Sets the price of money for each batch and enforces the total budget, call by call; it must
+        have been started (:meth:`BudgetPacer.start`) for this stream.
+    checkpoints : sequence of int
+        Numbers of prompts after which the estimates are kept in ``snapshots`` (a batch ends there).
+    batch_size : int
+        Prompts per batch (1: the classic, fully sequential LinUCB).
+    random_state : int
+        Seed of the tie-breaking: models of equal value (as all are before any feedback) are chosen
+        among at random, not always the first column.
+
+    Returns
+    -------
+    StreamResult
+        Choices, revealed feedback, prices, fallbacks, estimates and snapshots.
+
+    Raises
+    ------
+    ValueError
+        For arrays of the wrong shape or settings out of range.
+    RouterBenchDataError
+        If a chosen model's score or cost is NaN, or a cost is negative (the step and model named).
+
+    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
+    """
+    x_all = _check_features(features)
+    s_all, c_all = np.asarray(scores, dtype=float), np.asarray(costs, dtype=float)
+    n, d = x_all.shape
+    if s_all.ndim != 2 or s_all.shape != c_all.shape or s_all.shape[0] != n:
+        raise ValueError(f"scores and costs: expected two arrays of shape ({n}, models), got "
+                         f"{s_all.shape} and {c_all.shape}")
+    k = s_all.shape[1]
+    if not (np.isfinite(alpha) and alpha >= 0):
+        raise ValueError(f"alpha: expected a number >= 0, got {alpha!r}")
+    if not (np.isfinite(ridge) and ridge > 0):
+        raise ValueError(f"ridge: expected a number > 0, got {ridge!r}")
+    if pacer is None and not float(willingness_to_pay) > 0:
+        raise ValueError(f"willingness_to_pay: expected a number > 0 (or inf), got {willingness_to_pay!r}")
+    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, (int, np.integer)) \
+            or batch_size < 1:
+        raise ValueError(f"batch_size: expected a positive number of prompts, got {batch_size!r}")
+    marks = {int(c) for c in checkpoints}
+    if any(c < 1 or c > n for c in marks):
+        raise ValueError(f"checkpoints: expected numbers of prompts in [1, {n}], got {sorted(marks)}")
+    if pacer is not None and (getattr(pacer, "step_", None) != 0 or pacer.n_prompts != n):
+        raise ValueError(f"pacer: expected a pacer started for this stream of {n} prompts "
+                         "(BudgetPacer(budget, n_prompts).start(cost_bound))")
+
+    estimates = _RidgeEstimates(k, d, ridge)
+    chosen = np.empty(n, dtype=np.int64)
+    price = np.empty(n)
+    fallback = np.zeros(n, dtype=bool)
+    snapshots = {}
+    fixed_price = 1.0 / float(willingness_to_pay)
+    rng = np.random.default_rng(random_state)
+    ends = sorted(set(range(batch_size, n, batch_size)) | marks | {n})
+    # The matrices are small (d x d per model): one BLAS thread is faster than several that wait on
+    # each other, many times so on a busy machine.
+    with threadpool_limits(limits=1, user_api="blas"):
+        for start, stop in zip([0] + ends[:-1], ends):
+            x = x_all[start:stop]
+            mu = pacer.price_ if pacer is not None else fixed_price
+            value, u = estimates.upper_values(x, mu, alpha)
+            # ties (every model is alike before its first feedback) go to a random one of them
+            tie = value >= value.max(axis=1, keepdims=True) - 1e-12
+            arms = np.argmax(np.where(tie, rng.random(value.shape), -1.0), axis=1)
+            rows = np.arange(start, stop)
+            if pacer is not None:
+                # The cap is checked call by call: each call's cost counts before the next is allowed.
+                for i, row in enumerate(rows):
+                    arms[i], fallback[row] = pacer.choose(int(arms[i]))
+                    pacer.pay(int(arms[i]), _observed(s_all, c_all, row, int(arms[i]))[1])
+            s, c = s_all[rows, arms], c_all[rows, arms]  # the only feedback: the chosen entries
+            bad = ~(np.isfinite(s) & np.isfinite(c) & (c >= 0))
+            if bad.any():
+                k_bad = int(np.flatnonzero(bad)[0])
+                _observed(s_all, c_all, int(rows[k_bad]), int(arms[k_bad]))  # raises, naming the step
+            estimates.update(x, arms, s, c, u)
+            chosen[start:stop], price[start:stop] = arms, mu
+            if stop in marks:
+                snapshots[stop] = (estimates.theta_q.copy(), estimates.theta_c.copy())
+    rows = np.arange(n)
+    return StreamResult(chosen, s_all[rows, chosen], c_all[rows, chosen], price, fallback,
+                        estimates.theta_q, estimates.theta_c, np.bincount(chosen, minlength=k), snapshots)
+
+
+class _RidgeEstimates:
+    """Per-model ridge regressions of score and cost on the prompt features, kept by their inverse
+    Gram matrices so that a batch of new rows is a low-rank update."""
+
+    def __init__(self, k: int, d: int, ridge: float) -> None:
+        self.a_inv = np.repeat(np.eye(d)[None] / ridge, k, axis=0)  # (models, d, d), symmetric
+        self.flat_inv = self.a_inv.reshape(k * d, d)  # a view: A_a^{-1} x for every a in one product
+        self.b_q, self.b_c = np.zeros((k, d)), np.zeros((k, d))
+        self.theta_q, self.theta_c = np.zeros((k, d)), np.zeros((k, d))
+
+    def upper_values(self, x: np.ndarray, mu: float, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+        """The optimistic values of every model for the rows ``x`` (m, d), and ``u[i, a] = A_a^{-1} x_i``."""
+        k, d = self.theta_q.shape
+        u = (x @ self.flat_inv.T).reshape(len(x), k, d)
+        width = np.sqrt(np.maximum(np.einsum("iad,id->ia", u, x), 0.0))
+        return x @ self.theta_q.T - mu * np.maximum(x @ self.theta_c.T, 0.0) + alpha * width, u
+
+    def update(self, x: np.ndarray, arms: np.ndarray, s: np.ndarray, c: np.ndarray, u: np.ndarray) -> None:
+        """Add the rows ``x`` with the feedback ``s``, ``c`` of the models ``arms`` (one per row)."""
+        for a in np.unique(arms):
+            mine = arms == a
+            xa, p = x[mine], u[mine, a]  # p = X_a A^{-1} (A^{-1} is symmetric)
+            if len(xa) == 1:  # Sherman-Morrison
+                self.a_inv[a] -= np.outer(p[0], p[0]) / (1.0 + p[0] @ xa[0])
+            else:  # Woodbury: A^{-1} - P^T (I + P X^T)^{-1} P
+                self.a_inv[a] -= p.T @ np.linalg.solve(np.eye(len(xa)) + p @ xa.T, p)
+            self.b_q[a] += s[mine] @ xa
+            self.b_c[a] += c[mine] @ xa
+            self.theta_q[a], self.theta_c[a] = self.a_inv[a] @ self.b_q[a], self.a_inv[a] @ self.b_c[a]
+
+
+def _observed(scores: np.ndarray, costs: np.ndarray, row: int, arm: int) -> tuple[float, float]:
+    """The score and cost of one call; NaN, infinite or negative values raise, naming the step."""
+    s, c = scores[row, arm], costs[row, arm]
+    if not (np.isfinite(s) and np.isfinite(c) and c >= 0):
+        raise RouterBenchDataError(
+            f"scores/costs: the model called at step {row} (column {arm}) returned score {s} and cost {c}; "
+            "expected a finite score and a finite cost >= 0 for every call")
+    return float(s), float(c)
+
+
+def _with_intercept(features: np.ndarray) -> np.ndarray:
+    return np.hstack([np.ones((len(features), 1)), features])
+
+
+class LinUCBRouter(Router):
+    """A contextual-bandit router: LinUCB over prompt features, learning from bandit feedback only.
+
+    ``fit(stream)`` replays the rows of ``stream`` in a seeded order (:func:`stream_order`) through
+    :func:`replay_stream`: each prompt goes to one model, and only that model's score and cost are
+    learned from. Without a budget the bandit uses the fixed willingness to pay :math:`\\lambda`
+    (reward :math:`s - c/\\lambda`); with ``budget_per_prompt`` a :class:`BudgetPacer` adjusts the
+    price of money so that the total spend stays within ``budget_per_prompt * len(stream)``.
+
+    After ``fit`` the policy is frozen: ``route(test, wtp)`` sends each prompt to
+    :math:`\\arg\\max_a \\lambda \\hat q_a(x) - \\hat c_a(x)` with the learned estimates (scores clipped
+    to [0, 1], costs at 0 from below) and no exploration, like the predictive routers; ``curve``
+    sweeps :data:`~routerbench_utils.routers.WTP_GRID`. :meth:`snapshot` gives the policy as it was
+    after ``n`` prompts of the stream, for each ``n`` in ``checkpoints``.
+
+    Parameters
+    ----------
+    alpha : float
+        Exploration :math:`\\alpha \\ge 0`, in standard errors of the score estimate (0: greedy).
+    willingness_to_pay : float
+        :math:`\\lambda > 0`, USD per unit of quality, during a stream without a budget (with a budget
+        the pacer sets the price).
+    ridge : float
+        Prior precision :math:`\\kappa > 0` of the ridge estimates.
+    budget_per_prompt : float, optional
+        Mean budget per prompt :math:`\\rho` (USD); the stream's total is :math:`\\rho T`. None: no
+        budget.
+    learning_rate : float
+        Step :math:`\\eta` of the pacer's dual update (see :class:`BudgetPacer`).
+    cost_bound : {"max", "exact"} or array_like
+        What the hard cap knows before a call: ``"max"``, each model's largest cost on the stream (a
+        price list times the most tokens a call may use); ``"exact"``, every call's own cost (prices
+        and token counts known before the call); or an array of shape (models,) or (prompts, models)
+        in the frame's row order.
+    checkpoints : sequence of int
+        Numbers of prompts after which :meth:`snapshot` can freeze the policy.
+    batch_size : int
+        Prompts per batch of the replay (see :func:`replay_stream`; 1: fully sequential).
+    embedding : object, optional
+        Prompt features with ``fit(texts)``/``transform(texts)`` (default: a new
+        :class:`~routerbench_utils.embed.TfidfSvdEmbedder`, fitted on the stream's texts, as the
+        predictive routers do); pass a :class:`~routerbench_utils.embed.FrozenEmbedder` to share one.
+    shuffle : bool
+        Replay in the seeded order of :func:`stream_order` (True) or in the frame's row order.
+    random_state : int
+        Seed of the stream order, of the tie-breaking and of the default embedding.
+
+    Attributes
+    ----------
+    order_ : ndarray of int
+        Row positions of the stream, in the order replayed.
+    result_ : StreamResult
+        The replay (choices, feedback, prices, fallbacks, snapshots).
+    coef_quality_, coef_cost_ : ndarray of shape (models, features + 1)
+        The estimates after the whole stream (intercept first).
+    pacer_ : BudgetPacer or None
+        The pacer after the stream (``spent_``, ``fallbacks_``).
+
+    Examples
+    --------
+    >>> router = LinUCBRouter(alpha=0.1, budget_per_prompt=0.002).fit(train)  # doctest: +SKIP
+    >>> router.pacer_.spent_ <= 0.002 * len(train)  # doctest: +SKIP
+    True
+
+    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
+    """
+
+    family = "Online"
+    knob = "willingness_to_pay"
+
+    def __init__(self, alpha: float = 0.1, willingness_to_pay: float = 1.0, ridge: float = 1.0,
+                 budget_per_prompt: float | None = None, learning_rate: float = 0.05,
+                 cost_bound="max", checkpoints: Sequence[int] = (), batch_size: int = 32, embedding=None,
+                 shuffle: bool = True, random_state: int = 0):
+        self.alpha = alpha
+        self.willingness_to_pay = willingness_to_pay
+        self.ridge = ridge
+        self.budget_per_prompt = budget_per_prompt
+        self.learning_rate = learning_rate
+        self.cost_bound = cost_bound
+        self.checkpoints = checkpoints
+        self.batch_size = batch_size
+        self.embedding = embedding
+        self.shuffle = shuffle
+        self.random_state = random_state
+
+    def _bounds(self, costs: np.ndarray) -> np.ndarray:
+        """The cost bounds of the hard cap, in stream order (``costs`` is already in stream order)."""
+        if isinstance(self.cost_bound, str):
+            if self.cost_bound == "max":
+                return costs.max(axis=0)
+            if self.cost_bound == "exact":
+                return costs
+            raise ValueError(f"cost_bound: expected 'max', 'exact' or an array, got {self.cost_bound!r}")
+        bound = np.asarray(self.cost_bound, dtype=float)
+        return bound[self.order_] if bound.ndim == 2 else bound
+
+    def fit(self, stream: pd.DataFrame) -> "LinUCBRouter":
+        """Replay the rows of ``stream`` as a stream and learn from bandit feedback.
+
+        Parameters
+        ----------
+        stream : DataFrame
+            RouterBench-format rows (wide), with a ``prompt`` column.
+
+        Returns
+        -------
+        LinUCBRouter
+            ``self``, fitted.
+
+        Raises
+        ------
+        RouterBenchDataError
+            For a frame that fails validation or lacks prompts.
+        ValueError
+            For settings out of range (see :func:`replay_stream` and :class:`BudgetPacer`).
+        """
+        super().fit(stream)
+        if len(stream) < 1:
+            raise RouterBenchDataError("stream: expected at least one prompt to replay, got an empty frame")
+        self.embedder_ = (self.embedding if self.embedding is not None
+                          else TfidfSvdEmbedder(seed=self.random_state))
+        texts = prompt_texts(stream, "stream")
+        features = np.asarray(self.embedder_.fit(texts).transform(texts), dtype=float)
+        n = len(stream)
+        self.order_ = stream_order(n, self.random_state) if self.shuffle else np.arange(n)
+        scores = score_matrix(stream, self.models_)[self.order_]
+        costs = cost_matrix(stream, self.models_)[self.order_]
+        self.pacer_ = None
+        if self.budget_per_prompt is not None:
+            rho = float(self.budget_per_prompt)
+            if not (np.isfinite(rho) and rho > 0):
+                raise ValueError(f"budget_per_prompt: expected a positive number of USD or None, got "
+                                 f"{self.budget_per_prompt!r}")
+            self.pacer_ = BudgetPacer(rho * n, n, self.learning_rate)
+            self.pacer_.start(self._bounds(costs))
+        self.result_ = replay_stream(_with_intercept(features[self.order_]), scores, costs, alpha=self.alpha,
+                                     willingness_to_pay=self.willingness_to_pay, ridge=self.ridge,
+                                     pacer=self.pacer_, checkpoints=self.checkpoints,
+                                     batch_size=self.batch_size, random_state=self.random_state)
+        self.coef_quality_, self.coef_cost_ = self.result_.coef_quality, self.result_.coef_cost
+        self.n_seen_ = n
+        return self
+
+    def snapshot(self, n: int) -> "LinUCBRouter":
+        """The policy frozen after the first ``n`` prompts of the stream (a checkpoint, or all).
+
+        Parameters
+        ----------
+        n : int
+            A number of prompts in ``checkpoints``, or the stream's length.
+
+        Returns
+        -------
+        LinUCBRouter
+            A fitted copy whose estimates are those after ``n`` prompts.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If the router is not fitted or ``n`` was not a checkpoint.
+        """
+        self._check_fitted()
+        if n == self.n_seen_:
+            return self
+        if n not in self.result_.snapshots:
+            raise RouterBenchDataError(
+                f"snapshot: no snapshot after {n} prompts; pass it in checkpoints (have "
+                f"{sorted(self.result_.snapshots)} and {self.n_seen_}, the whole stream)")
+        frozen = copy.copy(self)
+        frozen.coef_quality_, frozen.coef_cost_ = self.result_.snapshots[n]
+        frozen.n_seen_ = n
+        return frozen
+
+    def _predict(self, test: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        self._check_fitted()
+        validate(test)
+        missing = [m for m in self.models_ if m not in models(test)]
+        if missing:
+            raise RouterBenchDataError(f"test: models {missing} of the stream are not in the test rows")
+        x = _with_intercept(np.asarray(self.embedder_.transform(prompt_texts(test, "test")), dtype=float))
+        return np.clip(x @ self.coef_quality_.T, 0.0, 1.0), np.maximum(x @ self.coef_cost_.T, 0.0)
+
+    def predict_quality(self, test: pd.DataFrame) -> np.ndarray:
+        """Estimated score of every model on every test prompt, shape (rows, models), in [0, 1].
+
+        Parameters
+        ----------
+        test : DataFrame
+            RouterBench-format rows with prompts and the stream's models.
+
+        Returns
+        -------
+        ndarray
+            :math:`\\mathrm{clip}(x^\\top \\hat\\theta^q_a, 0, 1)`.
+        """
+        return self._predict(test)[0]
+
+    def default_params(self) -> list:
+        return list(WTP_GRID)
+
+    def route(self, test: pd.DataFrame, willingness_to_pay: float = 1.0) -> np.ndarray:
+        """Route with the frozen policy at willingness to pay :math:`\\lambda` (no exploration).
+
+        Parameters
+        ----------
+        test : DataFrame
+            RouterBench-format rows with prompts.
+        willingness_to_pay : float
+            :math:`\\lambda \\ge 0` (USD per unit of quality).
+
+        Returns
+        -------
+        ndarray of object
+            One model name per row.
+        """
+        quality, cost = self._predict(test)
+        return choose_by_value(quality, cost, _wtp(willingness_to_pay), self.models_)
+
+    def _choices(self, test: pd.DataFrame, params: list) -> list[np.ndarray]:
+        quality, cost = self._predict(test)  # once for every willingness to pay
+        return [choose_by_value(quality, cost, _wtp(p), self.models_) for p in params]
+
+
+def _wtp(value) -> float:
+    wtp = float(value)
+    if not wtp >= 0:
+        raise RouterBenchDataError(f"willingness_to_pay: expected a number >= 0, got {value!r}")
+    return wtp
+
+
+def regret_curves(scores, costs, chosen, checkpoints: Sequence[int] | None = None) -> pd.DataFrame:
+    """Cumulative regret of a stream of choices against three comparators, after ``t`` prompts.
+
+    With :math:`Q_t = \\sum_{i \\le t} s_{i a_i}` and :math:`S_t = \\sum_{i \\le t} c_{i a_i}` the
+    router's cumulative score and spend, and :math:`Q_{ta}, C_{ta}` those of model :math:`a` alone
+    on the same prompts:
+
+    - ``oracle``: :math:`R^{O}_t = \\sum_{i \\le t} \\max_a s_{ia} - Q_t \\ge 0`, against the best
+      score on every prompt (at any cost);
+    - ``best_fixed``: :math:`R^{F}_t = \\max\\{Q_{ta} : C_{ta} \\le S_t\\} - Q_t`, against the best single
+      model the same money would have paid for on these prompts (NaN if none);
+    - ``zero``: :math:`R^{Z}_t = t\\,\\tilde f_t(S_t/t) - Q_t`, against the Zero router's mixture at
+      the same spend: :math:`\\tilde f_t` is the non-decreasing convex hull (:func:`~routerbench_utils.ndch`)
+      of the models' mean (cost, score) points on the first :math:`t` prompts (NaN where the router
+      spent less than the cheapest point of the hull).
+
+    Any mixture of models includes the single models, and no mixture beats the per-prompt best, so
+    :math:`R^O_t \\ge R^Z_t \\ge R^F_t` wherever defined. :math:`R^Z` and :math:`R^F` are negative
+    when the router beats the comparator.
+
+    Parameters
+    ----------
+    scores, costs : array_like of shape (T, models)
+        Every model's score and cost on the stream's prompts, in stream order (an evaluation reads
+        them all; the router saw only its own choices).
+    chosen : array_like of int, shape (T,)
+        The model (column index) called for each prompt.
+    checkpoints : sequence of int, optional
+        Values of :math:`t` (1 to T); default: 200 evenly spaced ones ending at T.
+
+    Returns
+    -------
+    DataFrame
+        One row per checkpoint: ``prompts`` (:math:`t`), ``spend`` (:math:`S_t`), ``quality``
+        (:math:`Q_t`), ``oracle``, ``best_fixed``, ``zero`` (cumulative regrets, in units of score).
+
+    Raises
+    ------
+    RouterBenchDataError
+        For NaN or infinite scores or costs, or negative costs.
+    ValueError
+        For shapes that do not match, a chosen index out of range, or checkpoints outside [1, T].
+
+    Examples
+    --------
+    >>> s = np.array([[1.0, 0.0], [0.0, 1.0]]); c = np.array([[0.1, 0.2], [0.1, 0.2]])
+    >>> regret_curves(s, c, [0, 0], checkpoints=[2])["oracle"].tolist()
+    [1.0]
+
+    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
+    """
+    s, c = np.asarray(scores, dtype=float), np.asarray(costs, dtype=float)
+    a = np.asarray(chosen)
+    if s.ndim != 2 or s.shape != c.shape:
+        raise ValueError(f"scores and costs: expected two arrays of one shape (T, models), got {s.shape} "
+                         f"and {c.shape}")
+    n, k = s.shape
+    if a.shape != (n,) or not np.issubdtype(a.dtype, np.integer) or (a < 0).any() or (a >= k).any():
+        raise ValueError(f"chosen: expected {n} model indices in [0, {k}), got shape {a.shape}")
+    if not (np.isfinite(s).all() and np.isfinite(c).all()):
+        raise RouterBenchDataError("scores/costs: expected finite values for every prompt and model")
+    if (c < 0).any():
+        raise RouterBenchDataError(f"costs: {int((c < 0).sum())} negative values; expected costs >= 0 USD")
+    t = (np.unique(np.linspace(1, n, min(n, 200)).round().astype(int)) if checkpoints is None
+         else np.asarray(sorted({int(v) for v in checkpoints})))
+    if t.size == 0 or t[0] < 1 or t[-1] > n:
+        raise ValueError(f"checkpoints: expected numbers of prompts in [1, {n}]")
+    rows = np.arange(n)
+    quality = np.cumsum(s[rows, a])[t - 1]
+    spend = np.cumsum(c[rows, a])[t - 1]
+    best = np.cumsum(s.max(axis=1))[t - 1]
+    model_q, model_c = np.cumsum(s, axis=0)[t - 1], np.cumsum(c, axis=0)[t - 1]  # (checkpoints, models)
+    # Rounding: a model that costs exactly the router's spend counts as affordable.
+    affordable = model_c <= spend[:, None] * (1 + 1e-12)
+    fixed = np.where(affordable, model_q, -np.inf).max(axis=1)
+    fixed = np.where(np.isfinite(fixed), fixed, np.nan)
+    zero = np.array([ti * float(ndch(mc / ti, mq / ti)(sp / ti))
+                     for ti, mc, mq, sp in zip(t, model_c, model_q, spend)])
+    return pd.DataFrame({"prompts": t, "spend": spend, "quality": quality, "oracle": best - quality,
+                         "best_fixed": fixed - quality, "zero": zero - quality})
+
+
+def aiq_learning_curve(router: LinUCBRouter, test: pd.DataFrame, c_min: float, c_max: float,
+                       sizes: Sequence[int] | None = None) -> pd.DataFrame:
+    """AIQ on held-out prompts of the policy frozen after ``n`` prompts of the stream, for each ``n``.
+
+    For each size :math:`n`, :meth:`LinUCBRouter.snapshot` freezes the estimates after :math:`n`
+    prompts, its curve sweeps the willingness to pay on ``test``, and
+    :func:`~routerbench_utils.aiq` gives
+    :math:`\\frac{1}{c_{max} - c_{min}}\\int_{c_{min}}^{c_{max}} \\tilde f_n(c)\\,dc`.
+
+    Parameters
+    ----------
+    router : LinUCBRouter
+        A fitted router.
+    test : DataFrame
+        Held-out rows (not in the stream).
+    c_min, c_max : float
+        The shared cost range of the AIQ (e.g. the models' mean costs on ``test``).
+    sizes : sequence of int, optional
+        Checkpoints of the router (default: all of them and the whole stream).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``prompts`` (:math:`n`) and ``aiq``.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If a size is not a checkpoint of the router (see :meth:`LinUCBRouter.snapshot`).
+
+    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
+    """
+    router._check_fitted()
+    if sizes is None:
+        sizes = sorted(set(router.result_.snapshots) | {router.n_seen_})
+    rows = []
+    for n in sizes:
+        curve = router.snapshot(int(n)).curve(test)
+        rows.append({"prompts": int(n), "aiq": aiq(curve["cost"], curve["quality"], c_min=c_min, c_max=c_max)})
+    return pd.DataFrame(rows)
