@@ -284,16 +284,18 @@ def _ordered(table: pd.DataFrame, column: str) -> list:
     return [str(v) for v in first.index]
 
 
-def _distinct_hashes(con, values: Sequence[str], width: int | None = None) -> tuple[str, list[int]]:
-    """A salt for which DuckDB's ``hash(value || salt)`` (modulo ``width``) differs for all ``values``:
-    an exact, cheap stand-in for the value inside one query (the values are all there are)."""
-    for salt in range(10_000):
-        expr = f"hash(v || '{salt}')" + (f" % {width}" if width else "")
-        hashes = [int(h) for h in con.execute(f"SELECT list({expr}) FROM unnest(?) t(v)", [list(values)])
-                  .fetchone()[0]]
-        if len(set(hashes)) == len(hashes):
-            return str(salt), hashes
-    raise RouterBenchDataError(f"no salt separates the hashes of {len(values)} values")  # pragma: no cover
+def _model_bit(con, names: Sequence[str]) -> tuple[str, list[int]]:
+    """An SQL expression giving each model a distinct bit 0..63, and the bits of ``names``.
+
+    Six bits of DuckDB's 64-bit ``hash(model)`` when some window of them tells the models present
+    apart (cheap); else the model's position in ``names`` (a search per row). Either is exact, since
+    the models present are all there are."""
+    hashes = [int(h) for h in con.execute("SELECT list(hash(v)) FROM unnest(?) t(v)", [list(names)]).fetchone()[0]]
+    for shift in range(64 - 6 + 1):
+        bits = [(h >> shift) & 63 for h in hashes]
+        if len(set(bits)) == len(bits):
+            return f"((hash(model) >> {shift}) & 63)", bits
+    return f"(list_position({list(names)!r}, model) - 1)", list(range(len(names)))
 
 
 def _check_pairs(con, names: list[str], tasks: Sequence[str], has_eval: bool, missing: str
@@ -301,22 +303,27 @@ def _check_pairs(con, names: list[str], tasks: Sequence[str], has_eval: bool, mi
     """Every prompt: one row per model and one eval_name. Returns the count and the first ids of the
     prompts to drop (``missing='drop'``).
 
-    One pass groups the rows by prompt: a row count, the set of models seen as a 64-bit mask (each
-    model's bit from a hash that separates the models present, so the mask is exact), and whether
-    the eval_name hashes agree. Only failing prompts are kept, usually none."""
-    salt, bits = _distinct_hashes(con, names, _MAX_MODELS)
+    One pass groups the rows by prompt: a row count, the set of models seen as a 64-bit mask
+    (:func:`_model_bit`, exact), and whether the eval_name values (or their hashes, when these tell
+    the names apart) agree. Only failing prompts are kept, usually none."""
+    bit, bits = _model_bit(con, names)
     full = sum(1 << b for b in bits)
     if has_eval and len(tasks):
-        task_salt, _ = _distinct_hashes(con, [str(t) for t in tasks])
-        task = f"hash(eval_name || '{task_salt}')"
+        distinct = con.execute("SELECT COUNT(DISTINCT hash(v)) FROM unnest(?) t(v)",
+                               [[str(t) for t in tasks]]).fetchone()[0] == len(tasks)
+        task = "hash(eval_name)" if distinct else "eval_name"  # integers compare faster than text
         one_task = (f"(MIN({task}) = MAX({task}) AND (COUNT(eval_name) = 0 OR COUNT(eval_name) = COUNT(*)))")
     else:
         one_task = "TRUE"
-    seen = f"bit_or(1::UBIGINT << (hash(model || '{salt}') % {_MAX_MODELS}))"
-    con.execute(f"""CREATE TEMP TABLE prompts AS
-        SELECT sample_id, COUNT(*) AS rows, {seen} AS seen, {one_task} AS one_task, MIN(_pos) AS first_row
+    seen = f"bit_or(1::UBIGINT << {bit})"
+    con.execute(f"""CREATE TEMP TABLE failing AS
+        SELECT sample_id, COUNT(*) AS rows, {seen} AS seen, {one_task} AS one_task
         FROM log GROUP BY sample_id
         HAVING COUNT(*) <> {len(names)} OR {seen} <> {full}::UBIGINT OR NOT {one_task}""")
+    # where each failing prompt first appears, for the messages (the failing ones only: usually none)
+    con.execute("""CREATE TEMP TABLE prompts AS SELECT f.*, p.first_row FROM failing f JOIN
+        (SELECT sample_id, MIN(_pos) AS first_row FROM log WHERE sample_id IN (SELECT sample_id FROM failing)
+         GROUP BY sample_id) p USING (sample_id)""")
     repeated = "rows > bit_count(seen)"
     incomplete = f"seen <> {full}::UBIGINT"
     n_repeated, n_clash, n_incomplete = (int(b) for b in con.execute(

@@ -142,3 +142,24 @@ def test_a_missing_duckdb_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "duckdb", None)
     with pytest.raises(RouterBenchDataError, match="pip install"):
         largelog.model_points(tmp_path)
+
+
+@pytest.mark.filterwarnings("ignore::pandas.errors.PerformanceWarning")  # model_points, 64 models
+@pytest.mark.parametrize("n_models", [40, 64])
+def test_many_models_are_told_apart_exactly(tmp_path, n_models):
+    """Past a few dozen models no window of a hash separates them; the check falls back to positions."""
+    names = [f"model-{k}" for k in range(n_models)]
+    log = pd.DataFrame({"sample_id": np.repeat(["a", "b", "c"], n_models), "model": names * 3,
+                        "quality": np.tile(np.linspace(0, 1, n_models), 3), "cost": 0.001})
+    points = largelog.model_points(_write(log, tmp_path))
+    pd.testing.assert_frame_equal(points, _in_memory(log), check_dtype=False, rtol=1e-12)
+    ragged = log.drop(index=[n_models + 7]).reset_index(drop=True)  # 'b' lacks model-7
+    with pytest.raises(RouterBenchDataError, match="1 prompts lack a row.*'b'"):
+        largelog.model_points(_write(ragged, tmp_path))
+
+
+def test_more_than_64_models_are_refused(tmp_path):
+    log = pd.DataFrame({"sample_id": "a", "model": [f"m{k}" for k in range(65)], "quality": 1.0,
+                        "cost": 0.001})
+    with pytest.raises(RouterBenchDataError, match="65 models; at most 64"):
+        largelog.model_points(_write(log, tmp_path))
