@@ -24,3 +24,9 @@ if [ "$(cat .venv/.installed 2>/dev/null)" != "$want" ]; then
     .venv/bin/python -m pip check
     echo "$want" > .venv/.installed
 fi
+# rfc3987-syntax comes in through jupyter-events (jsonschema's "format-nongpl" extra) and builds a
+# grammar when jsonschema is imported, which every chapter does at its first glue(): 2-5 s of each
+# kernel's start. Nothing the book runs validates IRIs, and jsonschema skips that format without it.
+if .venv/bin/python -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("rfc3987_syntax") is None)'; then
+    .venv/bin/python -m pip uninstall --disable-pip-version-check -y -q rfc3987-syntax
+fi
