@@ -296,7 +296,7 @@ def _psi_inverse(u: np.ndarray) -> np.ndarray:
     log_u = np.log(u)
     z = np.interp(log_u, log_psi, grid)
     z = np.where(u > np.exp(log_psi[-1]), u, z)  # psi(z) = z + psi(-z) = z to double precision
-    for _ in range(2):
+    for _ in range(2):  # Newton on log psi; the table is close, so two steps suffice
         psi = positive_part_mean(z, 1.0, 0.0)
         z = z - (np.log(psi) - log_u) * psi / ndtr(z)
     return z
