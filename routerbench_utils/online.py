@@ -257,7 +257,8 @@ class StreamResult:
     fallback : ndarray of bool, shape (T,)
         Whether the budget's hard cap redirected the call to the cheapest model.
     coef_quality, coef_cost : ndarray of shape (models, features)
-        The ridge estimates :math:`\\hat\\theta` of score and cost after the whole stream.
+        The ridge estimates :math:`\\hat\\theta` of score (around ``prior_score``) and cost after the
+        whole stream.
     pulls : ndarray of int, shape (models,)
         How often each model was called.
     snapshots : dict
@@ -290,19 +291,20 @@ def _check_features(features) -> np.ndarray:
 
 
 def replay_stream(features, scores, costs, alpha: float = 0.1, willingness_to_pay: float = 1.0,
-                  ridge: float = 1.0, pacer: BudgetPacer | None = None, checkpoints: Sequence[int] = (),
-                  batch_size: int = 32, random_state: int = 0) -> StreamResult:
+                  ridge: float = 1.0, prior_score: float = 0.5, pacer: BudgetPacer | None = None,
+                  checkpoints: Sequence[int] = (), batch_size: int = 32,
+                  random_state: int = 0) -> StreamResult:
     """Replay a stream with a LinUCB bandit that learns only from the chosen model's score and cost.
 
     For the prompt :math:`x_t` (a feature row), each model :math:`a` has ridge estimates
     :math:`\\hat\\theta^q_a = A_a^{-1} b^q_a` and :math:`\\hat\\theta^c_a = A_a^{-1} b^c_a` of its
-    score and cost, fitted on the prompts it was sent:
+    score (around a prior mean :math:`q_0`) and cost, fitted on the prompts it was sent:
     :math:`A_a = \\kappa I + \\sum_{i: a_i = a} x_i x_i^\\top`,
-    :math:`b^q_a = \\sum_{i: a_i = a} s_{ia} x_i`, :math:`b^c_a = \\sum_{i: a_i = a} c_{ia} x_i`.
+    :math:`b^q_a = \\sum_{i: a_i = a} (s_{ia} - q_0) x_i`, :math:`b^c_a = \\sum_{i: a_i = a} c_{ia} x_i`.
     The bandit calls
 
-    .. math:: a_t = \\arg\\max_a \\; x_t^\\top\\hat\\theta^q_a - \\mu_t \\max(0, x_t^\\top\\hat\\theta^c_a)
-              + \\alpha \\sqrt{x_t^\\top A_a^{-1} x_t},
+    .. math:: a_t = \\arg\\max_a \\; q_0 + x_t^\\top\\hat\\theta^q_a
+              - \\mu_t \\max(0, x_t^\\top\\hat\\theta^c_a) + \\alpha \\sqrt{x_t^\\top A_a^{-1} x_t},
 
     optimistic in the score by :math:`\\alpha` standard errors, with :math:`\\mu_t = 1/\\lambda` (a
     fixed willingness to pay) or the price set by a :class:`BudgetPacer`. After the call it reads
@@ -328,6 +330,10 @@ def replay_stream(features, scores, costs, alpha: float = 0.1, willingness_to_pa
         :math:`\\lambda > 0` (USD per unit of quality; ``inf``: ignore cost) when no pacer is given.
     ridge : float
         :math:`\\kappa > 0`, the prior precision of every estimate.
+    prior_score : float
+        :math:`q_0`, the score every model is expected to have before its first call. The middle of
+        the range, 0.5, neither writes off nor favours a model no prompt was sent to (with 0, an
+        untried model looks worse than any tried one and a sequential router hardly ever tries it).
     pacer : BudgetPacer, optional
         Sets the price of money for each batch and enforces the total budget, call by call; it must
         have been started (:meth:`BudgetPacer.start`) for this stream.
@@ -364,6 +370,8 @@ def replay_stream(features, scores, costs, alpha: float = 0.1, willingness_to_pa
         raise ValueError(f"alpha: expected a number >= 0, got {alpha!r}")
     if not (np.isfinite(ridge) and ridge > 0):
         raise ValueError(f"ridge: expected a number > 0, got {ridge!r}")
+    if not np.isfinite(prior_score):
+        raise ValueError(f"prior_score: expected a finite score, got {prior_score!r}")
     if pacer is None and not float(willingness_to_pay) > 0:
         raise ValueError(f"willingness_to_pay: expected a number > 0 (or inf), got {willingness_to_pay!r}")
     if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, (int, np.integer)) \
@@ -376,7 +384,7 @@ def replay_stream(features, scores, costs, alpha: float = 0.1, willingness_to_pa
         raise ValueError(f"pacer: expected a pacer started for this stream of {n} prompts "
                          "(BudgetPacer(budget, n_prompts).start(cost_bound))")
 
-    estimates = _RidgeEstimates(k, d, ridge)
+    estimates = _RidgeEstimates(k, d, ridge, float(prior_score))
     chosen = np.empty(n, dtype=np.int64)
     price = np.empty(n)
     fallback = np.zeros(n, dtype=bool)
@@ -418,7 +426,8 @@ class _RidgeEstimates:
     """Per-model ridge regressions of score and cost on the prompt features, kept by their inverse
     Gram matrices so that a batch of new rows is a low-rank update."""
 
-    def __init__(self, k: int, d: int, ridge: float) -> None:
+    def __init__(self, k: int, d: int, ridge: float, prior: float) -> None:
+        self.prior = prior  # the scores are regressed around it
         self.a_inv = np.repeat(np.eye(d)[None] / ridge, k, axis=0)  # (models, d, d), symmetric
         self.flat_inv = self.a_inv.reshape(k * d, d)  # a view: A_a^{-1} x for every a in one product
         self.b_q, self.b_c = np.zeros((k, d)), np.zeros((k, d))
@@ -429,7 +438,8 @@ class _RidgeEstimates:
         k, d = self.theta_q.shape
         u = (x @ self.flat_inv.T).reshape(len(x), k, d)
         width = np.sqrt(np.maximum(np.einsum("iad,id->ia", u, x), 0.0))
-        return x @ self.theta_q.T - mu * np.maximum(x @ self.theta_c.T, 0.0) + alpha * width, u
+        quality = self.prior + x @ self.theta_q.T
+        return quality - mu * np.maximum(x @ self.theta_c.T, 0.0) + alpha * width, u
 
     def update(self, x: np.ndarray, arms: np.ndarray, s: np.ndarray, c: np.ndarray, u: np.ndarray) -> None:
         """Add the rows ``x`` with the feedback ``s``, ``c`` of the models ``arms`` (one per row)."""
@@ -440,7 +450,7 @@ class _RidgeEstimates:
                 self.a_inv[a] -= np.outer(p[0], p[0]) / (1.0 + p[0] @ xa[0])
             else:  # Woodbury: A^{-1} - P^T (I + P X^T)^{-1} P
                 self.a_inv[a] -= p.T @ np.linalg.solve(np.eye(len(xa)) + p @ xa.T, p)
-            self.b_q[a] += s[mine] @ xa
+            self.b_q[a] += (s[mine] - self.prior) @ xa
             self.b_c[a] += c[mine] @ xa
             self.theta_q[a], self.theta_c[a] = self.a_inv[a] @ self.b_q[a], self.a_inv[a] @ self.b_c[a]
 
@@ -483,6 +493,9 @@ class LinUCBRouter(Router):
         the pacer sets the price).
     ridge : float
         Prior precision :math:`\\kappa > 0` of the ridge estimates.
+    prior_score : float
+        Score :math:`q_0` every model is expected to have before its first call (see
+        :func:`replay_stream`).
     budget_per_prompt : float, optional
         Mean budget per prompt :math:`\\rho` (USD); the stream's total is :math:`\\rho T`. None: no
         budget.
@@ -530,12 +543,14 @@ class LinUCBRouter(Router):
     knob = "willingness_to_pay"
 
     def __init__(self, alpha: float = 0.1, willingness_to_pay: float = 1.0, ridge: float = 1.0,
-                 budget_per_prompt: float | None = None, learning_rate: float = 0.05,
+                 prior_score: float = 0.5, budget_per_prompt: float | None = None,
+                 learning_rate: float = 0.05,
                  cost_bound="max", checkpoints: Sequence[int] = (), batch_size: int = 32, embedding=None,
                  shuffle: bool = True, random_state: int = 0):
         self.alpha = alpha
         self.willingness_to_pay = willingness_to_pay
         self.ridge = ridge
+        self.prior_score = prior_score
         self.budget_per_prompt = budget_per_prompt
         self.learning_rate = learning_rate
         self.cost_bound = cost_bound
@@ -597,6 +612,7 @@ class LinUCBRouter(Router):
             self.pacer_.start(self._bounds(costs))
         self.result_ = replay_stream(_with_intercept(features[self.order_]), scores, costs, alpha=self.alpha,
                                      willingness_to_pay=self.willingness_to_pay, ridge=self.ridge,
+                                     prior_score=self.prior_score,
                                      pacer=self.pacer_, checkpoints=self.checkpoints,
                                      batch_size=self.batch_size, random_state=self.random_state)
         self.coef_quality_, self.coef_cost_ = self.result_.coef_quality, self.result_.coef_cost
@@ -640,7 +656,8 @@ class LinUCBRouter(Router):
         if missing:
             raise RouterBenchDataError(f"test: models {missing} of the stream are not in the test rows")
         x = _with_intercept(np.asarray(self.embedder_.transform(prompt_texts(test, "test")), dtype=float))
-        return np.clip(x @ self.coef_quality_.T, 0.0, 1.0), np.maximum(x @ self.coef_cost_.T, 0.0)
+        quality = self.prior_score + x @ self.coef_quality_.T
+        return np.clip(quality, 0.0, 1.0), np.maximum(x @ self.coef_cost_.T, 0.0)
 
     def predict_quality(self, test: pd.DataFrame) -> np.ndarray:
         """Estimated score of every model on every test prompt, shape (rows, models), in [0, 1].
@@ -653,7 +670,7 @@ class LinUCBRouter(Router):
         Returns
         -------
         ndarray
-            :math:`\\mathrm{clip}(x^\\top \\hat\\theta^q_a, 0, 1)`.
+            :math:`\\mathrm{clip}(q_0 + x^\\top \\hat\\theta^q_a, 0, 1)`.
         """
         return self._predict(test)[0]
 
@@ -681,6 +698,34 @@ class LinUCBRouter(Router):
     def _choices(self, test: pd.DataFrame, params: list) -> list[np.ndarray]:
         quality, cost = self._predict(test)  # once for every willingness to pay
         return [choose_by_value(quality, cost, _wtp(p), self.models_) for p in params]
+
+    def outcomes(self, test: pd.DataFrame, params: Sequence | None = None
+                 ) -> tuple[list, np.ndarray, np.ndarray]:
+        """``(params, cost, quality)``: per-prompt matrices of shape (len(params), len(test)).
+
+        The same as :meth:`Router.outcomes`, computed on model indices rather than names (a sweep
+        of the willingness to pay is one argmax per value).
+
+        Parameters
+        ----------
+        test : DataFrame
+            RouterBench-format rows with prompts.
+        params : sequence of float, optional
+            Willingness-to-pay values (default: :data:`~routerbench_utils.routers.WTP_GRID`).
+
+        Returns
+        -------
+        params : list
+        cost, quality : ndarray
+            What the chosen models spent and scored on each prompt, one row per value.
+        """
+        params = self.default_params() if params is None else list(params)
+        quality, cost = self._predict(test)
+        true_cost, true_score = cost_matrix(test, self.models_), score_matrix(test, self.models_)
+        rows = np.arange(len(test))
+        chosen = [np.argmax(_wtp(p) * quality - cost, axis=1) for p in params]
+        return (params, np.array([true_cost[rows, a] for a in chosen]).reshape(len(params), -1),
+                np.array([true_score[rows, a] for a in chosen]).reshape(len(params), -1))
 
 
 def _wtp(value) -> float:

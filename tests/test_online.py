@@ -29,7 +29,7 @@ def synthetic(n: int = 600, d: int = 6, k: int = 4, seed: int = 0):
     return features, scores, costs
 
 
-def reference_linucb(features, scores, costs, alpha, price, ridge, batch_size, seed):
+def reference_linucb(features, scores, costs, alpha, price, ridge, prior, batch_size, seed):
     """LinUCB written the plain way: every estimate solved from its Gram matrix, no inverse kept."""
     n, d = features.shape
     k = scores.shape[1]
@@ -42,12 +42,12 @@ def reference_linucb(features, scores, costs, alpha, price, ridge, batch_size, s
         theta_q = np.array([np.linalg.solve(gram[a], b_q[a]) for a in range(k)])
         theta_c = np.array([np.linalg.solve(gram[a], b_c[a]) for a in range(k)])
         width = np.array([[np.sqrt(row @ np.linalg.solve(gram[a], row)) for a in range(k)] for row in x])
-        value = x @ theta_q.T - price * np.maximum(x @ theta_c.T, 0) + alpha * width
+        value = prior + x @ theta_q.T - price * np.maximum(x @ theta_c.T, 0) + alpha * width
         tie = value >= value.max(axis=1, keepdims=True) - 1e-12
         arms = np.argmax(np.where(tie, rng.random(value.shape), -1.0), axis=1)
         for i, a in enumerate(arms):
             gram[a] += np.outer(x[i], x[i])
-            b_q[a] += scores[start + i, a] * x[i]
+            b_q[a] += (scores[start + i, a] - prior) * x[i]
             b_c[a] += costs[start + i, a] * x[i]
         chosen.extend(arms)
     return np.array(chosen)
@@ -57,8 +57,8 @@ def reference_linucb(features, scores, costs, alpha, price, ridge, batch_size, s
 def test_replay_matches_a_plain_rederivation(batch_size):
     features, scores, costs = synthetic(n=150)
     result = replay_stream(features, scores, costs, alpha=0.5, willingness_to_pay=0.01, ridge=2.0,
-                           batch_size=batch_size, random_state=3)
-    expected = reference_linucb(features, scores, costs, 0.5, 100.0, 2.0, batch_size, 3)
+                           prior_score=0.3, batch_size=batch_size, random_state=3)
+    expected = reference_linucb(features, scores, costs, 0.5, 100.0, 2.0, 0.3, batch_size, 3)
     np.testing.assert_array_equal(result.chosen, expected)
     rows = np.arange(len(features))
     np.testing.assert_array_equal(result.score, scores[rows, expected])
@@ -171,6 +171,7 @@ def test_replay_validates_its_input():
     cases = [
         (dict(alpha=-1.0), ValueError, "alpha"),
         (dict(ridge=0.0), ValueError, "ridge"),
+        (dict(prior_score=np.nan), ValueError, "prior_score"),
         (dict(batch_size=0), ValueError, "batch_size"),
         (dict(willingness_to_pay=0.0), ValueError, "willingness_to_pay"),
         (dict(checkpoints=[41]), ValueError, r"checkpoints: expected numbers of prompts in \[1, 40\]"),
@@ -247,6 +248,12 @@ def test_router_interface_snapshots_and_budget(split):
     np.testing.assert_array_equal(early.coef_quality_, router.result_.snapshots[50][0])
     assert router.snapshot(len(train)) is router
     assert not np.array_equal(early.predict_quality(test), router.predict_quality(test))
+    x = np.hstack([np.ones((len(test), 1)), router.embedder_.transform(test["prompt"].tolist())])
+    by_hand = np.clip(router.prior_score + x @ router.coef_quality_.T, 0, 1)
+    np.testing.assert_allclose(router.predict_quality(test), by_hand)
+    fast, slow = router.outcomes(test), rbu.Router.outcomes(router, test)  # by index, by name
+    for a, b in zip(fast[1:], slow[1:]):
+        np.testing.assert_array_equal(a, b)
     chosen = router.route(test, 1.0)
     assert set(chosen) <= set(rbu.models(test))
     lo, hi = rbu.cost_matrix(test).mean(axis=0).min(), rbu.cost_matrix(test).mean(axis=0).max()
