@@ -431,12 +431,17 @@ const raw = Array.from(document.querySelectorAll('.math.notranslate')).filter(n 
     !n.querySelector('.MathJax, .MathJax_Display, .MathJax_CHTML, .MathJax_SVG, math')).length;
 return MathJax.Hub.queue.pending + raw;
 """
-#: Print the solutions with the book: open every dropdown that holds one (closed on the web page).
+#: Print the solutions with the book: open every dropdown that holds one (closed on the web page);
+#: wrap long code lines.
 _OPEN_SOLUTIONS = """
 document.querySelectorAll('details').forEach(d => { if (d.querySelector('.solution, .solution-title')
     || d.classList.contains('solution')) d.open = true; });
 document.querySelectorAll('.solution .toggle-hidden, .solution.toggle-hidden')
     .forEach(n => n.classList.remove('toggle-hidden'));
+// Paper does not scroll: long code lines wrap instead of being cut at the margin.
+const style = document.createElement('style');
+style.textContent = '@media print { pre { white-space: pre-wrap !important; overflow-wrap: anywhere; } }';
+document.head.appendChild(style);
 """
 
 
@@ -447,7 +452,13 @@ def build_singlehtml(stage: Path) -> Path:
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(stage), "--path-output", str(out),
            "--builder", "singlehtml", "--keep-going", "--quiet"]
     subprocess.run(cmd, cwd=ROOT, check=True)
-    return out / "_build" / "singlehtml" / "index.html"
+    site = out / "_build" / "singlehtml"
+    # The page is written as <root document>.html (book/index.html) but links _static/ and _images/ as if
+    # it sat at the top (Jupyter Book's own index.html there only redirects): print a copy at the top.
+    root = yaml.safe_load((stage / "_toc.yml").read_text())["root"]
+    page = site / "routerbench-book.html"
+    shutil.copy(site / f"{root}.html", page)
+    return page
 
 
 def print_pdf(page: Path, target: Path, timeout: float = 600.0) -> int:
@@ -469,7 +480,10 @@ def print_pdf(page: Path, target: Path, timeout: float = 600.0) -> int:
         driver.set_page_load_timeout(timeout)
         driver.get(page.resolve().as_uri())
         deadline = time.monotonic() + timeout
+        loaded_by = time.monotonic() + 120
         while (pending := driver.execute_script(_MATH_PENDING)) != 0:
+            if pending < 0 and time.monotonic() > loaded_by:
+                raise RuntimeError(f"MathJax did not load on {page} (is it on the page?)")
             if time.monotonic() > deadline:
                 raise TimeoutError(f"MathJax still has {pending} formulas to typeset after {timeout:.0f} s")
             time.sleep(0.5)
