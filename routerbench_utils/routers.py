@@ -30,7 +30,7 @@ from .catalog import NO_MODEL_CORRECT
 from .data import cost_matrix, dataset_column, models, oracle_labels, score_matrix, validate
 from .embed import TfidfSvdEmbedder, prompt_texts
 from .errors import RouterBenchDataError, first_ids
-from .frontier import NDCH, model_points
+from .frontier import NDCH
 
 #: The official willingness-to-pay grid: 32 values from 1e-10 to 1e9 (geometric).
 WTP_GRID = tuple(np.logspace(-10, 9, 32))
@@ -386,10 +386,12 @@ def choose_by_value(quality: np.ndarray, cost: np.ndarray, willingness_to_pay: f
 
 
 def _dataset_means(train: pd.DataFrame, names: list[str], column: str) -> pd.DataFrame:
-    """Per-dataset model means from :func:`model_points` (``column``: ``cost`` or ``quality``), one row
-    per dataset plus the overall mean in row ``'*'``."""
-    table = model_points(train).pivot(index="dataset", columns="model", values=column)[names]
+    """Per-dataset model means, those of :func:`~routerbench_utils.model_points` (``column``: ``cost`` or
+    ``quality``), one row per dataset plus the overall mean in row ``'*'``."""
     values = score_matrix(train, names) if column == "quality" else cost_matrix(train, names)
+    # model_points' means (the same groupby mean), without validating the rows again: fit did
+    table = pd.DataFrame(values, columns=names).groupby(dataset_column(train).to_numpy(),
+                                                        sort=False).mean().sort_index()
     table.loc["*"] = values.mean(axis=0)
     return table
 
