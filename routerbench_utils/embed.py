@@ -176,7 +176,7 @@ class FrozenEmbedder:
     prompts and pass ``embedding=FrozenEmbedder(fitted)`` to each router: its ``fit(texts)`` returns
     the wrapper unchanged and ``transform`` calls the fitted embedding. No label is used to fit it.
 
-    See the chapter :ref:`chap-beyond` ("Beyond the paper", sample efficiency).
+    See the chapter :ref:`chap-predictive` ("Predictive routers", calibration and sample efficiency).
 
     Parameters
     ----------
@@ -220,6 +220,13 @@ class FrozenEmbedder:
     def transform(self, texts: list[str]) -> np.ndarray:
         """The fitted embedding's features of ``texts``.
 
+        Each distinct text is embedded once and kept: routers trained on subsets of one split (the
+        sizes of a learning curve, cross-validation folds, one router per subject) look their rows up
+        instead of embedding them again. The wrapped embedding must embed each text independently of
+        the others in its batch (TF-IDF + SVD does, row by row), so a row is the same whichever call
+        first embedded it. A list of texts seen before returns the same array again, so neighbour
+        searches on it are shared.
+
         Parameters
         ----------
         texts : list of str
@@ -227,10 +234,27 @@ class FrozenEmbedder:
 
         Returns
         -------
-        ndarray
-            What the wrapped embedding's ``transform`` returns.
+        ndarray of shape (len(texts), dimensions)
+            The wrapped embedding's rows of ``texts``.
         """
-        return self.embedder.transform(texts)
+        texts = list(texts)
+        memo = self.__dict__.setdefault("_memo", {"index": pd.Index([], dtype=object), "rows": None,
+                                                  "calls": OrderedDict()})
+        key = _digest(texts)
+        if key in memo["calls"]:
+            return memo["calls"][key]
+        where = memo["index"].get_indexer(texts)  # the index holds each text once
+        new = pd.unique(np.asarray(texts, dtype=object)[where < 0])
+        if len(new):
+            rows = np.asarray(self.embedder.transform(list(new)))
+            memo["rows"] = rows if memo["rows"] is None else np.concatenate([memo["rows"], rows])
+            memo["index"] = memo["index"].append(pd.Index(new, dtype=object))
+            where = memo["index"].get_indexer(texts)
+        out = memo["rows"][where]
+        memo["calls"][key] = out
+        if len(memo["calls"]) > _CACHE_SIZE:
+            memo["calls"].popitem(last=False)
+        return out
 
 
 _MINILM: dict[str, object] = {}

@@ -32,3 +32,29 @@ def test_routers_fitted_on_subsets_share_the_frozen_features(small_data):
 def test_frozen_embedder_needs_a_fitted_embedding():
     with pytest.raises(RouterBenchDataError, match="transform"):
         rbu.embed.FrozenEmbedder(object())
+
+
+class _CountingEmbedding:
+    """A row-wise embedding that records how many texts it was asked to embed."""
+
+    def __init__(self):
+        self.embedded = 0
+
+    def transform(self, texts):
+        self.embedded += len(texts)
+        return np.array([[len(t), t.count(" "), sum(map(ord, t)) % 97] for t in texts], dtype=float)
+
+
+def test_frozen_embedder_embeds_each_text_once_and_returns_its_rows(small_data):
+    texts = small_data["prompt"].astype(str).tolist()
+    inner = _CountingEmbedding()
+    frozen = rbu.embed.FrozenEmbedder(inner)
+    first = frozen.transform(texts[:30])
+    np.testing.assert_array_equal(first, _CountingEmbedding().transform(texts[:30]))
+    # overlapping subsets, in another order and with repeats: only the unseen texts are embedded
+    mixed = texts[40:50] + texts[:10][::-1] + texts[40:45]
+    np.testing.assert_array_equal(frozen.transform(mixed), _CountingEmbedding().transform(mixed))
+    assert inner.embedded == len(set(texts[:30]) | set(texts[40:50]))
+    # the same list again is the same array (so neighbour searches on it are shared)
+    assert frozen.transform(mixed) is frozen.transform(mixed)
+    assert inner.embedded == len(set(texts[:30]) | set(texts[40:50]))
