@@ -42,6 +42,9 @@ def judge_error(noise_after: float) -> float:
 
     .. math:: \\varepsilon = \\Phi\\!\\left(-\\frac{1}{2\\sigma_a}\\right).
 
+    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
+    strategy").
+
     Parameters
     ----------
     noise_after : float
@@ -61,9 +64,6 @@ def judge_error(noise_after: float) -> float:
     --------
     >>> round(judge_error(0.5), 4)
     0.1587
-
-    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
-    strategy").
     """
     sigma = _check_noise(noise_after, "noise_after")
     if sigma == 0:
@@ -76,6 +76,9 @@ def noise_for_judge_error(error_rate: float) -> float:
     :func:`judge_error`,
 
     .. math:: \\sigma_a = \\frac{1}{2\\,\\Phi^{-1}(1 - \\varepsilon)}.
+
+    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
+    strategy").
 
     Parameters
     ----------
@@ -96,9 +99,6 @@ def noise_for_judge_error(error_rate: float) -> float:
     --------
     >>> round(noise_for_judge_error(judge_error(0.3)), 12)
     0.3
-
-    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
-    strategy").
     """
     e = float(error_rate)
     if not 0.0 <= e <= 0.5:
@@ -141,13 +141,25 @@ def positive_part_mean(mean, sd, k) -> np.ndarray:
     :math:`e^{-w^2/2}\\,(1/\\sqrt{2\\pi} + \\tfrac{w}{2}\\,\\mathrm{erfcx}(-w/\\sqrt 2))`: a far tail
     gives a tiny positive number, not a cancellation to 0 or below.
 
+    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
+    strategy").
+
+    Parameters
+    ----------
+    mean, sd : array_like
+        :math:`\\mu` and :math:`s \\ge 0` of the normal belief, broadcast against each other and ``k``.
+    k : array_like
+        The threshold (the best quality already in hand).
+
+    Returns
+    -------
+    ndarray
+        :math:`E[(M - k)^+]`, elementwise, never negative.
+
     Examples
     --------
     >>> round(float(positive_part_mean(0.0, 1.0, 0.0)), 6)  # 1 / sqrt(2 pi)
     0.398942
-
-    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
-    strategy").
     """
     shape = np.broadcast_shapes(np.shape(mean), np.shape(sd), np.shape(k))
     if not shape:  # a 0-d call: work on 1-element arrays (the in-place steps need arrays)
@@ -185,6 +197,9 @@ def expected_gain(mean, sd, best) -> np.ndarray:
     With :math:`d = 0` this is the model's expected quality :math:`E[Q]`; with :math:`s = 0` it is
     :math:`\\mathrm{clip}(\\mu, d, 1) - d`, computed so, exactly.
 
+    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
+    strategy").
+
     Parameters
     ----------
     mean, sd : array_like
@@ -201,9 +216,6 @@ def expected_gain(mean, sd, best) -> np.ndarray:
     --------
     >>> float(expected_gain(0.7, 0.0, 0.0)), float(expected_gain(0.7, 0.0, 0.9))
     (0.7, 0.0)
-
-    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
-    strategy").
     """
     mean, sd, best = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (mean, sd, best)))
     return _gain(mean, sd, best, positive_part_mean(mean, sd, 1.0))
@@ -242,6 +254,9 @@ def reservation_value(mean, sd, price) -> np.ndarray:
     the largest reservation value left is the optimal policy for independent values (Weitzman, 1979,
     "Pandora's box").
 
+    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
+    strategy").
+
     Parameters
     ----------
     mean, sd : array_like
@@ -261,9 +276,6 @@ def reservation_value(mean, sd, price) -> np.ndarray:
     >>> r = reservation_value(0.5, 0.3, 0.05)
     >>> round(float(expected_gain(0.5, 0.3, r)), 6)  # the break-even holds
     0.05
-
-    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
-    strategy").
     """
     shape = np.broadcast_shapes(np.shape(mean), np.shape(sd), np.shape(price))
     mean, sd, price = (np.array(x, dtype=float).reshape(-1) for x in np.broadcast_arrays(mean, sd, price))
@@ -373,6 +385,9 @@ class CascadeRoutingRouter(Router):
     *are* the verdicts of ``CascadeRouter(judge_error(noise_after), seed=random_state)`` on 0/1
     scores.
 
+    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
+    strategy").
+
     Parameters
     ----------
     willingness_to_pay : float, default 1.0
@@ -411,9 +426,6 @@ class CascadeRoutingRouter(Router):
     --------
     >>> router = CascadeRoutingRouter(noise_before=0.5, noise_after=0.1).fit(train)  # doctest: +SKIP
     >>> router.curve(test)  # one point per willingness to pay  # doctest: +SKIP
-
-    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
-    strategy").
     """
 
     family = "Cascade routing"
@@ -683,6 +695,9 @@ def compare_on_plane(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], model_
     are paired differences; "the candidate beats every other strategy" holds beyond the noise when
     the interval of :math:`\\Delta^{\\max}` lies above 0.
 
+    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
+    strategy").
+
     Parameters
     ----------
     curves : mapping of str to (cost, quality)
@@ -706,9 +721,6 @@ def compare_on_plane(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], model_
     ------
     RouterBenchDataError
         If ``candidate`` is not a key of ``curves`` or there is no other strategy.
-
-    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
-    strategy").
     """
     if candidate not in curves:
         raise RouterBenchDataError(f"candidate: {candidate!r} is not one of the curves ({list(curves)})")

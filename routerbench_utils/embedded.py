@@ -616,7 +616,7 @@ def _responses(name: str, scores: np.ndarray, answers: np.ndarray, rng: np.rando
 
 
 def _add_quirks(df: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """Reproduce the real pickles' quirks (see :func:`embedded_routerbench`)."""
+    """Reproduce the real pickles' quirks (see :func:`~routerbench_utils.embedded_routerbench`)."""
     df = df.copy()
     score_cols = list(MODELS)
     arc = np.flatnonzero(df["eval_name"].to_numpy() == "arc-challenge")

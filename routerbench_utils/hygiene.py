@@ -24,7 +24,29 @@ def hygiene_report(df: pd.DataFrame, train: pd.DataFrame | None = None, strict: 
     for input and output tokens, costs that are not whole numbers of tokens or imply impossible token
     counts; and, given ``train``, test prompts or ids that also appear in training (leakage).
     ``severity`` is ``error`` or ``warning``; with ``strict=True`` any error raises
-    :class:`RouterBenchDataError` listing them.
+    :class:`~routerbench_utils.RouterBenchDataError` listing them.
+
+    See the chapter :ref:`chap-byo` ("Bring your own router and your own logs").
+
+    Parameters
+    ----------
+    df : DataFrame
+        A wide frame, e.g. a test split.
+    train : DataFrame, optional
+        The training rows, to look for prompts or ids on both sides (leakage).
+    strict : bool
+        Raise on any finding of severity ``error`` instead of returning it.
+
+    Returns
+    -------
+    DataFrame
+        One row per finding: ``check``, ``severity``, ``column``, ``rows`` and ``detail`` (no rows when
+        the frame is clean).
+
+    Raises
+    ------
+    RouterBenchDataError
+        With ``strict=True``, if any finding has severity ``error``.
     """
     if not isinstance(df, pd.DataFrame) or len(df) == 0:
         raise RouterBenchDataError("hygiene_report: expected a non-empty wide frame")

@@ -3,7 +3,7 @@
 A long log (one row per prompt and model: ``sample_id``, ``model``, ``quality``, ``cost``, optional
 ``eval_name`` and ``latency``) of 10^8 or 10^9 rows does not fit in a pandas frame, but everything
 the Zero router and AIQ need from it is tiny: per dataset and model, the number of prompts and the
-sums of quality and cost. :func:`model_points` computes them with one ``GROUP BY`` that DuckDB runs
+sums of quality and cost. :func:`~routerbench_utils.model_points` computes them with one ``GROUP BY`` that DuckDB runs
 over the Parquet files in streaming fashion (only the columns it needs, a few row groups at a time,
 spilling to disk past ``memory_limit``); :func:`routerbench_utils.zero_router_curve` and
 :func:`routerbench_utils.aiq` then work on the few rows it returns, as on any other points.
@@ -36,7 +36,7 @@ _MAX_MODELS = 64  # one bit per model in an unsigned 64-bit mask
 
 
 def points_sql(table: str = "log", latency: bool = False, eval_name: bool = True) -> str:
-    """The aggregation behind :func:`model_points`, as one portable SQL statement.
+    """The aggregation behind :func:`~routerbench_utils.model_points`, as one portable SQL statement.
 
     For each ``eval_name`` :math:`e` and model :math:`m`, over the rows :math:`i` of that pair,
 
@@ -46,6 +46,8 @@ def points_sql(table: str = "log", latency: bool = False, eval_name: bool = True
     \\sum_e Q_{em} / \\sum_e n_{em})`. Only ``COUNT``, ``SUM`` and ``GROUP BY``: the statement runs
     as it is in DuckDB, Spark SQL (``spark.sql(points_sql("log"))`` on a registered view), Dask-SQL or
     a data warehouse, which is how the same points are computed from a log spread over many machines.
+
+    See the chapter :ref:`chap-byo` ("Bring your own router and your own logs").
 
     Parameters
     ----------
@@ -67,8 +69,6 @@ def points_sql(table: str = "log", latency: bool = False, eval_name: bool = True
     >>> print(points_sql("log"))  # doctest: +NORMALIZE_WHITESPACE
     SELECT eval_name, model, COUNT(*) AS n, SUM(quality) AS quality, SUM(cost) AS cost
     FROM log GROUP BY eval_name, model
-
-    See the chapter :ref:`chap-byo` ("Bring your own router and your own logs").
     """
     task = "eval_name" if eval_name else "'custom' AS eval_name"
     sums = "SUM(quality) AS quality, SUM(cost) AS cost" + (", SUM(latency) AS latency" if latency else "")
@@ -156,6 +156,8 @@ def model_points(source: str | os.PathLike | Sequence[str | os.PathLike], cost: 
     qualities outside [0, 1], negative or infinite costs and, with ``check_pairs``, every prompt
     answered exactly once by every model under one ``eval_name`` (one more pass, grouping by prompt).
 
+    See the chapter :ref:`chap-byo` ("Bring your own router and your own logs").
+
     Parameters
     ----------
     source : path, glob or list of them
@@ -194,8 +196,6 @@ def model_points(source: str | os.PathLike | Sequence[str | os.PathLike], cost: 
     --------
     >>> points = model_points("logs/*.parquet")  # doctest: +SKIP
     >>> rbu.zero_router_curve(points)  # doctest: +SKIP
-
-    See the chapter :ref:`chap-byo` ("Bring your own router and your own logs").
     """
     if cost not in ("mean", "total"):
         raise RouterBenchDataError(f"cost: expected 'mean' or 'total', got {cost!r}")

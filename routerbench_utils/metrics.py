@@ -49,7 +49,9 @@ def aiq(cost, quality, c_min: float | None = None, c_max: float | None = None,
       cost 0): :math:`\\frac{1}{c_{max}} \\int_{c_0}^{c_{max}} \\tilde f(c)\\,dc`.
 
     Both integrals are exact (the hull is piecewise linear). To compare routers, give all of them one
-    range (see :func:`aiq_table`).
+    range (see :func:`~routerbench_utils.aiq_table`).
+
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
 
     Parameters
     ----------
@@ -80,8 +82,6 @@ def aiq(cost, quality, c_min: float | None = None, c_max: float | None = None,
     0.8
     >>> aiq([1, 2], [0.5, 0.9], c_min=0)   # zero below the cheapest point: (0 + 0.7) / 2
     0.35
-
-    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
     """
     if variant not in VARIANTS:
         raise RouterBenchDataError(f"variant: expected one of {VARIANTS}, got {variant!r}")
@@ -115,6 +115,8 @@ def shared_range(curves: Mapping[str, object]) -> tuple[float, float]:
 
     .. math:: [c_{min}, c_{max}] = [\\min_r \\min_k c_{rk},\\; \\max_r \\max_k c_{rk}]
 
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
+
     Parameters
     ----------
     curves : mapping of str to curve
@@ -137,8 +139,6 @@ def shared_range(curves: Mapping[str, object]) -> tuple[float, float]:
     --------
     >>> shared_range({"a": ([1.0, 2.0], [0.5, 0.6]), "b": ([0.5, 3.0], [0.4, 0.7])})
     (0.5, 3.0)
-
-    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
     """
     arrays = [_curve_arrays(c) for c in curves.values()]
     return min(float(c.min()) for c, _ in arrays), max(float(c.max()) for c, _ in arrays)
@@ -148,7 +148,9 @@ def aiq_table(curves: Mapping[str, object], c_min: float | None = None, c_max: f
               variant: str = "paper") -> pd.Series:
     """AIQ of several curves over one shared cost range, so that the numbers compare.
 
-    Each curve gets :func:`aiq` over :math:`[c_{min}, c_{max}]`, by default :func:`shared_range`.
+    Each curve gets :func:`~routerbench_utils.aiq` over :math:`[c_{min}, c_{max}]`, by default :func:`~routerbench_utils.shared_range`.
+
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
 
     Parameters
     ----------
@@ -156,9 +158,9 @@ def aiq_table(curves: Mapping[str, object], c_min: float | None = None, c_max: f
         Name to a frame with ``cost`` and ``quality`` columns, a ``(cost, quality)`` pair of arrays,
         or an :class:`~routerbench_utils.frontier.NDCH`.
     c_min, c_max : float, optional
-        The shared range; each defaults to the end of :func:`shared_range`.
+        The shared range; each defaults to the end of :func:`~routerbench_utils.shared_range`.
     variant : {"paper", "official"}
-        As in :func:`aiq`.
+        As in :func:`~routerbench_utils.aiq`.
 
     Returns
     -------
@@ -168,14 +170,12 @@ def aiq_table(curves: Mapping[str, object], c_min: float | None = None, c_max: f
     Raises
     ------
     RouterBenchDataError
-        If ``curves`` is empty, or for any reason :func:`aiq` raises on a curve.
+        If ``curves`` is empty, or for any reason :func:`~routerbench_utils.aiq` raises on a curve.
 
     Examples
     --------
     >>> aiq_table({"a": ([0, 2], [0.5, 0.9]), "b": ([1, 2], [0.8, 0.8])}).round(3).tolist()
     [0.7, 0.4]
-
-    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
     """
     if not curves:
         raise RouterBenchDataError("curves: expected at least one curve")
@@ -219,6 +219,8 @@ def resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
     resample's mean of any per-prompt quantity :math:`v` is one matrix product, :math:`\\sum_i w_{bi}
     v_i` (``weights @ values``).
 
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
+
     Parameters
     ----------
     n : int
@@ -227,7 +229,7 @@ def resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
         Number of resamples.
     seed : int
         Seed of the generator: the same ``(n, n_boot, seed)`` gives the same resamples, so
-        :func:`bootstrap_aiq` and :func:`saving_ci` resample the same prompts.
+        :func:`~routerbench_utils.bootstrap_aiq` and :func:`~routerbench_utils.saving_ci` resample the same prompts.
 
     Returns
     -------
@@ -245,8 +247,6 @@ def resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
     --------
     >>> resample_weights(4, 2, seed=0).sum(axis=1).tolist()
     [1.0, 1.0]
-
-    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
     """
     return _resample_weights(int(n), int(n_boot), int(seed)).copy()
 
@@ -265,7 +265,7 @@ def _resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
 def _hull_walk(cost: np.ndarray, quality: np.ndarray, c_min, c_max,
                target=None) -> tuple[np.ndarray, np.ndarray]:
     """The area under the non-decreasing convex hull of each row's points, and the cost at which it
-    reaches a target: :func:`aiq` and :func:`cost_to_reach` for many small curves at once.
+    reaches a target: :func:`~routerbench_utils.aiq` and :func:`~routerbench_utils.cost_to_reach` for many small curves at once.
 
     Each row :math:`b` holds one curve's points :math:`(c_{bk}, q_{bk})_k` (e.g. a router's points on
     one bootstrap resample). Its hull is walked from the cheapest point (the best quality at that
@@ -277,7 +277,9 @@ def _hull_walk(cost: np.ndarray, quality: np.ndarray, c_min, c_max,
     .. math:: A_b = \\int_{a_b}^{c_{max}} \\tilde f_b(c)\\,dc .
 
     At most one pass per vertex, each a few array operations over all rows: no Python loop over
-    rows, so a bootstrap of a few hundred resamples costs about as much as one :func:`aiq`.
+    rows, so a bootstrap of a few hundred resamples costs about as much as one :func:`~routerbench_utils.aiq`.
+
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
 
     Parameters
     ----------
@@ -304,8 +306,6 @@ def _hull_walk(cost: np.ndarray, quality: np.ndarray, c_min, c_max,
     ...                          1.0, 4.0, target=np.array([0.7]))
     >>> round(float(area[0]), 12), round(float(reach[0]), 12)   # AIQ 1.8 / 3 = 0.6, as aiq gives
     (1.8, 3.0)
-
-    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
     """
     c, q = np.atleast_2d(np.asarray(cost, dtype=float)), np.atleast_2d(np.asarray(quality, dtype=float))
     rows = np.arange(c.shape[0])
@@ -349,6 +349,8 @@ def bootstrap_aiq(cost, quality, n_boot: int = 1000, seed: int = 0, c_min: float
     the fixed range :math:`[c_{min}, c_{max}]`. Every point, the hull and AIQ are recomputed on each
     resample.
 
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
+
     Parameters
     ----------
     cost, quality : array of shape (points, prompts)
@@ -360,7 +362,7 @@ def bootstrap_aiq(cost, quality, n_boot: int = 1000, seed: int = 0, c_min: float
     c_min, c_max : float, optional
         The fixed range; default: the full sample's curve (both curves' with ``other``).
     variant : {"paper", "official"}
-        As in :func:`aiq`.
+        As in :func:`~routerbench_utils.aiq`.
     other : tuple of two arrays, optional
         ``(cost_b, quality_b)`` of a second router on the same prompts: the samples are then the paired
         differences :math:`\\mathrm{AIQ}_b(A) - \\mathrm{AIQ}_b(B)`, each on the same resample.
@@ -381,8 +383,6 @@ def bootstrap_aiq(cost, quality, n_boot: int = 1000, seed: int = 0, c_min: float
     >>> cost, quality = [[1.0, 1.0, 1.0]], [[0.0, 1.0, 1.0]]
     >>> bootstrap_aiq(cost, quality, n_boot=3, seed=0).shape
     (3,)
-
-    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
     """
     if n_boot < 1:
         raise RouterBenchDataError(f"n_boot: expected a positive count, got {n_boot}")
@@ -396,7 +396,7 @@ def bootstrap_aiq(cost, quality, n_boot: int = 1000, seed: int = 0, c_min: float
 
 
 def _batch_aiq(cost: np.ndarray, quality: np.ndarray, lo: float, hi: float, variant: str) -> np.ndarray:
-    """:func:`aiq` of every row's curve over one range (validated points; ``lo <= hi``)."""
+    """:func:`~routerbench_utils.aiq` of every row's curve over one range (validated points; ``lo <= hi``)."""
     if variant not in VARIANTS:
         raise RouterBenchDataError(f"variant: expected one of {VARIANTS}, got {variant!r}")
     if variant == "official":
@@ -414,18 +414,20 @@ def aiq_ci(cost, quality, level: float = 0.95, n_boot: int = 1000, seed: int = 0
     """AIQ with a percentile bootstrap confidence interval over prompts.
 
     The estimate is AIQ of the full sample's curve; the interval is the :math:`((1-\\ell)/2,
-    (1+\\ell)/2)` quantiles of :func:`bootstrap_aiq`'s samples for level :math:`\\ell`. With ``other``,
+    (1+\\ell)/2)` quantiles of :func:`~routerbench_utils.bootstrap_aiq`'s samples for level :math:`\\ell`. With ``other``,
     the paired difference AIQ(A) - AIQ(B) and its interval, which says whether A beats B beyond the
     noise of which prompts happened to be sampled.
+
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
 
     Parameters
     ----------
     cost, quality : array of shape (points, prompts)
-        As in :func:`bootstrap_aiq`.
+        As in :func:`~routerbench_utils.bootstrap_aiq`.
     level : float
         Interval level, in (0, 1).
     n_boot, seed, c_min, c_max, variant, other
-        As in :func:`bootstrap_aiq`.
+        As in :func:`~routerbench_utils.bootstrap_aiq`.
 
     Returns
     -------
@@ -435,15 +437,13 @@ def aiq_ci(cost, quality, level: float = 0.95, n_boot: int = 1000, seed: int = 0
     Raises
     ------
     RouterBenchDataError
-        If ``level`` is not in (0, 1), or as :func:`bootstrap_aiq` raises.
+        If ``level`` is not in (0, 1), or as :func:`~routerbench_utils.bootstrap_aiq` raises.
 
     Examples
     --------
     >>> ci = aiq_ci([[1.0] * 4], [[0.0, 1.0, 1.0, 1.0]], n_boot=50)
     >>> ci["aiq"], ci["low"] <= ci["aiq"] <= ci["high"]
     (0.75, True)
-
-    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
     """
     if not 0 < level < 1:
         raise RouterBenchDataError(f"level: expected a probability in (0, 1), got {level}")
@@ -462,6 +462,8 @@ def interval(estimate: float, samples: np.ndarray, level: float = 0.95) -> dict[
 
     the empirical quantiles of the samples (numpy's default, linear interpolation) for level
     :math:`\\ell`.
+
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
 
     Parameters
     ----------
@@ -489,8 +491,6 @@ def interval(estimate: float, samples: np.ndarray, level: float = 0.95) -> dict[
     --------
     >>> interval(0.5, [0.4, 0.5, 0.6], level=0.5)
     {'aiq': 0.5, 'low': 0.45, 'high': 0.55}
-
-    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve").
     """
     tail = (1 - level) / 2
     low, high = np.quantile(samples, [tail, 1 - tail])
@@ -506,6 +506,8 @@ def cost_to_reach(cost, quality, target: float) -> float:
     .. math:: c^* = c_k + (q^* - q_k)\\,\\frac{c_{k+1} - c_k}{q_{k+1} - q_k};
 
     if the cheapest point already reaches it, that point's cost.
+
+    See the chapter :ref:`chap-compare` ("All routers compared").
 
     Parameters
     ----------
@@ -528,8 +530,6 @@ def cost_to_reach(cost, quality, target: float) -> float:
     --------
     >>> round(cost_to_reach([1, 3], [0.5, 0.9], 0.7), 12)
     2.0
-
-    See the chapter :ref:`chap-compare` ("All routers compared").
     """
     hull = NDCH(*as_points(cost, quality, "cost_to_reach"))
     if target > hull.max_quality:
@@ -552,10 +552,12 @@ def saving_ci(cost, quality, model_cost, model_quality, level: float = 0.95, n_b
     .. math:: S = c^* / c_R(q^*),
 
     where :math:`c_R(q^*)` is the cheapest cost at which the router's frontier reaches :math:`q^*`
-    (:func:`cost_to_reach`): 2 means the router matches the best model's quality at half its cost.
+    (:func:`~routerbench_utils.cost_to_reach`): 2 means the router matches the best model's quality at half its cost.
     Each of ``n_boot`` resamples of the prompts (seeded) recomputes the best model, its quality and
     cost, and the router's curve; a resample on which the router never reaches the best model's quality
     counts as saving 0 (no saving is possible there).
+
+    See the chapter :ref:`chap-compare` ("All routers compared").
 
     Parameters
     ----------
@@ -587,8 +589,6 @@ def saving_ci(cost, quality, model_cost, model_quality, level: float = 0.95, n_b
     >>> models_c, models_q = [[1.0, 1.0], [10.0, 10.0]], [[0.0, 1.0], [1.0, 1.0]]
     >>> saving_ci([[1.0, 10.0]], [[1.0, 1.0]], models_c, models_q, n_boot=10)["saving"]  # 10 / 5.5
     1.8181818181818181
-
-    See the chapter :ref:`chap-compare` ("All routers compared").
     """
     if not 0 < level < 1:
         raise RouterBenchDataError(f"level: expected a probability in (0, 1), got {level}")
@@ -680,6 +680,8 @@ def apgr(cost, quality, weak: tuple[float, float], strong: tuple[float, float], 
       leaves the order of tied shares unspecified; where tied points differ in quality its number
       depends on that order, and this one keeps the input order.
 
+    See the chapter :ref:`chap-collapse` ("Routing collapse, the plateau, and metrics that disagree").
+
     Parameters
     ----------
     cost, quality : array_like
@@ -713,8 +715,6 @@ def apgr(cost, quality, weak: tuple[float, float], strong: tuple[float, float], 
     0.5
     >>> round(apgr([0, 1, 2], [0.5, 0.4, 0.9], weak, strong, curve="raw"), 12)   # the dip counts
     0.125
-
-    See the chapter :ref:`chap-collapse` ("Routing collapse, the plateau, and metrics that disagree").
     """
     if curve not in APGR_CURVES:
         raise RouterBenchDataError(f"curve: expected one of {APGR_CURVES}, got {curve!r}")
@@ -751,7 +751,7 @@ def cpt(cost, quality, weak: tuple[float, float], strong: tuple[float, float], p
     of the quality gap between the weak and the strong model.
 
     With the target :math:`q^* = q_w + \\mathrm{pgr}\\,(q_s - q_w)` and :math:`c^*` the cheapest cost
-    at which the curve reaches it (:func:`cost_to_reach`),
+    at which the curve reaches it (:func:`~routerbench_utils.cost_to_reach`),
 
     .. math:: \\mathrm{CPT} = \\frac{c^* - c_w}{c_s - c_w},
 
@@ -762,6 +762,8 @@ def cpt(cost, quality, weak: tuple[float, float], strong: tuple[float, float], p
     crossing one takes. ``monotone="raise"`` (default) refuses such a curve, naming the offending points;
     ``monotone="hull"`` accepts it and uses the hull. On a curve that rises but is not concave, the
     hull crosses the target at a smaller share than RouteLLM's interpolation.
+
+    See the chapter :ref:`chap-beyond` ("Beyond the paper").
 
     Parameters
     ----------
@@ -791,8 +793,6 @@ def cpt(cost, quality, weak: tuple[float, float], strong: tuple[float, float], p
     --------
     >>> round(cpt([0, 1, 2], [0.5, 0.8, 0.9], weak=(0, 0.5), strong=(2, 0.9)), 12)  # 0.7 at cost 2/3
     0.333333333333
-
-    See the chapter :ref:`chap-beyond` ("Beyond the paper").
     """
     (_, qw), (_, qs) = weak, strong
     if monotone not in ("raise", "hull"):
@@ -823,6 +823,8 @@ def ibc_lift(cost, quality, weak: tuple[float, float], strong: tuple[float, floa
     Positive: the point lies above the straight line from the weak to the strong model (the random
     router).
 
+    See the chapter :ref:`chap-beyond` ("Beyond the paper").
+
     Parameters
     ----------
     cost, quality : array_like
@@ -845,8 +847,6 @@ def ibc_lift(cost, quality, weak: tuple[float, float], strong: tuple[float, floa
     --------
     >>> ibc_lift([1.0, 2.0], [0.8, 0.9], weak=(0.0, 0.5), strong=(2.0, 0.9)).round(3).tolist()
     [0.5, 0.0]
-
-    See the chapter :ref:`chap-beyond` ("Beyond the paper").
     """
     (cw, qw), (cs, qs) = weak, strong
     c, q = as_points(cost, quality, "ibc_lift")
@@ -860,6 +860,8 @@ def brier_score(predicted, actual) -> float:
     """Mean squared error of predicted scores, :math:`\\frac{1}{N}\\sum_i (\\hat q_i - s_i)^2`.
 
     0 is perfect; always predicting 0.5 on 0/1 scores gives 0.25.
+
+    See the chapter :ref:`chap-beyond` ("Beyond the paper", calibration).
 
     Parameters
     ----------
@@ -880,8 +882,6 @@ def brier_score(predicted, actual) -> float:
     --------
     >>> brier_score([0.5, 0.5], [0.0, 1.0])
     0.25
-
-    See the chapter :ref:`chap-beyond` ("Beyond the paper", calibration).
     """
     p, a = np.asarray(predicted, dtype=float).ravel(), np.asarray(actual, dtype=float).ravel()
     if p.shape != a.shape or p.size == 0:
@@ -898,6 +898,8 @@ def reliability_table(predicted, actual, bins: int = 10) -> pd.DataFrame:
     :math:`\\bar s_j = \\mathrm{mean}\\{s_i : \\hat q_i \\in B_j\\}`. A calibrated predictor has the two
     equal in every bin (the diagonal of a reliability diagram). Predictions outside [0, 1] count in
     the end bins.
+
+    See the chapter :ref:`chap-beyond` ("Beyond the paper", calibration).
 
     Parameters
     ----------
@@ -920,8 +922,6 @@ def reliability_table(predicted, actual, bins: int = 10) -> pd.DataFrame:
     --------
     >>> reliability_table([0.1, 0.2, 0.9], [0, 1, 1], bins=2)["count"].tolist()
     [2, 1]
-
-    See the chapter :ref:`chap-beyond` ("Beyond the paper", calibration).
     """
     p, a = np.asarray(predicted, dtype=float).ravel(), np.asarray(actual, dtype=float).ravel()
     if p.shape != a.shape or p.size == 0:

@@ -43,6 +43,8 @@ _NU_RANGE = (1e-12, 1e12)
 def stream_order(n, random_state: int = 0) -> np.ndarray:
     """A seeded order in which to replay ``n`` prompts as a stream: a random permutation.
 
+    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
+
     Parameters
     ----------
     n : int or DataFrame
@@ -64,8 +66,6 @@ def stream_order(n, random_state: int = 0) -> np.ndarray:
     --------
     >>> stream_order(5, random_state=0)
     array([4, 2, 3, 0, 1])
-
-    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
     """
     count = len(n) if isinstance(n, pd.DataFrame) else n
     if isinstance(count, (bool, np.bool_)) or not isinstance(count, (int, np.integer)) or count < 1:
@@ -97,6 +97,8 @@ class BudgetPacer:
     and otherwise calls the cheapest model instead. By induction the spend never exceeds :math:`B`
     (as long as every call costs at most its bound, which is checked).
 
+    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
+
     Parameters
     ----------
     budget : float
@@ -123,8 +125,6 @@ class BudgetPacer:
     ValueError
         From :meth:`start`, for a budget, length or rate that is not positive, or a budget below the
         sum of the cheapest cost bounds (then no policy can be guaranteed to stay within it).
-
-    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
     """
 
     def __init__(self, budget: float, n_prompts: int, learning_rate: float = 0.05) -> None:
@@ -246,6 +246,8 @@ class BudgetPacer:
 class StreamResult:
     """What a replay of a stream produced: the choices, what they revealed, and the learned models.
 
+    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
+
     Parameters
     ----------
     chosen : ndarray of int, shape (T,)
@@ -263,8 +265,6 @@ class StreamResult:
         How often each model was called.
     snapshots : dict
         ``{n: (coef_quality, coef_cost)}`` after ``n`` prompts, for each requested checkpoint.
-
-    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
     """
 
     chosen: np.ndarray
@@ -317,6 +317,8 @@ def replay_stream(features, scores, costs, alpha: float = 0.1, willingness_to_pa
     was sent at once (Woodbury's identity, Sherman-Morrison for one row). The widths of all models
     for a whole batch are one matrix product, so a batch costs a few whole-array operations.
 
+    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
+
     Parameters
     ----------
     features : array_like of shape (T, d)
@@ -356,8 +358,6 @@ def replay_stream(features, scores, costs, alpha: float = 0.1, willingness_to_pa
         For arrays of the wrong shape or settings out of range.
     RouterBenchDataError
         If a chosen model's score or cost is NaN, or a cost is negative (the step and model named).
-
-    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
     """
     x_all = _check_features(features)
     s_all, c_all = np.asarray(scores, dtype=float), np.asarray(costs, dtype=float)
@@ -484,6 +484,8 @@ class LinUCBRouter(Router):
     sweeps :data:`~routerbench_utils.routers.WTP_GRID`. :meth:`snapshot` gives the policy as it was
     after ``n`` prompts of the stream, for each ``n`` in ``checkpoints``.
 
+    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
+
     Parameters
     ----------
     alpha : float
@@ -535,8 +537,6 @@ class LinUCBRouter(Router):
     >>> router = LinUCBRouter(alpha=0.1, budget_per_prompt=0.002).fit(train)  # doctest: +SKIP
     >>> router.pacer_.spent_ <= 0.002 * len(train)  # doctest: +SKIP
     True
-
-    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
     """
 
     family = "Online"
@@ -703,7 +703,7 @@ class LinUCBRouter(Router):
                  ) -> tuple[list, np.ndarray, np.ndarray]:
         """``(params, cost, quality)``: per-prompt matrices of shape (len(params), len(test)).
 
-        The same as :meth:`Router.outcomes`, computed on model indices rather than names (a sweep
+        The same as :meth:`routerbench_utils.Router.outcomes`, computed on model indices rather than names (a sweep
         of the willingness to pay is one argmax per value).
 
         Parameters
@@ -755,6 +755,8 @@ def regret_curves(scores, costs, chosen, checkpoints: Sequence[int] | None = Non
     :math:`R^O_t \\ge R^Z_t \\ge R^F_t` wherever defined. :math:`R^Z` and :math:`R^F` are negative
     when the router beats the comparator.
 
+    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
+
     Parameters
     ----------
     scores, costs : array_like of shape (T, models)
@@ -783,8 +785,6 @@ def regret_curves(scores, costs, chosen, checkpoints: Sequence[int] | None = Non
     >>> s = np.array([[1.0, 0.0], [0.0, 1.0]]); c = np.array([[0.1, 0.2], [0.1, 0.2]])
     >>> regret_curves(s, c, [0, 0], checkpoints=[2])["oracle"].tolist()
     [1.0]
-
-    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
     """
     s, c = np.asarray(scores, dtype=float), np.asarray(costs, dtype=float)
     a = np.asarray(chosen)
@@ -826,6 +826,8 @@ def aiq_learning_curve(router: LinUCBRouter, test: pd.DataFrame, c_min: float, c
     :func:`~routerbench_utils.aiq` gives
     :math:`\\frac{1}{c_{max} - c_{min}}\\int_{c_{min}}^{c_{max}} \\tilde f_n(c)\\,dc`.
 
+    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
+
     Parameters
     ----------
     router : LinUCBRouter
@@ -846,8 +848,6 @@ def aiq_learning_curve(router: LinUCBRouter, test: pd.DataFrame, c_min: float, c
     ------
     RouterBenchDataError
         If a size is not a checkpoint of the router (see :meth:`LinUCBRouter.snapshot`).
-
-    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
     """
     router._check_fitted()
     if sizes is None:

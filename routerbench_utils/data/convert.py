@@ -1,7 +1,7 @@
 """Convert between a long routing log (one row per prompt and model) and the wide frame.
 
 A production system logs one row per call: ``sample_id``, ``model``, ``quality``, ``cost`` (and
-optionally ``prompt``, ``eval_name``, ``latency``). :func:`long_to_wide` checks such a log and turns it
+optionally ``prompt``, ``eval_name``, ``latency``). :func:`~routerbench_utils.long_to_wide` checks such a log and turns it
 into the wide frame every helper takes; :func:`wide_to_long` is its inverse.
 """
 from __future__ import annotations
@@ -27,6 +27,8 @@ def long_to_wide(df: pd.DataFrame, missing: str = "raise") -> pd.DataFrame:
     row :math:`r` (from one hash pass per column), the row's values land in cell
     :math:`(p_r, m_r)` of a prompts x models array, and a count per cell finds repeated and missing
     pairs. Time and memory are linear in the rows (11 million rows: about a second).
+
+    See the chapter :ref:`chap-byo` ("Bring your own router and your own logs").
 
     Parameters
     ----------
@@ -59,8 +61,6 @@ def long_to_wide(df: pd.DataFrame, missing: str = "raise") -> pd.DataFrame:
     >>> long_to_wide(log)[["sample_id", "a", "b", "oracle_model_to_route_to"]]
       sample_id    a    b oracle_model_to_route_to
     0        q1  1.0  0.0                        a
-
-    See the chapter :ref:`chap-byo` ("Bring your own router and your own logs").
     """
     if missing not in ("raise", "drop"):
         raise RouterBenchDataError(f"missing: expected 'raise' or 'drop', got {missing!r}")
@@ -219,7 +219,26 @@ def _numeric(df: pd.DataFrame, column: str, low: float, high: float, what: str) 
 def wide_to_long(df: pd.DataFrame) -> pd.DataFrame:
     """The long form of a wide frame, one row per (prompt, model), as a routing log would store it:
     ``sample_id``, ``eval_name``, ``prompt`` (when present), ``model``, ``quality``, ``cost`` and
-    ``latency`` (when present). :func:`routerbench_utils.long_to_wide` inverts it."""
+    ``latency`` (when present). :func:`routerbench_utils.long_to_wide` inverts it.
+
+    See the chapter :ref:`chap-byo` ("Bring your own router and your own logs").
+
+    Parameters
+    ----------
+    df : DataFrame
+        A clean wide RouterBench frame (one row per prompt, a score and a cost column per model).
+
+    Returns
+    -------
+    DataFrame
+        ``len(df) * n_models`` rows, prompts in the order of ``df`` and models in the order of
+        :func:`routerbench_utils.models`.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``df`` is not a valid wide frame (:func:`routerbench_utils.data.schema.validate`).
+    """
     names = models(df)
     keys = [c for c in (ID, EVAL_NAME, PROMPT) if c in df.columns]
     parts = {"quality": names, "cost": [cost_column(m) for m in names]}

@@ -20,6 +20,8 @@ def oracle_choice(scores: np.ndarray, costs: np.ndarray) -> np.ndarray:
 
     .. math:: m^*(i) = \\arg\\min \\{ c_{im} : s_{im} = \\max_{m'} s_{im'} \\}
 
+    See the chapter :ref:`chap-oracle` ("The Oracle").
+
     Parameters
     ----------
     scores, costs : ndarray of shape (prompts, models)
@@ -34,8 +36,6 @@ def oracle_choice(scores: np.ndarray, costs: np.ndarray) -> np.ndarray:
     --------
     >>> oracle_choice(np.array([[1.0, 1.0], [0.0, 0.0]]), np.array([[0.2, 0.1], [0.2, 0.1]]))
     array([ 1, -1])
-
-    See the chapter :ref:`chap-oracle` ("The Oracle").
     """
     scores = np.asarray(scores, dtype=float)
     costs = np.asarray(costs, dtype=float)
@@ -49,6 +49,8 @@ def oracle_choice(scores: np.ndarray, costs: np.ndarray) -> np.ndarray:
 def oracle_labels(df: pd.DataFrame, model_names: Sequence[str] | None = None) -> np.ndarray:
     """The ``oracle_model_to_route_to`` column recomputed from the scores and costs of ``df``.
 
+    See the chapter :ref:`chap-oracle` ("The Oracle").
+
     Parameters
     ----------
     df : DataFrame
@@ -60,8 +62,6 @@ def oracle_labels(df: pd.DataFrame, model_names: Sequence[str] | None = None) ->
     -------
     ndarray of object
         One model name per row, or ``no_model_correct`` where every model scores 0.
-
-    See the chapter :ref:`chap-oracle` ("The Oracle").
     """
     names = models(df) if model_names is None else list(model_names)
     choice = oracle_choice(score_matrix(df, names), cost_matrix(df, names))
@@ -81,6 +81,8 @@ def oracle_points(df: pd.DataFrame, model_names: Sequence[str] | None = None) ->
     where a prompt no model gets right (``no_model_correct``) counts as cost 0 and score 0, as in
     :class:`~routerbench_utils.OracleRouter` and the official code. The rows have the form of
     :func:`~routerbench_utils.model_points`, so the two frames concatenate for a plot or a table.
+
+    See the chapter :ref:`chap-oracle` ("The Oracle").
 
     Parameters
     ----------
@@ -104,8 +106,6 @@ def oracle_points(df: pd.DataFrame, model_names: Sequence[str] | None = None) ->
     --------
     >>> oracle_points(load(scale=0.05, verbose=False)).columns.tolist()  # doctest: +SKIP
     ['dataset', 'model', 'cost', 'quality', 'n']
-
-    See the chapter :ref:`chap-oracle` ("The Oracle").
     """
     validate(df)
     names = models(df) if model_names is None else list(model_names)

@@ -20,6 +20,8 @@ _READERS = {".pkl": pd.read_pickle, ".pickle": pd.read_pickle, ".csv": pd.read_c
 def load_routerbench(path: str | os.PathLike, tasks: str = "paper", verbose: bool = True) -> pd.DataFrame:
     """Read an official RouterBench file (``.pkl``, ``.csv`` or ``.parquet``) and repair it.
 
+    See the chapter :ref:`chap-dataset` ("The data set").
+
     Parameters
     ----------
     path : path
@@ -39,13 +41,11 @@ def load_routerbench(path: str | os.PathLike, tasks: str = "paper", verbose: boo
     ------
     RouterBenchDataError
         For an unknown suffix, a missing file, a file that holds no frame, or what
-        :func:`routerbench_utils.repair.repair` refuses.
+        :func:`routerbench_utils.data.repair.repair` refuses.
 
     Examples
     --------
     >>> df = load_routerbench("routerbench_5shot.pkl")  # doctest: +SKIP
-
-    See the chapter :ref:`chap-dataset` ("The data set").
     """
     path = Path(path)
     reader = _READERS.get(path.suffix.lower())

@@ -24,6 +24,17 @@ class RepairReport:
     """What :func:`repair` changed, one line per repair; printed by the loaders.
 
     See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    source : str
+        What was repaired (a file name or the embedded data), for the first line of the report.
+    notes : list of str
+        One line per repair, in the order they were made.
+    rows_in, rows_out : int
+        Rows before and after the repair.
+    set_aside : DataFrame, optional
+        Costs of split ids not used by the merge: ``sample_id``, ``column``, ``set_aside``, ``kept``.
     """
 
     source: str
@@ -52,6 +63,8 @@ def repair(df: pd.DataFrame, source: str = "frame", tasks: str = "paper"
     the ``repr`` of a list of turns become plain text (turns joined by a blank line);
     ``oracle_model_to_route_to`` is recomputed from scores and costs.
 
+    See the chapter :ref:`chap-dataset` ("The data set").
+
     Parameters
     ----------
     df : DataFrame
@@ -64,15 +77,13 @@ def repair(df: pd.DataFrame, source: str = "frame", tasks: str = "paper"
     Returns
     -------
     (DataFrame, RepairReport)
-        The clean frame, which passes :func:`routerbench_utils.schema.validate`, and what was changed.
+        The clean frame, which passes :func:`routerbench_utils.data.schema.validate`, and what was changed.
 
     Raises
     ------
     RouterBenchDataError
         For an empty frame, missing columns, values that are not numbers, split rows that disagree,
         text that is not a list of turns, or no row left.
-
-    See the chapter :ref:`chap-dataset` ("The data set").
     """
     if tasks not in ("paper", "all"):
         raise RouterBenchDataError(f"tasks: expected 'paper' or 'all', got {tasks!r}")
@@ -206,6 +217,8 @@ def turns_to_text(series: pd.Series, column: str = "prompt") -> pd.Series:
 
     Each distinct string is parsed once (``ast.literal_eval``).
 
+    See the chapter :ref:`chap-dataset` ("The data set").
+
     Parameters
     ----------
     series : Series
@@ -222,8 +235,6 @@ def turns_to_text(series: pd.Series, column: str = "prompt") -> pd.Series:
     ------
     RouterBenchDataError
         For a value that is not the repr of a list of strings.
-
-    See the chapter :ref:`chap-dataset` ("The data set").
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     texts = np.empty(len(uniques) + 1, dtype=object)

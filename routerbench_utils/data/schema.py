@@ -23,12 +23,24 @@ def cost_column(model: str) -> str:
     """The cost column of ``model``: ``'<model>|total_cost'``.
 
     See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    model : str
+        A model name, e.g. ``"gpt-4-1106-preview"``.
+
+    Returns
+    -------
+    str
+        The name of its cost column (USD per prompt).
     """
     return model + COST_SUFFIX
 
 
 def models(df: pd.DataFrame) -> list[str]:
     """Model names present in a wide frame: columns that have a ``|total_cost`` partner.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
 
     Parameters
     ----------
@@ -44,15 +56,32 @@ def models(df: pd.DataFrame) -> list[str]:
     --------
     >>> models(pd.DataFrame({"a": [1.0], "a|total_cost": [0.1], "sample_id": ["x"]}))
     ['a']
-
-    See the chapter :ref:`chap-dataset` ("The data set").
     """
     return [c for c in df.columns if isinstance(c, str) and not c.count("|")
             and cost_column(c) in df.columns]
 
 
 def require_columns(df: pd.DataFrame, columns: Sequence[str]) -> None:
-    """Raise :class:`RouterBenchDataError` naming the columns of ``columns`` that ``df`` lacks."""
+    """Raise :class:`~routerbench_utils.RouterBenchDataError` naming the columns of ``columns`` that ``df`` lacks.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        Any frame.
+    columns : sequence of str
+        The columns it must have.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    RouterBenchDataError
+        Naming the missing columns and the first columns the frame has.
+    """
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise RouterBenchDataError(
@@ -65,6 +94,8 @@ def dataset_column(df: pd.DataFrame) -> pd.Series:
 
     Each distinct ``eval_name`` is mapped once (an MMLU subject such as ``mmlu-anatomy`` maps to
     ``mmlu``).
+
+    See the chapter :ref:`chap-dataset` ("The data set").
 
     Parameters
     ----------
@@ -80,8 +111,6 @@ def dataset_column(df: pd.DataFrame) -> pd.Series:
     ------
     RouterBenchDataError
         If ``eval_name`` is missing.
-
-    See the chapter :ref:`chap-dataset` ("The data set").
     """
     require_columns(df, [EVAL_NAME])
     names = df[EVAL_NAME].astype(str)
@@ -92,12 +121,14 @@ def dataset_column(df: pd.DataFrame) -> pd.Series:
 def score_matrix(df: pd.DataFrame, model_names: Sequence[str] | None = None) -> np.ndarray:
     """Scores :math:`s_{im}` as a float array of shape (prompts, models).
 
+    See the chapter :ref:`chap-dataset` ("The data set").
+
     Parameters
     ----------
     df : DataFrame
         A wide frame.
     model_names : sequence of str, optional
-        The columns, in this order; default :func:`models` of ``df``.
+        The columns, in this order; default :func:`~routerbench_utils.models` of ``df``.
 
     Returns
     -------
@@ -107,8 +138,6 @@ def score_matrix(df: pd.DataFrame, model_names: Sequence[str] | None = None) -> 
     ------
     RouterBenchDataError
         If a model's column is missing.
-
-    See the chapter :ref:`chap-dataset` ("The data set").
     """
     names = models(df) if model_names is None else list(model_names)
     require_columns(df, names)
@@ -118,12 +147,14 @@ def score_matrix(df: pd.DataFrame, model_names: Sequence[str] | None = None) -> 
 def cost_matrix(df: pd.DataFrame, model_names: Sequence[str] | None = None) -> np.ndarray:
     """Costs :math:`c_{im}` (USD per query) as a float array of shape (prompts, models).
 
+    See the chapter :ref:`chap-dataset` ("The data set").
+
     Parameters
     ----------
     df : DataFrame
         A wide frame.
     model_names : sequence of str, optional
-        The models, in this order; default :func:`models` of ``df``.
+        The models, in this order; default :func:`~routerbench_utils.models` of ``df``.
 
     Returns
     -------
@@ -133,8 +164,6 @@ def cost_matrix(df: pd.DataFrame, model_names: Sequence[str] | None = None) -> n
     ------
     RouterBenchDataError
         If a model's ``|total_cost`` column is missing.
-
-    See the chapter :ref:`chap-dataset` ("The data set").
     """
     names = models(df) if model_names is None else list(model_names)
     cols = [cost_column(m) for m in names]
@@ -145,14 +174,23 @@ def cost_matrix(df: pd.DataFrame, model_names: Sequence[str] | None = None) -> n
 def check_model_columns(df: pd.DataFrame) -> None:
     """Check that every model has its score and its cost column and that no model name holds ``|``.
 
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        A wide frame.
+
+    Returns
+    -------
+    None
+
     Raises
     ------
     RouterBenchDataError
         For a ``<model>|total_cost`` (or ``|model_response``, ``|latency``) column without its score
         column, a known model's score column without its cost, or a model name containing ``|``:
         such a model would otherwise be silently left out of every analysis.
-
-    See the chapter :ref:`chap-dataset` ("The data set").
     """
     problems = []
     for column in (c for c in df.columns if isinstance(c, str)):
@@ -178,6 +216,8 @@ def check_model_columns(df: pd.DataFrame) -> None:
 def check_model_values(df: pd.DataFrame, values: dict[str, float], argument: str, allow_zero: bool) -> None:
     """Check a per-model mapping (price factors, request fees) against the models of ``df``.
 
+    See the chapter :ref:`chap-rag` ("Routing in a compound AI system").
+
     Parameters
     ----------
     df : DataFrame
@@ -195,7 +235,9 @@ def check_model_values(df: pd.DataFrame, values: dict[str, float], argument: str
         If a name is not a model of ``df`` or a value is not finite and positive (>= 0 with
         ``allow_zero``).
 
-    See the chapter :ref:`chap-rag` ("Routing in a compound AI system").
+    Returns
+    -------
+    None
     """
     names = models(df)
     unknown = sorted(set(values) - set(names))
@@ -209,6 +251,23 @@ def check_model_values(df: pd.DataFrame, values: dict[str, float], argument: str
 
 def check_numeric(df: pd.DataFrame, column: str, low: float, high: float, what: str) -> None:
     """Check that ``df[column]`` is numeric (not bool) with every value finite and in [low, high].
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        A frame with ``sample_id`` (named in the message) and ``column``.
+    column : str
+        The column to check.
+    low, high : float
+        The closed range every value must lie in.
+    what : str
+        What was expected, for the message.
+
+    Returns
+    -------
+    None
 
     Raises
     ------
@@ -233,6 +292,8 @@ def check_numeric(df: pd.DataFrame, column: str, low: float, high: float, what: 
 def validate(df: pd.DataFrame) -> pd.DataFrame:
     """Check that ``df`` is a clean wide RouterBench frame and return it unchanged.
 
+    See the chapter :ref:`chap-dataset` ("The data set").
+
     Parameters
     ----------
     df : DataFrame
@@ -249,8 +310,6 @@ def validate(df: pd.DataFrame) -> pd.DataFrame:
         Naming the column, a few offending ``sample_id`` values and what was expected: an empty frame,
         missing columns, duplicate ids, non-numeric, NaN or out-of-range scores (expected in [0, 1]),
         non-numeric, NaN, infinite or negative costs and latencies.
-
-    See the chapter :ref:`chap-dataset` ("The data set").
     """
     if not isinstance(df, pd.DataFrame):
         raise RouterBenchDataError(f"expected a pandas DataFrame, got {type(df).__name__}")

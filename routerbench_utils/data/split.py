@@ -16,6 +16,8 @@ def official_split(df: pd.DataFrame, train_fraction: float = 0.7, seed: int = 42
     seeded with ``seed`` (the same permutation as ``np.random.seed(seed); np.random.shuffle(ids)``,
     without touching global state); the first ``floor(train_fraction * n)`` are the training prompts.
 
+    See the chapter :ref:`chap-predictive` ("Predictive routers").
+
     Parameters
     ----------
     df : DataFrame
@@ -35,8 +37,6 @@ def official_split(df: pd.DataFrame, train_fraction: float = 0.7, seed: int = 42
     RouterBenchDataError
         For a fraction outside (0, 1), missing columns, an empty frame, or a dataset too small to
         leave both parts non-empty.
-
-    See the chapter :ref:`chap-predictive` ("Predictive routers").
     """
     if not 0.0 < train_fraction < 1.0:
         raise RouterBenchDataError(f"train_fraction: expected a number in (0, 1), got {train_fraction!r}")

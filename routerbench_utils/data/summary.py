@@ -10,6 +10,8 @@ from .schema import EVAL_NAME, dataset_column
 def dataset_summary(df: pd.DataFrame) -> pd.DataFrame:
     """One row per dataset: its title, number of ``eval_name`` values and prompts, and how it is scored.
 
+    See the chapter :ref:`chap-dataset` ("The data set").
+
     Parameters
     ----------
     df : DataFrame
@@ -25,8 +27,6 @@ def dataset_summary(df: pd.DataFrame) -> pd.DataFrame:
     ------
     RouterBenchDataError
         If ``eval_name`` is missing.
-
-    See the chapter :ref:`chap-dataset` ("The data set").
     """
     dataset = dataset_column(df)
     grouped = df.groupby(dataset.to_numpy(), sort=False)
