@@ -8,7 +8,7 @@ states its formula and names the chapter that explains it.
 # Every module, so that ``rbu.<module>.<name>`` works after ``import routerbench_utils as rbu``
 # (plots excepted: it loads matplotlib and seaborn, so it is imported on first use, see __getattr__).
 from . import (catalog, claims, compare, data, display, embed, embedded, errors, frontier, hygiene, latency,
-               largelog, loading, metrics, rag, routers, subsets)
+               largelog, loading, metrics, neighbours, rag, routers, subsets)
 from . import cascade_routing
 from . import online
 from . import collapse

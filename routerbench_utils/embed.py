@@ -12,7 +12,7 @@ from collections import OrderedDict
 import numpy as np
 import pandas as pd
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import Normalizer
 
@@ -54,6 +54,31 @@ def prompt_texts(df: pd.DataFrame, name: str = "frame") -> list[str]:
     return texts.astype(str).tolist()
 
 
+def fit_transform(embedding, texts: list[str]) -> np.ndarray:
+    """Fit ``embedding`` on the training prompts and return their features.
+
+    Calls the embedding's own ``fit_transform`` when it has one (:class:`TfidfSvdEmbedder`'s
+    tokenises each prompt once), else ``fit(texts).transform(texts)``, so any object with
+    scikit-learn's ``fit``/``transform`` plugs in.
+
+    Parameters
+    ----------
+    embedding : object
+        An embedding with ``fit(texts)`` and ``transform(texts)``.
+    texts : list of str
+        Training prompts.
+
+    Returns
+    -------
+    ndarray of shape (len(texts), dimensions)
+
+    See the chapter :ref:`chap-predictive` ("Predictive routers").
+    """
+    if hasattr(embedding, "fit_transform"):
+        return embedding.fit_transform(texts)
+    return embedding.fit(texts).transform(texts)
+
+
 def _digest(texts: list[str]) -> str:
     return hashlib.sha1("\x00".join(texts).encode()).hexdigest()
 
@@ -83,7 +108,8 @@ class TfidfSvdEmbedder:
     :math:`K` = ``n_components``, :math:`T` the number of terms and :math:`n` of training prompts.
 
     Fitting and transforming are cached in memory by the texts' digest, so routers that share a
-    training split fit the embedding once and embed each test set once.
+    training split fit the embedding once and embed each test set once. Fitting tokenises the
+    training prompts once: :meth:`fit_transform` returns their features from the same counts.
 
     See the chapter :ref:`chap-predictive` ("Predictive routers").
 
@@ -99,7 +125,7 @@ class TfidfSvdEmbedder:
     key_ : tuple
         The cache key of the fitted pipeline (texts' digest and the parameters).
     pipeline_ : tuple
-        The fitted ``(TfidfVectorizer, SVD + normaliser)``.
+        The fitted ``(counts + TF-IDF weights, SVD + normaliser)``, two scikit-learn pipelines.
 
     Examples
     --------
@@ -130,17 +156,50 @@ class TfidfSvdEmbedder:
         ValueError
             If no term occurs in two or more prompts (scikit-learn's "empty vocabulary" error).
         """
-        self.key_ = ("tfidf-svd", _digest(texts), self.n_components, self.seed)
-        self.pipeline_ = _cached(self.key_, lambda: self._fit(texts))
+        self.fit_transform(texts)
         return self
 
+    def fit_transform(self, texts: list[str]) -> np.ndarray:
+        """Fit on the training prompts and return their features, tokenising each prompt once.
+
+        The same features as ``fit(texts).transform(texts)``, to the last bit: the counts of the
+        fit are reused in the layout ``transform`` produces.
+
+        Parameters
+        ----------
+        texts : list of str
+            Training prompts.
+
+        Returns
+        -------
+        ndarray of shape (len(texts), k)
+            Unit-length rows.
+
+        Raises
+        ------
+        ValueError
+            If no term occurs in two or more prompts (scikit-learn's "empty vocabulary" error).
+        """
+        digest = _digest(texts)
+        self.key_ = ("tfidf-svd", digest, self.n_components, self.seed)
+        if self.key_ in _CACHE and self.key_ + (digest,) in _CACHE:
+            self.pipeline_ = _cached(self.key_, None)
+            return _cached(self.key_ + (digest,), None)
+        self.pipeline_, features = self._fit(texts)
+        _cached(self.key_, lambda: self.pipeline_)
+        return _cached(self.key_ + (digest,), lambda: features)
+
     def _fit(self, texts: list[str]):
-        vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, max_features=50_000)
-        counts = vectorizer.fit_transform(texts)
+        # TfidfVectorizer, split in its two documented halves so that the counts serve twice
+        counter = CountVectorizer(ngram_range=(1, 2), min_df=2, max_features=50_000, dtype=np.float64)
+        counts = counter.fit_transform(texts)
+        weigher = TfidfTransformer(sublinear_tf=True).fit(counts)
         k = int(max(1, min(self.n_components, counts.shape[1] - 1, counts.shape[0] - 1)))
         reducer = make_pipeline(TruncatedSVD(n_components=k, random_state=self.seed), Normalizer())
-        reducer.fit(counts)
-        return vectorizer, reducer
+        reducer.fit(weigher.transform(counts))  # the matrix TfidfVectorizer.fit_transform gives
+        counts.sort_indices()  # the layout counter.transform(texts) gives, so the features match it
+        features = reducer.transform(weigher.transform(counts))
+        return (make_pipeline(counter, weigher), reducer), features
 
     def transform(self, texts: list[str]) -> np.ndarray:
         """Embed texts with the fitted pipeline.

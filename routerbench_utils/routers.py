@@ -22,14 +22,14 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.multioutput import MultiOutputRegressor
-from sklearn.neighbors import KNeighborsRegressor
 from sklearn.neural_network import MLPRegressor
 from sklearn.svm import LinearSVR
 
 from .catalog import NO_MODEL_CORRECT
 from .data import cost_matrix, dataset_column, models, oracle_labels, score_matrix, validate
-from .embed import TfidfSvdEmbedder, prompt_texts
+from .embed import TfidfSvdEmbedder, fit_transform, prompt_texts
 from .errors import RouterBenchDataError, first_ids
+from .neighbours import CosineKNNRegressor
 from .frontier import NDCH
 
 #: The official willingness-to-pay grid: 32 values from 1e-10 to 1e9 (geometric).
@@ -642,7 +642,7 @@ class _PredictiveRouter(Router):
         super().fit(train)
         self.embedder_ = self.embedding if self.embedding is not None else TfidfSvdEmbedder(seed=self.seed)
         texts = prompt_texts(train, "train")
-        features = self.embedder_.fit(texts).transform(texts)
+        features = fit_transform(self.embedder_, texts)  # each training prompt tokenised once
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
             self.estimator_ = self._estimator().fit(features, score_matrix(train, self.models_))
@@ -763,19 +763,8 @@ class KNNRouter(_PredictiveRouter):
         self.k = k
 
     def _estimator(self):
-        return _MinSizeKNN(self.k)
-
-
-class _MinSizeKNN(KNeighborsRegressor):
-    """KNN that shrinks ``k`` to the training size rather than failing on a small split."""
-
-    def __init__(self, k: int = 40):
-        super().__init__(n_neighbors=k, metric="cosine", algorithm="brute")
-        self.k = k
-
-    def fit(self, X, y):
-        self.n_neighbors = int(min(self.k, X.shape[0]))
-        return super().fit(X, y)
+        # one neighbour search per (training, test) embedding, shared by every k and every router
+        return CosineKNNRegressor(self.k)
 
 
 class MLPRouter(_PredictiveRouter):
@@ -1151,7 +1140,7 @@ class ClassifierRouter(Router):
                 raise RouterBenchDataError(f"model {name!r} is not in the training data ({self.models_})")
         self.embedder_ = self.embedding if self.embedding is not None else TfidfSvdEmbedder(seed=self.seed)
         texts = prompt_texts(train, "train")
-        features = self.embedder_.fit(texts).transform(texts)
+        features = fit_transform(self.embedder_, texts)
         label = (train[self.strong].to_numpy(dtype=float) > train[self.weak].to_numpy(dtype=float)).astype(int)
         if label.min() == label.max():  # one class only: predict its share
             self.estimator_ = None

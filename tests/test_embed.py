@@ -58,3 +58,50 @@ def test_frozen_embedder_embeds_each_text_once_and_returns_its_rows(small_data):
     # the same list again is the same array (so neighbour searches on it are shared)
     assert frozen.transform(mixed) is frozen.transform(mixed)
     assert inner.embedded == len(set(texts[:30]) | set(texts[40:50]))
+
+
+def _old_features(texts: list[str]) -> np.ndarray:
+    """The embedding as it was before it tokenised once: TfidfVectorizer, SVD fitted on its
+    fit_transform, features from a second transform."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import Normalizer
+
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, max_features=50_000)
+    counts = vectorizer.fit_transform(texts)
+    reducer = make_pipeline(TruncatedSVD(n_components=100, random_state=0), Normalizer()).fit(counts)
+    return reducer.transform(vectorizer.transform(texts))
+
+
+def test_tokenising_once_gives_the_same_features_to_the_last_bit(small_data, monkeypatch):
+    texts = small_data["prompt"].astype(str).tolist()[:3000]
+    other = small_data["prompt"].astype(str).tolist()[3000:3500]
+    analysed = []
+    original = rbu.embed.CountVectorizer.build_analyzer
+
+    def counting(self):
+        analyse = original(self)
+        return lambda doc: analysed.append(doc) or analyse(doc)
+
+    monkeypatch.setattr(rbu.embed.CountVectorizer, "build_analyzer", counting)
+    rbu.embed._CACHE.clear()
+    embedder = rbu.embed.TfidfSvdEmbedder()
+    features = embedder.fit_transform(texts)
+    assert len(analysed) == len(texts)  # each training prompt tokenised once
+    assert embedder.transform(texts) is features  # ... and not again
+    monkeypatch.undo()
+    np.testing.assert_array_equal(features, _old_features(texts))
+    np.testing.assert_array_equal(embedder.transform(other), rbu.embed.TfidfSvdEmbedder().fit(texts).transform(other))
+
+
+def test_routers_of_a_comparison_share_one_embedding(small_data, monkeypatch):
+    train, test = rbu.official_split(small_data)
+    part = train[rbu.data.dataset_column(train) == "mbpp"]
+    rbu.embed._CACHE.clear()
+    fits = []
+    original = rbu.embed.TfidfSvdEmbedder._fit
+    monkeypatch.setattr(rbu.embed.TfidfSvdEmbedder, "_fit", lambda self, texts: fits.append(1) or original(self, texts))
+    for router in (rbu.KNNRouter(5), rbu.KNNRouter(40), rbu.MLPRouter(max_iter=5), rbu.SVMRouter()):
+        router.fit(part)
+    assert len(fits) == 1
