@@ -362,6 +362,56 @@ def _check_pairs(con, names: list[str], tasks: Sequence[str], has_eval: bool, mi
     return n_incomplete, dropped
 
 
+def points_from_sums(sums: pd.DataFrame, cost: str = "mean") -> pd.DataFrame:
+    """Per-(``eval_name``, model) counts and sums, as :func:`points_sql` returns them from any engine,
+    to the points of :func:`routerbench_utils.model_points`.
+
+    Each ``eval_name`` maps to its dataset (:func:`routerbench_utils.catalog.dataset_of`); per dataset
+    :math:`D` and model :math:`m`, :math:`n = \\sum_{e \\in D} n_{em}`,
+    :math:`\\text{quality} = \\sum_e Q_{em} / n` and :math:`\\text{cost} = \\sum_e C_{em} / n` (the sum
+    itself with ``cost="total"``). This is how a Spark, Dask or warehouse result of the same
+    statement becomes points for :func:`routerbench_utils.zero_router_curve` and AIQ.
+
+    Parameters
+    ----------
+    sums : DataFrame
+        Columns ``eval_name``, ``model``, ``n``, ``quality``, ``cost`` (and optionally ``latency``,
+        and ``first_row``: where the pair first appears, which orders datasets and models; without
+        it, the order of ``sums``).
+    cost : {'mean', 'total'}
+        As in :func:`routerbench_utils.model_points`.
+
+    Returns
+    -------
+    DataFrame
+        One row per (dataset, model): ``dataset``, ``model``, ``cost``, ``quality``, ``n`` (and
+        ``latency``).
+
+    Raises
+    ------
+    RouterBenchDataError
+        For missing columns, an unknown ``cost``, or a dataset whose models have different numbers of
+        rows (some prompt not answered by every model).
+
+    Examples
+    --------
+    >>> sums = pd.DataFrame({"eval_name": ["mbpp", "mbpp"], "model": ["a", "b"], "n": [4, 4],
+    ...                      "quality": [3.0, 2.0], "cost": [0.4, 0.04]})
+    >>> points_from_sums(sums)[["model", "cost", "quality"]].to_numpy().tolist()
+    [['a', 0.1, 0.75], ['b', 0.01, 0.5]]
+
+    See the chapter :ref:`chap-byo` ("Bring your own router and your own logs").
+    """
+    if cost not in ("mean", "total"):
+        raise RouterBenchDataError(f"cost: expected 'mean' or 'total', got {cost!r}")
+    missing = [c for c in ("eval_name", "model", "n", "quality", "cost") if c not in sums.columns]
+    if missing:
+        raise RouterBenchDataError(f"sums: missing column(s) {missing}; expected the columns of points_sql")
+    sums = sums.assign(model=sums["model"].astype(str),
+                       first_row=sums["first_row"] if "first_row" in sums.columns else np.arange(len(sums)))
+    return _to_points(sums, _ordered(sums, "model"), cost, "latency" in sums.columns)
+
+
 def _to_points(sums: pd.DataFrame, names: list[str], cost: str, has_latency: bool) -> pd.DataFrame:
     """Per (eval_name, model) sums to per (dataset, model) points, in first-appearance order."""
     sums = sums.assign(model=sums["model"].astype(str))

@@ -163,3 +163,19 @@ def test_more_than_64_models_are_refused(tmp_path):
                         "cost": 0.001})
     with pytest.raises(RouterBenchDataError, match="65 models; at most 64"):
         largelog.model_points(_write(log, tmp_path))
+
+
+def test_the_portable_statement_and_points_from_sums_give_the_points(log):
+    """What a Spark or warehouse user runs: points_sql on their engine, points_from_sums on the result
+    (here DuckDB on the frame, without row positions: the order of the result)."""
+    import duckdb
+
+    sums = duckdb.connect().execute(largelog.points_sql("log")).df()  # 'log': the frame, by name
+    points = largelog.points_from_sums(sums)
+    expected = _in_memory(log)
+    merged = expected.merge(points, on=["dataset", "model"], suffixes=("", "_sums"))
+    assert len(merged) == len(expected) == len(points)
+    np.testing.assert_allclose(merged[["cost_sums", "quality_sums"]], merged[["cost", "quality"]], rtol=1e-12)
+    assert (merged["n"] == merged["n_sums"]).all()
+    with pytest.raises(RouterBenchDataError, match="missing column"):
+        largelog.points_from_sums(sums.drop(columns="n"))
