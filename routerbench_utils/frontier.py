@@ -793,7 +793,7 @@ def budgeted_oracle(df: pd.DataFrame, model_names: list[str] | None = None) -> p
     .. math:: \\Big(\\frac{1}{n}\\Big[\\sum_i c_{i0} + \\sum_{u \\le j} \\Delta c_u\\Big],\\;
         \\frac{1}{n}\\Big[\\sum_i q_{i0} + \\sum_{u \\le j} \\Delta q_u\\Big]\\Big).
 
-    See the chapter :ref:`chap-beyond` ("Beyond the paper").
+    See the chapter :ref:`chap-oracle` ("The Oracle", the budgeted Oracle).
 
     Parameters
     ----------
@@ -842,7 +842,8 @@ def reprice(df: pd.DataFrame, factors: dict[str, float]) -> pd.DataFrame:
     Scaling every model by one common factor leaves AIQ unchanged; changing relative prices moves the
     hull, the Zero router and AIQ.
 
-    See the chapter :ref:`chap-beyond` ("Beyond the paper").
+    See the chapters :ref:`chap-plane` ("The cost-quality plane", prices) and :ref:`chap-aiq`
+    ("AIQ: one number for a whole curve").
 
     Parameters
     ----------

@@ -1,4 +1,5 @@
-"""Assumed per-model latency, for files and generated data alike (chapter "Beyond the paper").
+"""Assumed per-model latency, for files and generated data alike (chapter "The cost-quality
+plane").
 
 RouterBench records no latency. The book's latency sections therefore use *assumed* serving speeds:
 seconds to first token plus response tokens over tokens per second, with log-normal jitter on the first
@@ -35,7 +36,7 @@ def latency_seconds(out_tokens: np.ndarray, model_names: list[str], rng: np.rand
     :math:`m` (:data:`routerbench_utils.latency.LATENCY_ASSUMPTIONS`: assumptions, not measurements),
     :math:`T_{im}` the response tokens and :math:`J_{im}` the jitter, drawn from ``rng``.
 
-    See the chapter :ref:`chap-beyond` ("Beyond the paper").
+    See the chapter :ref:`chap-plane` ("The cost-quality plane", latency).
 
     Parameters
     ----------
@@ -75,7 +76,7 @@ def add_assumed_latency(df: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     missing response counts as empty), then :func:`routerbench_utils.latency.latency_seconds` gives
     the seconds. Latency columns the frame already has are kept as they are.
 
-    See the chapter :ref:`chap-beyond` ("Beyond the paper").
+    See the chapter :ref:`chap-plane` ("The cost-quality plane", latency).
 
     Parameters
     ----------

@@ -1,5 +1,5 @@
-"""AIQ, its confidence intervals, and the metrics of other papers (chapters "AIQ", "Beyond the paper"
-and "Routing collapse, the plateau, and metrics that disagree").
+"""AIQ, its confidence intervals, and the metrics of other papers (chapters "AIQ", "Predictive
+routers" for calibration, and "Routing collapse, the plateau, and metrics that disagree").
 
 AIQ, the Average Improvement in Quality, summarises a router's whole cost-quality curve by one number:
 the area under its non-decreasing convex hull divided by the cost range. RouteLLM's APGR and CPT,
@@ -265,7 +265,8 @@ def _resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
 def _hull_walk(cost: np.ndarray, quality: np.ndarray, c_min, c_max,
                target=None) -> tuple[np.ndarray, np.ndarray]:
     """The area under the non-decreasing convex hull of each row's points, and the cost at which it
-    reaches a target: :func:`~routerbench_utils.aiq` and :func:`~routerbench_utils.cost_to_reach` for many small curves at once.
+    reaches a target: :func:`~routerbench_utils.aiq` and :func:`~routerbench_utils.cost_to_reach` for
+    many small curves at once.
 
     Each row :math:`b` holds one curve's points :math:`(c_{bk}, q_{bk})_k` (e.g. a router's points on
     one bootstrap resample). Its hull is walked from the cheapest point (the best quality at that
@@ -763,7 +764,7 @@ def cpt(cost, quality, weak: tuple[float, float], strong: tuple[float, float], p
     ``monotone="hull"`` accepts it and uses the hull. On a curve that rises but is not concave, the
     hull crosses the target at a smaller share than RouteLLM's interpolation.
 
-    See the chapter :ref:`chap-beyond` ("Beyond the paper").
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve", other papers' metrics).
 
     Parameters
     ----------
@@ -823,7 +824,7 @@ def ibc_lift(cost, quality, weak: tuple[float, float], strong: tuple[float, floa
     Positive: the point lies above the straight line from the weak to the strong model (the random
     router).
 
-    See the chapter :ref:`chap-beyond` ("Beyond the paper").
+    See the chapter :ref:`chap-aiq` ("AIQ: one number for a whole curve", other papers' metrics).
 
     Parameters
     ----------
@@ -861,7 +862,7 @@ def brier_score(predicted, actual) -> float:
 
     0 is perfect; always predicting 0.5 on 0/1 scores gives 0.25.
 
-    See the chapter :ref:`chap-beyond` ("Beyond the paper", calibration).
+    See the chapter :ref:`chap-predictive` ("Predictive routers", calibration).
 
     Parameters
     ----------
@@ -899,7 +900,7 @@ def reliability_table(predicted, actual, bins: int = 10) -> pd.DataFrame:
     equal in every bin (the diagonal of a reliability diagram). Predictions outside [0, 1] count in
     the end bins.
 
-    See the chapter :ref:`chap-beyond` ("Beyond the paper", calibration).
+    See the chapter :ref:`chap-predictive` ("Predictive routers", calibration).
 
     Parameters
     ----------

@@ -1076,7 +1076,7 @@ class ClassifierRouter(Router):
 
     Where the strong model never (or always) wins on the training rows, :math:`\\hat p` is that constant.
 
-    See the chapter :ref:`chap-beyond` ("Beyond the paper").
+    See the chapter :ref:`chap-compare` ("All routers compared").
 
     Parameters
     ----------
@@ -1219,7 +1219,7 @@ class TaskLabelRouter(_PredictiveRouter):
     unseen in training takes the mean over all training rows) and :math:`\\hat c_{d,m}` is model
     :math:`m`'s mean training cost per query on the prompt's dataset.
 
-    See the chapter :ref:`chap-beyond` ("Beyond the paper").
+    See the chapter :ref:`chap-predictive` ("Predictive routers", the task label).
 
     Parameters
     ----------

@@ -386,3 +386,59 @@ def test_dominated_models_agree_with_a_brute_force_check(n, seed):
             j = int(got[1:])
             assert (cost[j], quality[j]) == (cost[expected], quality[expected])
         assert out["below_frontier"].iloc[k] == bool(quality[k] < hull(cost[k]) - 1e-12)
+
+
+# --- The budgeted Oracle and repricing (moved from test_beyond) ---
+
+
+def test_budgeted_oracle_bounds_every_single_model_and_ends_at_the_oracle(small_data):
+    part = small_data[rbu.data.dataset_column(small_data) == "arc-challenge"]
+    frontier = rbu.frontier.budgeted_oracle(part)
+    assert np.all(np.diff(frontier["cost"]) >= -1e-15) and np.all(np.diff(frontier["quality"]) >= -1e-12)
+    hull = rbu.ndch(frontier["cost"], frontier["quality"])
+    for row in rbu.model_points(part).itertuples():
+        if row.cost >= hull.cost[0]:
+            assert float(hull(row.cost)) >= row.quality - 1e-12
+    oracle_quality = rbu.score_matrix(part).max(axis=1).mean()
+    assert frontier["quality"].iloc[-1] == pytest.approx(oracle_quality)
+
+def test_budgeted_oracle_matches_per_prompt_hulls():
+    """The vectorised frontier equals the greedy built from one NDCH per prompt, on ties and duplicates."""
+    rng = np.random.default_rng(3)
+    n, k = 60, 6
+    scores = rng.choice([0.0, 0.25, 0.5, 1.0], size=(n, k))
+    costs = rng.choice([0.001, 0.002, 0.004, 0.008], size=(n, k))
+    frame = pd.DataFrame({"sample_id": [f"s{i}" for i in range(n)], "eval_name": "toy"})
+    for j in range(k):
+        frame[f"m{j}"] = scores[:, j]
+        frame[f"m{j}|total_cost"] = costs[:, j]
+    start_c = start_q = 0.0
+    slopes, dcs, dqs = [], [], []
+    for i in range(n):
+        hull = rbu.ndch(costs[i], scores[i])
+        start_c, start_q = start_c + hull.cost[0], start_q + hull.quality[0]
+        dcs.append(np.diff(hull.cost))
+        dqs.append(np.diff(hull.quality))
+    dc, dq = np.concatenate(dcs), np.concatenate(dqs)
+    order = np.argsort(-(dq / dc), kind="stable")
+    expected_c = (start_c + np.concatenate([[0], np.cumsum(dc[order])])) / n
+    expected_q = (start_q + np.concatenate([[0], np.cumsum(dq[order])])) / n
+    got = rbu.frontier.budgeted_oracle(frame)
+    # same frontier (the order of equal-slope upgrades may differ, the hull may not)
+    grid = np.linspace(expected_c[0], expected_c[-1], 200)
+    np.testing.assert_allclose(rbu.ndch(got["cost"], got["quality"])(grid), rbu.ndch(expected_c, expected_q)(grid),
+                               atol=1e-12)
+    assert got["quality"].iloc[-1] == pytest.approx(scores.max(axis=1).mean())
+
+def test_reprice_scales_costs_and_common_scale_keeps_aiq(small_data):
+    part = small_data[rbu.data.dataset_column(small_data) == "mmlu"]
+    pts = rbu.model_points(part)
+    doubled = rbu.model_points(rbu.frontier.reprice(part, {m: 2.0 for m in rbu.catalog.MODELS}))
+    np.testing.assert_allclose(doubled["cost"], 2 * pts["cost"])
+    assert rbu.aiq(doubled["cost"], doubled["quality"]) == pytest.approx(rbu.aiq(pts["cost"], pts["quality"]))
+    dearer = rbu.model_points(rbu.frontier.reprice(part, {"zero-one-ai/Yi-34B-Chat": 20.0}))
+    assert rbu.aiq(dearer["cost"], dearer["quality"]) != pytest.approx(rbu.aiq(pts["cost"], pts["quality"]))
+    with pytest.raises(RouterBenchDataError, match="not in the data"):
+        rbu.frontier.reprice(part, {"gpt-5": 2.0})
+    with pytest.raises(RouterBenchDataError, match="positive finite values"):
+        rbu.frontier.reprice(part, {"claude-v2": -1.0})

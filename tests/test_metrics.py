@@ -325,3 +325,32 @@ def test_resample_weights_are_drawn_once_and_handed_out_as_copies():
     first = resample_weights(40, 30, seed=9)
     first[:] = 0.0  # a caller's edits must not reach the next caller
     assert np.allclose(resample_weights(40, 30, seed=9).sum(axis=1), 1.0)
+
+
+# --- Other papers' metrics: RouteLLM's APGR and CPT, AutoMix's IBC lift (moved from test_beyond) ---
+
+WEAK, STRONG = (1.0, 0.5), (3.0, 0.9)
+
+
+def test_random_router_has_apgr_one_half_and_cpt_equal_to_pgr():
+    c, q = [WEAK[0], STRONG[0]], [WEAK[1], STRONG[1]]
+    assert rbu.metrics.apgr(c, q, WEAK, STRONG) == pytest.approx(0.5)
+    for pgr in (0.2, 0.5, 0.8):
+        assert rbu.metrics.cpt(c, q, WEAK, STRONG, pgr=pgr) == pytest.approx(pgr)
+    np.testing.assert_allclose(rbu.metrics.ibc_lift([2.0, 3.0], [0.7, 0.9], WEAK, STRONG), [0.0, 0.0], atol=1e-12)
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.floats(1.0, 3.0), st.floats(0.5, 1.0)), min_size=1, max_size=12))
+def test_apgr_is_an_affine_map_of_aiq_on_the_same_curve(points):
+    c, q = np.array(points + [WEAK, STRONG]).T
+    expected = (rbu.aiq(c, q, c_min=WEAK[0], c_max=STRONG[0]) - WEAK[1]) / (STRONG[1] - WEAK[1])
+    assert rbu.metrics.apgr(c, q, WEAK, STRONG) == pytest.approx(expected)
+
+def test_cpt_refuses_non_monotone_curves_unless_asked_for_the_hull():
+    c, q = [1.0, 1.5, 2.0, 3.0], [0.5, 0.8, 0.6, 0.9]
+    with pytest.raises(RouterBenchDataError, match="falls from quality 0.8000.*monotone='hull'"):
+        rbu.metrics.cpt(c, q, WEAK, STRONG, pgr=0.5)
+    # on the hull, 0.7 is reached between (1, .5) and (1.5, .8): at cost 1 + 0.5 * 2/3
+    assert rbu.metrics.cpt(c, q, WEAK, STRONG, pgr=0.5, monotone="hull") == pytest.approx((1 / 3) / 2)
+    assert np.isnan(rbu.metrics.cpt([1.0, 3.0], [0.5, 0.6], WEAK, STRONG, pgr=0.9))
+    assert rbu.metrics.ibc_lift([1.5], [0.8], WEAK, STRONG)[0] > 0

@@ -239,3 +239,17 @@ def test_single_model_outcomes_are_each_model_sent_every_prompt():
     # the same rows as an always-GPT-4 route through routing_outcomes
     c, q = rbu.routers.routing_outcomes(df, np.full(len(df), "gpt-4-1106-preview", dtype=object))
     assert np.array_equal(c, cost[k]) and np.array_equal(q, quality[k])
+
+
+# --- The task-label router (moved from test_beyond) ---
+
+
+def test_task_label_router_uses_only_the_label(small_data):
+    train, test = rbu.official_split(small_data)
+    router = rbu.TaskLabelRouter("eval_name").fit(train)
+    predicted = router.predict_quality(test)
+    anatomy = (test["eval_name"] == "mmlu-anatomy").to_numpy()
+    expected = train.loc[train["eval_name"] == "mmlu-anatomy", list(rbu.catalog.MODELS)].mean().to_numpy()
+    np.testing.assert_allclose(predicted[anatomy], np.tile(expected, (anatomy.sum(), 1)))
+    with pytest.raises(RouterBenchDataError, match="level"):
+        rbu.TaskLabelRouter("prompt").fit(train)
