@@ -45,7 +45,9 @@ def _model_index(df: pd.DataFrame, chosen, names: list[str]) -> np.ndarray:
     chosen = np.asarray(chosen, dtype=object)
     if chosen.shape != (len(df),):
         raise RouterBenchDataError(f"chosen: expected one model name per row ({len(df)}), got shape {chosen.shape}")
-    index = pd.Index(list(names) + [NO_MODEL_CORRECT]).get_indexer(chosen)
+    # look up each distinct name once (a route holds a handful), then spread to the rows
+    codes, distinct = pd.factorize(chosen, use_na_sentinel=False)
+    index = pd.Index(list(names) + [NO_MODEL_CORRECT]).get_indexer(distinct)[codes]
     unknown = index < 0
     if unknown.any():
         raise RouterBenchDataError(
