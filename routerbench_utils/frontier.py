@@ -409,7 +409,7 @@ def _hull_candidates(c: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def _hull_vertices(c: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The vertices of the non-decreasing convex hull of validated points; see :class:`NDCH`."""
+    """The vertices of the non-decreasing convex hull of validated points; see :class:`~routerbench_utils.frontier.NDCH`."""
     if c.size > _FILTER_BEFORE_SORT_FROM:
         c, q = _hull_candidates(c, q)
     # Equal costs are merged below, so the sort need not be stable (nor sort by quality: lexsort is
@@ -753,7 +753,7 @@ def _row_hulls(cost: np.ndarray, quality: np.ndarray) -> tuple[np.ndarray, np.nd
     """Non-decreasing convex hulls of every row's points at once (rows: prompts, columns: models).
 
     Returns the rows' points sorted by cost and a mask of their hull vertices. The same three steps as
-    :class:`NDCH` (sort, strict record highs, drop non-right turns until none is left), each a whole-array
+    :class:`~routerbench_utils.frontier.NDCH` (sort, strict record highs, drop non-right turns until none is left), each a whole-array
     operation over all rows; the last repeats at most once per column.
     """
     order = np.lexsort((-quality, cost), axis=1)  # by cost, best quality first among equal costs

@@ -1,6 +1,6 @@
 """Evaluation hygiene: the checks that catch mistakes real routing leaderboards have made.
 
-:func:`hygiene_report` looks at a wide frame (and optionally its training split) and lists what is
+:func:`~routerbench_utils.hygiene.hygiene_report` looks at a wide frame (and optionally its training split) and lists what is
 wrong, one finding per row, instead of letting a bad evaluation produce a confident number.
 """
 from __future__ import annotations

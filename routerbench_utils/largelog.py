@@ -9,7 +9,7 @@ spilling to disk past ``memory_limit``); :func:`routerbench_utils.zero_router_cu
 :func:`routerbench_utils.aiq` then work on the few rows it returns, as on any other points.
 
 DuckDB is an optional extra (``pip install routerbench_utils[scale]``). It was chosen over polars
-for three reasons: the aggregation is one SQL statement (:func:`points_sql`) that Spark SQL, Dask-SQL
+for three reasons: the aggregation is one SQL statement (:func:`~routerbench_utils.largelog.points_sql`) that Spark SQL, Dask-SQL
 or a warehouse run unchanged when a log outgrows one machine; its out-of-core aggregation is bounded
 by an explicit ``memory_limit``; and it is one wheel with no dependencies.
 
@@ -149,7 +149,7 @@ def model_points(source: str | os.PathLike | Sequence[str | os.PathLike], cost: 
     """:func:`routerbench_utils.model_points` of a long log stored as Parquet, without loading it.
 
     Returns the frame ``rbu.model_points(rbu.long_to_wide(log))`` would return, computed by DuckDB
-    from per-(``eval_name``, model) counts and sums (:func:`points_sql`): for the prompts :math:`D` of
+    from per-(``eval_name``, model) counts and sums (:func:`~routerbench_utils.largelog.points_sql`): for the prompts :math:`D` of
     a dataset, :math:`\\text{cost} = \\frac{1}{|D|}\\sum_{i \\in D} c_{im}` (or the sum with
     ``cost="total"``) and :math:`\\text{quality} = \\frac{1}{|D|}\\sum_{i \\in D} q_{im}`. The log is
     checked as :func:`routerbench_utils.long_to_wide` checks it, over the whole file: missing values,
@@ -255,7 +255,7 @@ _ROW_CHECKS = (
 
 
 def _points_table(con, has_eval: bool, has_latency: bool, where: str) -> pd.DataFrame:
-    """Counts and sums per (eval_name, model) (:func:`points_sql`), where each pair first appears, and
+    """Counts and sums per (eval_name, model) (:func:`~routerbench_utils.largelog.points_sql`), where each pair first appears, and
     how many of its rows fail each check of ``_ROW_CHECKS``: one pass over the files."""
     source = f"(SELECT * FROM log {where})" if where else "log"
     select, rest = points_sql(source, latency=has_latency, eval_name=has_eval).split("\nFROM ", 1)
@@ -363,7 +363,7 @@ def _check_pairs(con, names: list[str], tasks: Sequence[str], has_eval: bool, mi
 
 
 def points_from_sums(sums: pd.DataFrame, cost: str = "mean") -> pd.DataFrame:
-    """Per-(``eval_name``, model) counts and sums, as :func:`points_sql` returns them from any engine,
+    """Per-(``eval_name``, model) counts and sums, as :func:`~routerbench_utils.largelog.points_sql` returns them from any engine,
     to the points of :func:`routerbench_utils.model_points`.
 
     Each ``eval_name`` maps to its dataset (:func:`routerbench_utils.catalog.dataset_of`); per dataset

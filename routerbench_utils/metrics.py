@@ -253,7 +253,7 @@ def resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
 
 @functools.lru_cache(maxsize=4)
 def _resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
-    """:func:`resample_weights`, drawn once per ``(n, n_boot, seed)`` and kept (read-only): every curve
+    """:func:`~routerbench_utils.metrics.resample_weights`, drawn once per ``(n, n_boot, seed)`` and kept (read-only): every curve
     of a comparison is resampled on the same prompts, so the draw, the slowest step of a bootstrap, is
     shared by all of them."""
     counts = np.random.default_rng(seed).multinomial(n, np.full(n, 1.0 / n), size=n_boot)
@@ -345,7 +345,7 @@ def bootstrap_aiq(cost, quality, n_boot: int = 1000, seed: int = 0, c_min: float
 
     Row :math:`k` of the per-prompt matrices holds what the router's :math:`k`-th setting (a model, a
     willingness to pay, a budget) spent and scored on each prompt, so its curve is the row means. With
-    :math:`w_b` the weights of resample :math:`b` (:func:`resample_weights`), the resampled curve is
+    :math:`w_b` the weights of resample :math:`b` (:func:`~routerbench_utils.metrics.resample_weights`), the resampled curve is
     :math:`(C w_b, Q w_b)` and the sample is :math:`\\mathrm{AIQ}_b = \\mathrm{AIQ}(C w_b, Q w_b)` over
     the fixed range :math:`[c_{min}, c_{max}]`. Every point, the hull and AIQ are recomputed on each
     resample.

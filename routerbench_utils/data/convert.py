@@ -2,7 +2,7 @@
 
 A production system logs one row per call: ``sample_id``, ``model``, ``quality``, ``cost`` (and
 optionally ``prompt``, ``eval_name``, ``latency``). :func:`~routerbench_utils.long_to_wide` checks such a log and turns it
-into the wide frame every helper takes; :func:`wide_to_long` is its inverse.
+into the wide frame every helper takes; :func:`~routerbench_utils.data.convert.wide_to_long` is its inverse.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The Oracle's choice per prompt: the best score, ties broken by the lower cost.
 
 One definition, used by the loader (which recomputes ``oracle_model_to_route_to``), the converter of
-long logs, the embedded data's generator and the Oracle router; :func:`oracle_points` gives the
+long logs, the embedded data's generator and the Oracle router; :func:`~routerbench_utils.data.oracle.oracle_points` gives the
 Oracle's (cost, quality) point of each dataset from it.
 """
 from __future__ import annotations
@@ -72,7 +72,7 @@ def oracle_labels(df: pd.DataFrame, model_names: Sequence[str] | None = None) ->
 def oracle_points(df: pd.DataFrame, model_names: Sequence[str] | None = None) -> pd.DataFrame:
     """The Oracle's point of each dataset: its mean cost per query and mean score.
 
-    With :math:`m^*(i)` the Oracle's model (:func:`oracle_choice`), over the rows :math:`i \\in D` of a
+    With :math:`m^*(i)` the Oracle's model (:func:`~routerbench_utils.data.oracle.oracle_choice`), over the rows :math:`i \\in D` of a
     dataset
 
     .. math:: \\text{cost} = \\frac{1}{|D|} \\sum_{i \\in D} c_{i m^*(i)}, \\qquad

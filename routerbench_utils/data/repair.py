@@ -1,8 +1,8 @@
 """Repair the quirks of the official RouterBench files into a clean wide frame (DESIGN.md section 3).
 
-:func:`repair` turns text scores into floats, merges ids split over several rows, removes rows with a
+:func:`~routerbench_utils.data.repair.repair` turns text scores into floats, merges ids split over several rows, removes rows with a
 missing score and tasks outside the paper's seven, parses list-repr prompts, and recomputes the
-Oracle column; each change is one line of a :class:`RepairReport`.
+Oracle column; each change is one line of a :class:`~routerbench_utils.data.repair.RepairReport`.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from .schema import (EVAL_NAME, ID, LATENCY_SUFFIX, ORACLE, PROMPT, RESPONSE_SUF
 
 @dataclass
 class RepairReport:
-    """What :func:`repair` changed, one line per repair; printed by the loaders.
+    """What :func:`~routerbench_utils.data.repair.repair` changed, one line per repair; printed by the loaders.
 
     See the chapter :ref:`chap-dataset` ("The data set").
 
