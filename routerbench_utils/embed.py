@@ -304,12 +304,15 @@ class FrozenEmbedder:
             return memo["calls"][key]
         where = memo["index"].get_indexer(texts)  # the index holds each text once
         new = pd.unique(np.asarray(texts, dtype=object)[where < 0])
+        out = None
         if len(new):
             rows = np.asarray(self.embedder.transform(list(new)))
+            if len(new) == len(texts):  # every text new and none repeated: rows are in order
+                out = rows  # the embedding's own array (and its cached searches), not a copy
             memo["rows"] = rows if memo["rows"] is None else np.concatenate([memo["rows"], rows])
             memo["index"] = memo["index"].append(pd.Index(new, dtype=object))
             where = memo["index"].get_indexer(texts)
-        out = memo["rows"][where]
+        out = memo["rows"][where] if out is None else out
         memo["calls"][key] = out
         if len(memo["calls"]) > _CACHE_SIZE:
             memo["calls"].popitem(last=False)

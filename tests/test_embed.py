@@ -105,3 +105,16 @@ def test_routers_of_a_comparison_share_one_embedding(small_data, monkeypatch):
     for router in (rbu.KNNRouter(5), rbu.KNNRouter(40), rbu.MLPRouter(max_iter=5), rbu.SVMRouter()):
         router.fit(part)
     assert len(fits) == 1
+
+
+def test_frozen_embedder_hands_back_the_embeddings_own_array_for_a_new_list(small_data):
+    """A list of unseen, distinct texts gets the wrapped embedding's array itself, so a neighbour
+    search cached on that array is shared with routers that use the embedding directly."""
+    texts = small_data["prompt"].astype(str).tolist()
+    half = len(texts) // 2
+    fitted = rbu.embed.TfidfSvdEmbedder(n_components=8).fit(texts[:half])
+    frozen = rbu.embed.FrozenEmbedder(fitted)
+    assert frozen.transform(texts[:half]) is fitted.transform(texts[:half])
+    assert frozen.transform(texts[half:]) is fitted.transform(texts[half:])
+    np.testing.assert_array_equal(frozen.transform(texts[half - 5: half + 5]),
+                                  fitted.transform(texts[half - 5: half + 5]))
