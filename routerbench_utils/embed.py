@@ -57,7 +57,7 @@ def prompt_texts(df: pd.DataFrame, name: str = "frame") -> list[str]:
 def fit_transform(embedding, texts: list[str]) -> np.ndarray:
     """Fit ``embedding`` on the training prompts and return their features.
 
-    Calls the embedding's own ``fit_transform`` when it has one (:class:`TfidfSvdEmbedder`'s
+    Calls the embedding's own ``fit_transform`` when it has one (:class:`~routerbench_utils.embed.TfidfSvdEmbedder`'s
     tokenises each prompt once), else ``fit(texts).transform(texts)``, so any object with
     scikit-learn's ``fit``/``transform`` plugs in.
 

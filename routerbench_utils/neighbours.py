@@ -47,6 +47,8 @@ def cosine_neighbours(train: np.ndarray, test: np.ndarray, k: int, chunk_bytes: 
     Results are kept per pair of arrays (while both exist) for the largest ``k`` asked, at least
     :data:`SHARED_K`: a second call with the same arrays and a ``k`` no larger returns a slice.
 
+    See the chapter :ref:`chap-predictive` ("Predictive routers").
+
     Parameters
     ----------
     train : ndarray of shape (n_train, dimensions)
@@ -143,7 +145,7 @@ class CosineKNNRegressor:
     .. math:: \\hat y(x) = \\frac{1}{k} \\sum_{j \\in N_k(x)} y_j
 
     The predictions of scikit-learn's ``KNeighborsRegressor(n_neighbors=k, metric="cosine",
-    algorithm="brute")``, from :func:`cosine_neighbours`: chunked, shared with every other regressor
+    algorithm="brute")``, from :func:`~routerbench_utils.neighbours.cosine_neighbours`: chunked, shared with every other regressor
     fitted on the same feature array and asked about the same test array, and ``k`` shrunk to the
     training size on a small split instead of failing.
 
