@@ -85,12 +85,14 @@ def long_to_wide(df: pd.DataFrame, missing: str = "raise") -> pd.DataFrame:
             f"column 'model': distinct values {list(model_values)} share a name as text; expected one "
             "name per model")
     n_prompts, n_models = len(ids), len(model_names)
-    cell = prompt_code * n_models + model_code  # the (prompt, model) cell of every row
-    # A log written prompt by prompt, the models in one order, fills the cells in order: then every
-    # pair is there once and the pivot is a reshape. Any other order takes a count and a scatter.
-    in_order = len(cell) == n_prompts * n_models and bool((np.diff(cell) == 1).all())
+    # A log written prompt by prompt, the models in one order, fills the (prompt, model) cells in
+    # order: then every pair is there once and the pivot is a reshape. Any other order takes a count
+    # and a scatter.
+    in_order = len(df) == n_prompts * n_models and _in_order(prompt_code, model_code, n_models)
     complete = np.ones(n_prompts, dtype=bool)
+    cell = None
     if not in_order:
+        cell = prompt_code * n_models + model_code  # the (prompt, model) cell of every row
         per_cell = np.bincount(cell, minlength=n_prompts * n_models)
         if per_cell.max() > 1:
             _raise_repeated(df, cell, per_cell)
@@ -143,6 +145,21 @@ def long_to_wide(df: pd.DataFrame, missing: str = "raise") -> pd.DataFrame:
     wide[ORACLE] = labels.take(oracle_choice(values[:, :, 0], values[:, :, 1]))  # -1: the last
     wide.attrs["dropped_prompts"] = dropped
     return wide
+
+
+def _in_order(prompt_code: np.ndarray, model_code: np.ndarray, n_models: int) -> bool:
+    """Whether row r is prompt r // n_models and model r % n_models (checked in blocks: no large
+    temporary array)."""
+    prompts = prompt_code.reshape(-1, n_models)
+    models = model_code.reshape(-1, n_models)
+    order = np.arange(n_models)
+    step = max(1, 2**20 // n_models)
+    for start in range(0, len(prompts), step):
+        block = slice(start, start + step)
+        if not ((models[block] == order).all()
+                and (prompts[block] == np.arange(start, start + len(prompts[block]))[:, None]).all()):
+            return False
+    return True
 
 
 def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
