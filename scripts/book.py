@@ -4,7 +4,10 @@
     python scripts/book.py build --real-format    # also execute every chapter on two real-format files
 
 Each chapter is executed exactly once per data set by nbclient, two kernels at a time (one per core),
-each kernel limited to one BLAS/OpenMP thread so that the two do not fight over the cores. The HTML is
+each kernel limited to one BLAS/OpenMP thread so that the two do not fight over the cores. Each worker
+reuses one kernel, emptied before every chapter (the imports and the first figure are paid once per
+worker, not once per chapter); tests/test_reproducible.py checks that a fresh kernel prints the same
+pages. The HTML is
 built by Jupyter Book from the executed copies (``execute_notebooks: 'off'`` in a staged copy of the
 sources), so no stale cache can hide an error: every build executes every chapter from clean.
 
@@ -108,13 +111,15 @@ def _warm_kernel(env: dict, cwd: Path):
 
 
 def execute_one(path: str, label: str, data_file: str | None, out_dir: str, timeout: int,
-                warm: bool = False) -> dict:
+                warm: bool = True) -> dict:
     """Execute one notebook; return its timing and any error (never raises).
 
-    By default in a fresh kernel. With ``warm=True`` in this worker's reused kernel, emptied before the
-    chapter (namespace, figures and style, environment, warning registry): it saves the kernel start,
-    the imports and the first figure (about 4 s a chapter). The embedded run, whose pages the reader
-    sees and whose notebooks readers download, always uses fresh kernels.
+    By default in this worker's reused kernel, emptied before the chapter (namespace, figures and
+    style, environment, warning registry): it saves the kernel start, the imports and the first figure
+    (about 4 s a chapter). The outputs are those of a fresh kernel: execution counts are renumbered
+    from 1, consecutive prints are merged into one output (in any kernel, how a print is split into
+    messages depends on timing), and ``tests/test_reproducible.py`` re-executes chapters in fresh
+    kernels and compares. ``warm=False`` uses a fresh kernel.
     """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -137,14 +142,15 @@ def execute_one(path: str, label: str, data_file: str | None, out_dir: str, time
         if warm:
             chapter_env = {k: env[k] for k in ("RBU_CLAIMS_LOG", "ROUTERBENCH_DATA") if k in env}
             nb.cells.insert(0, nbformat.v4.new_code_cell(RESET.format(env=chapter_env)))
-            client = NotebookClient(nb, timeout=timeout, km=_warm_kernel(env, source.parent))
+            client = NotebookClient(nb, timeout=timeout, km=_warm_kernel(env, source.parent),
+                                    coalesce_streams=True)
             try:
                 client.execute()
             finally:
                 del nb.cells[0]
                 _renumber(nb)
         else:
-            client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+            client = NotebookClient(nb, timeout=timeout, kernel_name="python3", coalesce_streams=True,
                                     resources={"metadata": {"path": str(source.parent)}})
             client.execute(env=env, stderr=subprocess.DEVNULL)  # the kernel's own start-up chatter
     except CellExecutionError as exc:
@@ -189,9 +195,7 @@ def execute_all(labels: list[str], workers: int, timeout: int, only: list[str] |
         for path in candidates:
             if only is not None and path.stem not in only:
                 continue
-            # Real-format runs only check that a chapter runs on other data: a reused kernel will do.
-            jobs.append((str(path), label, str(DATA_DIR / data) if data else None, str(out), timeout,
-                         data is not None))
+            jobs.append((str(path), label, str(DATA_DIR / data) if data else None, str(out), timeout))
     # Longest first, so the two workers finish together.
     jobs.sort(key=lambda j: -previous.get((Path(j[0]).stem, j[1]), 30.0))
     results = []
