@@ -1,0 +1,528 @@
+"""The book's PDF from the reader's HTML edition: every page of the table of contents printed by headless
+Chromium, several pages at a time, then merged into one PDF with a bookmark per page.
+
+    python scripts/book_pdf.py [--html _build/html] [--out _build/pdf/routerbench-book.pdf] [--workers 2]
+
+Each of ``workers`` Chromium processes prints whole pages (``<html>/<entry>.html``, root first, in the
+order of ``_toc.yml``), taking the most expensive page left (HTML size and formula count) each time it
+is free. A page is printed once MathJax has typeset every formula, with the solutions open and long
+code lines wrapped. The pages are then merged with pypdf: one top-level bookmark per page title (its
+sections below it), links between pages turned into links inside the PDF, the book's contents listed
+with page numbers on the first page, and each page's footer stamped with its chapter and its page
+number in the whole book. Everything is read from disk (``file://``); no network is used.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import html
+import io
+import json
+import os
+import queue
+import re
+import shutil
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin, urlparse
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: A4 in inches, and the margins of every page (the footer is stamped in the bottom margin).
+PAPER = {"paperWidth": 8.27, "paperHeight": 11.69, "marginTop": 0.6, "marginBottom": 0.7,
+         "marginLeft": 0.6, "marginRight": 0.6}
+PT = 72.0  # PDF points per inch
+
+#: MathJax 2 configured for print before the page's own configuration runs. MathJax keeps this object
+#: as its author configuration and merges the page's ``text/x-mathjax-config`` block into it key by key
+#: (``MathJax.Hub.Insert`` recurses into objects), so these settings survive: the page sets none of them.
+#: The fast preview (a rough rendering shown first, then replaced) and the hidden MathML copy for screen
+#: readers (clipped, so never printed) are skipped; every formula is typeset in one chunk, no pauses.
+MATHJAX_PRINT_CONFIG = {
+    "fast-preview": {"disabled": True},
+    "AssistiveMML": {"disabled": True},
+    "menuSettings": {"FastPreview": False, "CHTMLpreview": False, "assistiveMML": False},
+    "HTML-CSS": {"EqnChunk": 100000, "EqnChunkFactor": 1, "EqnChunkDelay": 0},
+    "SVG": {"EqnChunk": 100000, "EqnChunkFactor": 1, "EqnChunkDelay": 0},
+}
+
+#: 0 once every formula of the page is typeset: MathJax loaded, its queue empty, no formula left raw.
+#: -1 while MathJax is still loading; -2 when the page holds formulas but does not load MathJax.
+MATH_PENDING = """
+const raw = Array.from(document.querySelectorAll('.math.notranslate')).filter(n =>
+    !n.querySelector('.MathJax, .MathJax_Display, .MathJax_CHTML, .MathJax_SVG, math')).length;
+if (!(window.MathJax && MathJax.isReady && MathJax.Hub))
+    return document.querySelector('script[src*="MathJax.js"]') ? -1 : (raw ? -2 : 0);
+return MathJax.Hub.queue.pending + raw;
+"""
+
+#: Print styles added to every page: the web page's chrome hidden (the theme's print CSS hides most of
+#: it already; this is the complete list) with the toggle buttons of solutions and the "Show code cell
+#: source" bars of hidden inputs (closed: the input stays hidden, as on the web), code wrapped (paper does not scroll), a code cell kept in one
+#: piece when it fits on a page (the theme keeps the code block whole but not its bordered frame, which
+#: then printed as an empty box at the foot of the page before), wide math and outputs not clipped.
+PRINT_CSS = """
+@media print {
+  .bd-header, .bd-header-announcement, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer,
+  .bd-footer-content, .bd-footer-article, .prev-next-area, .header-article, .article-header-buttons,
+  .dropdown-download-buttons, .dropdown-launch-buttons, .search-button, .search-button-field,
+  #pst-back-to-top, .skip-link, .sidebar-toggle, .theme-switch-button, .copybtn,
+  .toggle-details__summary .tb-icon, details.dropdown > summary .sd-summary-state-marker,
+  .bd-search, #searchbox, button.toggle-button, details.hide > summary { display: none !important; }
+  pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
+  div.cell_input, div.cell_output, div.highlight { break-inside: avoid; }
+  dt, p.admonition-title { break-after: avoid; }
+  div.math, .MathJax_Display, div.cell_output .output.text_html { overflow: visible !important; }
+  #rbu-book-contents ul { list-style: none; padding-left: 1.5em; margin: 0.2em 0 0.8em 0; }
+  #rbu-book-contents li { margin: 0.25em 0; }
+  #rbu-book-contents p.rbu-part { font-weight: 600; margin: 0.8em 0 0 0; }
+}
+"""
+
+#: Run once the math is typeset: open every solution (sphinx-togglebutton would also open them on
+#: ``beforeprint``; done here so the PDF does not depend on its ``toggleOpenOnPrint`` setting), add the
+#: print styles, list the book's contents on the root page (in place of the page's own section list),
+#: and give the PDF a named destination for every section and every id another page links to (Chromium
+#: writes one only for the ids a link of the same page points at: hidden links to them do). Returns the
+#: page's sections (id, title) for the bookmarks.
+PREPARE = """
+const [anchors, contents, css] = arguments;
+document.querySelectorAll('details').forEach(d => { if (d.querySelector('.solution, .solution-title')
+    || d.classList.contains('solution')) d.open = true; });
+document.querySelectorAll('.solution .toggle-hidden, .solution.toggle-hidden')
+    .forEach(n => n.classList.remove('toggle-hidden'));
+const style = document.createElement('style');
+style.textContent = css;
+document.head.appendChild(style);
+if (contents) {
+    const toc = document.querySelector('#jb-print-toc');
+    const box = document.createElement('div');
+    box.id = 'rbu-book-contents';
+    box.innerHTML = contents;
+    if (toc) { toc.replaceWith(box); } else { document.querySelector('article').prepend(box); }
+}
+const sections = Array.from(document.querySelectorAll('article.bd-article section > h2')).map(h => {
+    const c = h.cloneNode(true);
+    c.querySelectorAll('.headerlink').forEach(n => n.remove());
+    return [h.parentElement.id, c.textContent.replace(/\\s+/g, ' ').trim()];
+}).filter(([id, title]) => id && title);
+const hidden = document.createElement('div');
+hidden.style.display = 'none';
+for (const id of [...anchors, ...sections.map(([id]) => id)]) {
+    const a = document.createElement('a');
+    a.href = '#' + encodeURIComponent(id);
+    hidden.appendChild(a);
+}
+document.body.appendChild(hidden);
+return sections;
+"""
+
+#: Marks the links of the printed contents, so their page numbers can be stamped after the merge.
+CONTENTS_MARK = "rbu-contents"
+
+
+@dataclass
+class Page:
+    """One page of the table of contents and what its print gave."""
+
+    entry: str  # e.g. "book/hull"
+    path: Path
+    title: str
+    cost: float = 0.0
+    anchors: list[str] = field(default_factory=list)
+    pdf: bytes = b""
+    sections: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    phases: tuple[float, float, float] = (0.0, 0.0, 0.0)  # loading, typesetting, printing
+
+
+def toc_entries(toc: Path) -> tuple[list[str], list[tuple[str | None, list[str]]]]:
+    """The pages of ``toc`` (a Jupyter Book ``_toc.yml``) in reading order, root first, and its parts
+    as ``(caption, entries)``."""
+    spec = yaml.safe_load(Path(toc).read_text())
+    if not isinstance(spec, dict) or "root" not in spec:
+        raise ValueError(f"toc={toc}: expected a Jupyter Book _toc.yml with a 'root' entry")
+    parts = []
+    for part in spec.get("parts", []) or [{"chapters": spec.get("chapters", [])}]:
+        entries = []
+        for chapter in part.get("chapters", []):
+            entries.append(chapter["file"])
+            entries += [s["file"] for s in chapter.get("sections", [])]
+        parts.append((part.get("caption"), entries))
+    return [spec["root"]] + [e for _, entries in parts for e in entries], parts
+
+
+def _strip_ext(entry: str) -> str:
+    return re.sub(r"\.(md|ipynb)$", "", entry)
+
+
+def page_title(text: str) -> str:
+    """The page's title: its ``<title>`` without the book's name that Sphinx appends."""
+    found = re.search(r"<title>(.*?)</title>", text, re.S)
+    if not found:
+        return ""
+    title = html.unescape(re.sub(r"\s+", " ", found.group(1))).strip()
+    return title.rsplit(" \u2014 ", 1)[0].strip() if " \u2014 " in title else title
+
+
+def expected_cost(text: str) -> float:
+    """Seconds one Chromium takes for the page with HTML ``text``, roughly: loading and printing grow with
+    the HTML, MathJax's typesetting with the formulas, and each figure adds its decoding and printing
+    (measured on this book's pages: the API reference, 1 MB and 479 formulas, takes 19 s; a chapter 2-4 s).
+    Only the order matters: the most expensive pages are printed first."""
+    return (0.5 + 0.8 * len(text) / 100_000 + 0.02 * text.count("math notranslate")
+            + 0.3 * text.count("<img"))
+
+
+def plan(html_dir: Path, toc: Path) -> tuple[list[Page], list[tuple[str | None, list[str]]]]:
+    """The pages to print, in reading order, with their titles, costs and the ids other pages link to."""
+    entries, parts = toc_entries(toc)
+    pages, texts = [], []
+    for entry in map(_strip_ext, entries):
+        path = Path(html_dir) / f"{entry}.html"
+        if not path.exists():
+            raise FileNotFoundError(f"html_dir={html_dir}: no {entry}.html for the _toc.yml entry {entry!r}; "
+                                    "build the HTML first (python scripts/book.py render)")
+        texts.append(path.read_text(encoding="utf-8"))
+        pages.append(Page(entry, path.resolve(), page_title(texts[-1]) or entry, expected_cost(texts[-1])))
+    by_path = {page.path: page for page in pages}
+    for page, text in zip(pages, texts):
+        base = page.path.as_uri()
+        for href in re.findall(r'href="([^"]*#[^"]+)"', text):
+            url, fragment = urldefrag(urljoin(base, html.unescape(href)))
+            target, fragment = by_path.get(_file(url)), unquote(fragment)
+            if target is not None and target is not page and fragment not in target.anchors:
+                target.anchors.append(fragment)
+    return pages, parts
+
+
+def _file(url: str) -> Path | None:
+    parsed = urlparse(url)
+    return Path(unquote(parsed.path)).resolve() if parsed.scheme == "file" else None
+
+
+def contents_html(pages: list[Page], parts: list[tuple[str | None, list[str]]]) -> str:
+    """The book's contents for the printed root page: each part's caption, then its pages; each entry
+    links the page (marked so that its page number is stamped next to it after the merge)."""
+    by_entry = {page.entry: page for page in pages}
+    root_dir = pages[0].path.parent
+    out = ["<h2>Contents</h2>"]
+    for caption, entries in parts:
+        if caption:
+            out.append(f'<p class="rbu-part">{html.escape(caption)}</p>')
+        out.append("<ul>")
+        for entry in map(_strip_ext, entries):
+            page = by_entry[entry]
+            href = os.path.relpath(page.path, root_dir).replace(os.sep, "/")
+            out.append(f'<li><a href="{html.escape(href)}#{CONTENTS_MARK}">{html.escape(page.title)}</a></li>')
+        out.append("</ul>")
+    return "\n".join(out)
+
+
+def _driver(timeout: float):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-extensions", "--window-size=1200,1600"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.set_page_load_timeout(timeout)
+    # No network: the book is read from disk; any http(s) request (none is expected) fails at once.
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["http://*", "https://*", "ws://*", "wss://*"]})
+    # Runs before the page's own scripts on every page this driver opens.
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                           {"source": f"window.MathJax = {json.dumps(MATHJAX_PRINT_CONFIG)};"})
+    return driver
+
+
+def print_page(driver, page: Page, contents: str | None, timeout: float) -> None:
+    """Load ``page`` in ``driver``, wait for MathJax to typeset every formula, and print it to
+    ``page.pdf`` (no header or footer: they are stamped after the merge)."""
+    start = time.monotonic()
+    driver.get(page.path.as_uri())
+    loaded = time.monotonic()
+    loaded_by, deadline = start + min(120.0, timeout), start + timeout
+    while (pending := driver.execute_script(MATH_PENDING)) != 0:
+        if pending == -2:
+            raise RuntimeError(f"{page.path} holds formulas but does not load MathJax")
+        if pending == -1 and time.monotonic() > loaded_by:
+            raise RuntimeError(f"MathJax did not load on {page.path} (is _static/mathjax in the HTML?)")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{page.path}: MathJax still has {pending} formulas to typeset after {timeout:.0f} s")
+        time.sleep(0.1)
+    typeset = time.monotonic()
+    sections = driver.execute_script(PREPARE, page.anchors, contents, PRINT_CSS)
+    page.sections = [(str(i), str(t)) for i, t in sections]
+    # Untagged: the merge keeps no structure tree (pypdf does not combine them), and tagging costs time.
+    result = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": False,
+                                                        "generateTaggedPDF": False, **PAPER})
+    page.pdf = base64.b64decode(result["data"])
+    page.seconds = time.monotonic() - start
+    page.phases = (loaded - start, typeset - loaded, page.seconds - (typeset - start))
+
+
+def _browser_cpu(driver) -> float:
+    """CPU seconds used so far by the driver's chromedriver and every Chromium process below it (0 without
+    psutil: only for the report)."""
+    try:
+        import psutil
+
+        root = psutil.Process(driver.service.process.pid)
+        total = 0.0
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+                total += times.user + times.system + times.children_user + times.children_system
+            except psutil.Error:
+                pass
+        return total
+    except Exception:
+        return 0.0
+
+
+def print_pages(pages: list[Page], contents: str, workers: int, timeout: float = 600.0) -> float:
+    """Print every page, ``workers`` Chromium processes at a time; each takes the most expensive page
+    left whenever it is free (longest first balances the load), and reuses its browser for its pages.
+    Returns the CPU seconds the browsers used."""
+    cpu: list[float] = []
+    todo: queue.Queue[Page] = queue.Queue()
+    for page in sorted(pages, key=lambda p: -p.cost):
+        todo.put(page)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        driver = None
+        try:
+            driver = _driver(timeout)
+            while not errors:
+                try:
+                    page = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    print_page(driver, page, contents if page is pages[0] else None, timeout)
+                except Exception as error:
+                    raise RuntimeError(f"printing {page.path} to PDF failed: {error}") from error
+        except BaseException as error:  # reported once every worker has stopped
+            errors.append(error)
+        finally:
+            if driver is not None:
+                cpu.append(_browser_cpu(driver))
+                driver.quit()
+
+    threads = [threading.Thread(target=work, name=f"pdf-worker-{i}") for i in range(min(workers, len(pages)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return sum(cpu)
+
+
+def _pdf_text(text: str) -> bytes:
+    """A PDF string literal in WinAnsi (the encoding given to the stamped Helvetica)."""
+    data = text.encode("cp1252", errors="replace")
+    return b"(" + data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def _stamp(writer, page, font, commands: bytes) -> None:
+    """Draw ``commands`` (PDF text operators using font /RbuF) on top of ``page``: the page's own content
+    is wrapped in q/Q so that no state it leaves changes the stamp."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
+
+    resources = page[NameObject("/Resources")].get_object()
+    if "/Font" not in resources:
+        resources[NameObject("/Font")] = DictionaryObject()
+    resources["/Font"].get_object()[NameObject("/RbuF")] = font
+    streams = []
+    for data in (b"q\n", b"Q\n" + commands):
+        stream = StreamObject()
+        stream.set_data(data)
+        streams.append(writer._add_object(stream))
+    contents = page.get("/Contents")
+    existing = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+    page[NameObject("/Contents")] = ArrayObject([streams[0], *existing, streams[1]])
+
+
+def _text(x: float, y: float, size: float, text: str, right: bool = False) -> bytes:
+    """Helvetica text at (x, y); ``right``: ending at x (only for digits, whose width is 0.556 em)."""
+    if right:
+        x -= 0.556 * size * len(text)
+    return b"BT /RbuF %.1f Tf 0.35 g %.2f %.2f Td %s Tj ET\n" % (size, x, y, _pdf_text(text))
+
+
+def merge(pages: list[Page], target: Path, book_title: str) -> int:
+    """Merge the printed pages into ``target`` (written to a partial file, then renamed); returns its
+    page count."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, NameObject, NullObject,
+                               NumberObject, TextStringObject)
+
+    writer = PdfWriter()
+    starts, dests = {}, {}  # page path -> first page index; (path, id) -> (page index, top)
+    owner: list[Page] = []
+    for page in pages:
+        reader = PdfReader(io.BytesIO(page.pdf))
+        start = len(writer.pages)
+        starts[page.path] = start
+        for name, dest in reader.named_destinations.items():
+            index = reader.get_destination_page_number(dest)
+            top = dest.top if dest.get("/Top") is not None else None
+            dests[(page.path, name.lstrip("/"))] = (start + index, top)
+        writer.append(reader, import_outline=False)
+        owner += [page] * (len(writer.pages) - start)  # the HTML page each PDF page comes from
+    # Named destinations repeat from page to page (every chapter has '#exercises'): every link gets an
+    # explicit destination and the merged name tree is dropped.
+    for key in ("/Names", "/Dests"):
+        writer._root_object.pop(key, None)
+
+    def goto(index: int, top) -> "ArrayObject":
+        return ArrayObject([writer.pages[index].indirect_reference, NameObject("/XYZ"), NullObject(),
+                            FloatObject(top) if top is not None else NullObject(), NullObject()])
+
+    font = writer._add_object(DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"), NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
+    contents_numbers: dict[int, list[tuple[float, int]]] = {}
+    for index, pdf_page in enumerate(writer.pages):
+        here = owner[index]
+        kept = ArrayObject()
+        for ref in pdf_page.get("/Annots") or []:
+            annot = ref.get_object()
+            if annot.get("/Subtype") != "/Link":
+                kept.append(ref)
+                continue
+            action = annot.get("/A")
+            name = annot.get("/Dest")
+            if action is not None and action.get("/S") == "/GoTo":
+                name = action.get("/D")
+            if isinstance(name, str):  # a named destination of the same HTML page
+                where = dests.get((here.path, name.lstrip("/")))
+                if where is None:
+                    continue
+                annot.pop("/A", None)
+                annot[NameObject("/Dest")] = goto(*where)
+            elif action is not None and action.get("/S") == "/URI" and str(action["/URI"]).startswith("file:"):
+                url, fragment = urldefrag(str(action["/URI"]))
+                path = _file(url)
+                if path not in starts:  # a local file outside the book (downloads, index): no link on paper
+                    continue
+                fragment = unquote(fragment)
+                where = dests.get((path, fragment), (starts[path], None))
+                annot.pop("/A", None)
+                annot[NameObject("/Dest")] = goto(*where)
+                if fragment == CONTENTS_MARK:
+                    rect = [float(v) for v in annot["/Rect"]]
+                    contents_numbers.setdefault(index, []).append((rect[1], starts[path] + 1))
+            kept.append(ref)
+        if "/Annots" in pdf_page:
+            pdf_page[NameObject("/Annots")] = kept
+    # Footers. One numbering for the whole book: a printed course book is cited by page ("see p. 143")
+    # and its contents list where each chapter starts; numbering each chapter from 1 would need the
+    # chapter with every reference. Chromium numbers each print from 1, so the numbers (and the running
+    # chapter title) are stamped here, in Helvetica (a standard PDF font, nothing to embed), after the
+    # merge, when each page's place in the book is known. The title page has no footer.
+    width = PAPER["paperWidth"] * PT
+    left, right = PAPER["marginLeft"] * PT, width - PAPER["marginRight"] * PT
+    baseline = PAPER["marginBottom"] * PT * 0.45
+    for index, pdf_page in enumerate(writer.pages):
+        commands = b""
+        if index > 0:
+            commands += (_text(left, baseline, 8, owner[index].title)
+                         + _text(right, baseline, 8, str(index + 1), right=True))
+        for bottom, number in contents_numbers.get(index, []):
+            commands += _text(right, bottom + 3, 9, str(number), right=True)
+        if commands:
+            _stamp(writer, pdf_page, font, commands)
+    # One top-level bookmark per page, its sections below it (closed).
+    for page in pages:
+        parent = writer.add_outline_item(title=page.title, page_number=starts[page.path])
+        for section_id, section_title in page.sections:
+            where = dests.get((page.path, section_id))
+            if where is not None:
+                writer.add_outline_item(title=section_title, page_number=where[0], parent=parent)
+    writer.page_mode = "/UseOutlines"
+    writer.add_metadata({"/Title": book_title, "/Creator": "scripts/book_pdf.py (Chromium, pypdf)"})
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        with open(partial, "wb") as handle:
+            writer.write(handle)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return len(writer.pages)
+
+
+def build_pdf(html_dir: Path, toc: Path, target: Path, workers: int = 2) -> float:
+    """Print the reader's edition in ``html_dir`` (every page of ``toc``, root first) to ``target``.
+
+    Parameters
+    ----------
+    html_dir : Path
+        The built HTML (``_build/html``): each TOC entry ``book/x`` is printed from ``book/x.html``.
+    toc : Path
+        The book's ``_toc.yml``: the pages, their order and the parts of the printed contents.
+    target : Path
+        The PDF to write (atomically: a partial file renamed at the end).
+    workers : int
+        Chromium processes printing at once (one per core).
+
+    Returns
+    -------
+    float
+        The seconds it took.
+    """
+    return _build(html_dir, toc, target, workers)[0]
+
+
+def _build(html_dir: Path, toc: Path, target: Path, workers: int) -> tuple[float, list[Page], float]:
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+        raise ValueError(f"workers={workers!r}: expected a positive number of Chromium processes, e.g. 2")
+    start = time.perf_counter()
+    pages, parts = plan(Path(html_dir), Path(toc))
+    book_title = pages[0].title
+    cpu = print_pages(pages, contents_html(pages, parts), workers)
+    printed = time.perf_counter() - start
+    count = merge(pages, Path(target), book_title)
+    seconds = time.perf_counter() - start
+    slowest = max(pages, key=lambda p: p.seconds)
+    print(f"book: PDF {target} ({Path(target).stat().st_size / 1e6:.1f} MB, {count} pages from {len(pages)} "
+          f"HTML pages) in {seconds:.0f} s: {printed:.0f} s printing with {workers} Chromium (slowest page "
+          f"{slowest.entry}, {slowest.seconds:.0f} s), {seconds - printed:.0f} s merging")
+    return seconds, pages, cpu
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html", help="the built reader's HTML")
+    parser.add_argument("--toc", type=Path, default=ROOT / "_toc.yml")
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "pdf" / "routerbench-book.pdf")
+    parser.add_argument("--workers", type=int, default=2, help="Chromium processes at once")
+    parser.add_argument("--timings", action="store_true", help="print each page's seconds and expected cost")
+    args = parser.parse_args()
+    cpu_self = time.process_time()
+    seconds, pages, browsers = _build(args.html, args.toc, args.out, args.workers)
+    print(f"book: CPU {time.process_time() - cpu_self:.0f} s in Python, {browsers:.0f} s in Chromium")
+    if args.timings:
+        for page in pages:
+            load, math, printing = page.phases
+            print(f"  {page.entry:24s} {page.seconds:5.1f} s (load {load:4.1f}, math {math:4.1f}, print "
+                  f"{printing:4.1f}; expected {page.cost:4.1f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
