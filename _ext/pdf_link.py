@@ -3,7 +3,7 @@
 sphinx-book-theme fills each page's header buttons in an ``html-page-context`` handler (priority 501);
 this one runs after it and swaps the "Print to PDF" button of the "download-buttons" group for a link
 to ``routerbench-book.pdf`` at the root of the HTML, where ``scripts/book.py pdf`` puts the PDF it
-prints from the single-page build. Enabled by scripts/book.py for the reader's edition only (the PDF
+prints from this edition's pages (scripts/book_pdf.py). Enabled by scripts/book.py for the reader's edition only (the PDF
 holds the solutions).
 """
 from __future__ import annotations

@@ -33,6 +33,9 @@ from pathlib import Path
 import nbformat
 import yaml
 
+sys.path.insert(0, str(Path(__file__).parent))
+import book_pdf  # noqa: E402  (scripts/book_pdf.py: the PDF printed from the reader's HTML)
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 EXECUTED = BUILD / "executed"
@@ -263,8 +266,6 @@ def stage_sources(edition: str = "reader") -> Path:
     _point_launch_buttons_at_downloads(config, edition)
     if edition == "reader":  # the whole book's PDF (solutions included) is offered with this edition
         config["sphinx"].setdefault("local_extensions", {})["pdf_link"] = "_ext"
-    if edition == "pdf":  # the single-page build that is printed to the PDF
-        config["sphinx"].setdefault("local_extensions", {})["singlehtml_nodes"] = "_ext"
     (stage / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     return stage
 
@@ -416,110 +417,38 @@ def build_html(stage: Path, target: Path) -> bool:
     return ok
 
 
-def build_editions() -> bool:
+def build_editions(pdf: bool = False) -> bool:
     """The reader's edition (solutions in dropdowns) into _build/html and the student edition (no
-    solutions) into _build/student/html."""
+    solutions) into _build/student/html; with ``pdf=True``, the book's PDF printed from the reader's
+    edition as soon as it is built, while the student edition is still building."""
     stages = {"reader": stage_sources("reader"), "student": stage_sources("student")}
     targets = {"reader": BUILD / "html", "student": BUILD / "student" / "html"}
+
+    def reader() -> bool:
+        ok = build_html(stages["reader"], targets["reader"])
+        if ok and pdf:
+            build_pdf()
+        return ok
+
     # Two Sphinx processes at once, one per core (each is single-threaded); both run even if one fails.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        done = {name: pool.submit(build_html, stages[name], targets[name]) for name in stages}
-    return all(future.result() for future in done.values())
+        done = [pool.submit(reader), pool.submit(build_html, stages["student"], targets["student"])]
+    return all(future.result() for future in done)
 
 
 PDF = BUILD / "pdf" / "routerbench-book.pdf"
-#: Done when MathJax is loaded, its queue is empty and every formula of the page has been typeset.
-_MATH_PENDING = """
-if (!(window.MathJax && MathJax.isReady && MathJax.Hub)) return -1;
-const raw = Array.from(document.querySelectorAll('.math.notranslate')).filter(n =>
-    !n.querySelector('.MathJax, .MathJax_Display, .MathJax_CHTML, .MathJax_SVG, math')).length;
-return MathJax.Hub.queue.pending + raw;
-"""
-#: Print the solutions with the book: open every dropdown that holds one (closed on the web page);
-#: wrap long code lines.
-_OPEN_SOLUTIONS = """
-document.querySelectorAll('details').forEach(d => { if (d.querySelector('.solution, .solution-title')
-    || d.classList.contains('solution')) d.open = true; });
-document.querySelectorAll('.solution .toggle-hidden, .solution.toggle-hidden')
-    .forEach(n => n.classList.remove('toggle-hidden'));
-// Paper does not scroll: long code lines wrap instead of being cut at the margin.
-const style = document.createElement('style');
-style.textContent = '@media print { pre { white-space: pre-wrap !important; overflow-wrap: anywhere; } }';
-document.head.appendChild(style);
-"""
-
-
-def build_singlehtml(stage: Path) -> Path:
-    """The whole book as one HTML page (Sphinx's ``singlehtml`` builder) from the staged sources."""
-    out = BUILD / "out" / "singlehtml"
-    shutil.rmtree(out, ignore_errors=True)
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(stage), "--path-output", str(out),
-           "--builder", "singlehtml", "--keep-going", "--quiet"]
-    subprocess.run(cmd, cwd=ROOT, check=True)
-    site = out / "_build" / "singlehtml"
-    # The page is written as <root document>.html (book/index.html) but links _static/ and _images/ as if
-    # it sat at the top (Jupyter Book's own index.html there only redirects): print a copy at the top.
-    root = yaml.safe_load((stage / "_toc.yml").read_text())["root"]
-    page = site / "routerbench-book.html"
-    shutil.copy(site / f"{root}.html", page)
-    return page
-
-
-def print_pdf(page: Path, target: Path, timeout: float = 600.0) -> int:
-    """Print ``page`` with headless Chromium (no network) once MathJax has typeset every formula;
-    returns the PDF's size in bytes."""
-    import base64
-
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1200,1600"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
-    try:
-        driver.set_page_load_timeout(timeout)
-        driver.get(page.resolve().as_uri())
-        deadline = time.monotonic() + timeout
-        loaded_by = time.monotonic() + 120
-        while (pending := driver.execute_script(_MATH_PENDING)) != 0:
-            if pending < 0 and time.monotonic() > loaded_by:
-                raise RuntimeError(f"MathJax did not load on {page} (is it on the page?)")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"MathJax still has {pending} formulas to typeset after {timeout:.0f} s")
-            time.sleep(0.5)
-        driver.execute_script(_OPEN_SOLUTIONS)
-        pdf = driver.execute_cdp_cmd("Page.printToPDF", {
-            "printBackground": True, "preferCSSPageSize": False, "paperWidth": 8.27, "paperHeight": 11.69,
-            "marginTop": 0.6, "marginBottom": 0.6, "marginLeft": 0.6, "marginRight": 0.6,
-            "displayHeaderFooter": True, "headerTemplate": "<span></span>",
-            "footerTemplate": '<div style="font-size:8px;width:100%;text-align:center">'
-                              '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'})
-    finally:
-        driver.quit()
-    data = base64.b64decode(pdf["data"])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
-    partial.write_bytes(data)
-    os.replace(partial, target)
-    return len(data)
 
 
 def build_pdf(publish: bool = True) -> float:
-    """``_build/pdf/routerbench-book.pdf`` from the last executed chapters (reader's edition, solutions
-    open), also copied to the root of ``_build/html`` for the download menu unless ``publish=False``
-    (the build publishes it once the HTML editions, built at the same time, are in place). Returns its
-    seconds."""
-    start = time.perf_counter()
-    page = build_singlehtml(stage_sources("pdf"))
-    size = print_pdf(page, PDF)
+    """``_build/pdf/routerbench-book.pdf`` printed from the reader's HTML edition in ``_build/html``
+    (solutions open; scripts/book_pdf.py), also copied to the root of ``_build/html`` for the download
+    menu unless ``publish=False``. Returns its seconds."""
+    if not (BUILD / "html" / "index.html").exists():
+        raise SystemExit("book: the PDF is printed from the reader's HTML: build it first "
+                         "(python scripts/book.py build, or render after an execute)")
+    seconds = book_pdf.build_pdf(BUILD / "html", ROOT / "_toc.yml", PDF, workers=2)  # prints its timings
     if publish:
         publish_pdf()
-    seconds = time.perf_counter() - start
-    print(f"book: PDF {PDF.relative_to(ROOT)} ({size / 1e6:.1f} MB) in {seconds:.0f} s")
     return seconds
 
 
@@ -534,7 +463,7 @@ def main() -> int:
     parser.add_argument("command", choices=["build", "execute", "render", "pdf"],
                         help="build: execute then render; execute: only run chapters; render: only the HTML "
                              "from the last executed copies (for a quick look after a prose edit); pdf: only "
-                             "the PDF from the last executed copies")
+                             "the PDF, printed from the last reader's HTML")
     parser.add_argument("--real-format", action="store_true",
                         help="also execute every chapter on the two real-format files")
     parser.add_argument("--data", action="append", choices=list(DATA_SETS),
@@ -579,16 +508,9 @@ def main() -> int:
     if args.command == "build":
         html_start = time.perf_counter()
         generate_problem_sets()  # first: every edition's staging copies the student notebooks
-        # The PDF (a single-page Sphinx build, then Chromium typesetting and printing it) is made while
-        # the two HTML editions build: Chromium waits on MathJax most of the time.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pdf = pool.submit(build_pdf, False)
-            html_ok = build_editions()
-            pdf.result()
-        if not html_ok:
+        if not build_editions(pdf=True):
             print("book: the strict HTML build failed (warnings above)", file=sys.stderr)
             return 1
-        publish_pdf()
         print(f"book: problem sets, HTML editions and PDF in {time.perf_counter() - html_start:.0f} s")
     print(f"book: done in {time.perf_counter() - start:.0f} s; claims on each data set in _build/claims.md")
     return 0

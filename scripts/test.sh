@@ -17,4 +17,4 @@ fi
 bash scripts/build-book.sh --real-format
 export PATH="$root/.venv/bin:$PATH"
 export RBU_REQUIRE_BROWSER=1  # the browser test fails, rather than skips, without Chromium or the build
-python -m pytest -n 2 --dist loadfile tests
+python -m pytest -n 2 --dist loadgroup tests
