@@ -29,7 +29,7 @@ from .catalog import NO_MODEL_CORRECT
 from .data import cost_matrix, dataset_column, models, oracle_labels, score_matrix, validate
 from .embed import TfidfSvdEmbedder, fit_transform, prompt_texts
 from .errors import RouterBenchDataError, first_ids
-from .neighbours import CosineKNNRegressor
+from .neighbours import CosineKNNRegressor, check_search
 from .frontier import NDCH
 
 #: The official willingness-to-pay grid: 32 values from 1e-10 to 1e9 (geometric).
@@ -726,6 +726,12 @@ class KNNRouter(_PredictiveRouter):
     prompt's dataset :math:`d(i)`. On a training split smaller than ``k``, every training prompt is a
     neighbour.
 
+    The neighbour search is exact by default: every test prompt against every training prompt,
+    :math:`O(n_{train}\\, n_{test})`, shared by every ``k`` and willingness to pay. For large
+    splits (10^5 prompts and more), ``search="ivf"`` finds :math:`N_k(i)` approximately in an
+    inverted-file index of faiss (the ``scale`` extra): about 99% of the exact neighbours on the
+    book's data, in a fraction of the time (``benchmarks/bench_knn.py``).
+
     See the chapter :ref:`chap-predictive` ("Predictive routers").
 
     Parameters
@@ -736,7 +742,11 @@ class KNNRouter(_PredictiveRouter):
         Prompt features with ``fit(texts)`` and ``transform(texts)``; default
         :class:`~routerbench_utils.embed.TfidfSvdEmbedder` with ``seed`` (fitted on the training prompts).
     seed : int, default 0
-        Seed of the default embedding.
+        Seed of the default embedding, and of the index's k-means with ``search="ivf"``.
+    search : {"exact", "ivf"}, default "exact"
+        The neighbour search: exact, or approximate from faiss's inverted-file index (needs
+        ``pip install 'routerbench_utils[scale]'``); see
+        :func:`~routerbench_utils.neighbours.cosine_neighbours`.
 
     Attributes
     ----------
@@ -756,17 +766,41 @@ class KNNRouter(_PredictiveRouter):
     --------
     >>> knn = KNNRouter(k=40).fit(train)  # doctest: +SKIP
     >>> knn.curve(test)  # one point per willingness to pay of WTP_GRID  # doctest: +SKIP
+    >>> KNNRouter(k=40, search="ivf").fit(big_train).curve(big_test)  # approximate  # doctest: +SKIP
     """
 
     family = "KNN"
 
-    def __init__(self, k: int = 40, embedding=None, seed: int = 0):
+    def __init__(self, k: int = 40, embedding=None, seed: int = 0, search: str = "exact"):
         super().__init__(embedding=embedding, seed=seed)
         self.k = k
+        self.search = search
+
+    def fit(self, train: pd.DataFrame) -> "KNNRouter":
+        """Check ``search`` (before any embedding is fitted), then fit as every predictive router does.
+
+        Parameters
+        ----------
+        train : DataFrame
+            RouterBench-format training rows with prompt text.
+
+        Returns
+        -------
+        KNNRouter
+            The router itself, fitted.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If ``search`` is not ``"exact"`` or ``"ivf"``, or is ``"ivf"`` without faiss installed;
+            if ``train`` fails validation, has no ``prompt`` column, or a prompt is missing.
+        """
+        check_search(self.search)
+        return super().fit(train)
 
     def _estimator(self):
         # one neighbour search per (training, test) embedding, shared by every k and every router
-        return CosineKNNRegressor(self.k)
+        return CosineKNNRegressor(self.k, search=self.search, seed=self.seed)
 
 
 class MLPRouter(_PredictiveRouter):
