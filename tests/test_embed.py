@@ -118,3 +118,33 @@ def test_frozen_embedder_hands_back_the_embeddings_own_array_for_a_new_list(smal
     assert frozen.transform(texts[half:]) is fitted.transform(texts[half:])
     np.testing.assert_array_equal(frozen.transform(texts[half - 5: half + 5]),
                                   fitted.transform(texts[half - 5: half + 5]))
+
+
+def test_svd_fitted_on_a_row_sample_only_above_svd_rows(small_data):
+    texts = small_data["prompt"].astype(str).tolist()
+    n = len(texts)
+    rbu.embed._CACHE.clear()
+    every = rbu.embed.TfidfSvdEmbedder(n_components=8, svd_rows=None).fit_transform(texts)
+    # At or below the limit (the book's data sets): the very same features.
+    same = rbu.embed.TfidfSvdEmbedder(n_components=8, svd_rows=n).fit_transform(texts)
+    np.testing.assert_array_equal(same, every)
+    # Above it: a seeded sample fits the directions; every prompt is still embedded, unit length,
+    # the same on a second fit, and the directions span nearly the same space as the full fit's.
+    sampled = rbu.embed.TfidfSvdEmbedder(n_components=8, svd_rows=n // 2)
+    first = sampled.fit_transform(texts)
+    rbu.embed._CACHE.clear()
+    again = rbu.embed.TfidfSvdEmbedder(n_components=8, svd_rows=n // 2).fit_transform(texts)
+    np.testing.assert_array_equal(first, again)
+    assert first.shape == every.shape and not np.array_equal(first, every)
+    np.testing.assert_allclose(np.linalg.norm(first, axis=1)[np.abs(first).sum(1) > 0], 1.0, atol=1e-9)
+    # The full fit's top 4 directions lie in the sample's 8-dimensional span (cosines of the
+    # principal angles; 0.98-1.00 here, near 0 for unrelated directions).
+    full = rbu.embed.TfidfSvdEmbedder(n_components=8, svd_rows=None).fit(texts).pipeline_[1][0].components_
+    cosines = np.linalg.svd(full[:4] @ sampled.pipeline_[1][0].components_.T, compute_uv=False)
+    assert cosines.min() > 0.9, cosines
+
+
+@pytest.mark.parametrize("bad", [0, 1, 2.5, True, "many"])
+def test_svd_rows_must_be_an_integer_of_two_or_more(small_data, bad):
+    with pytest.raises(ValueError, match="svd_rows"):
+        rbu.embed.TfidfSvdEmbedder(svd_rows=bad).fit_transform(small_data["prompt"].astype(str).tolist())
