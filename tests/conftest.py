@@ -58,25 +58,3 @@ def small_data() -> pd.DataFrame:
     """The embedded data at a tenth of full size, repaired (plain-text prompts)."""
     return rbu.load(seed=0, scale=0.1, verbose=False)
 
-
-#: Tests that each take many seconds and share nothing but a cheap fixture: spread over two groups.
-_SPREAD = {"test_browser.py": "test_page_as_a_reader_sees_it",
-           "test_problemsets.py": "test_solutions_score_full_marks"}
-
-
-def pytest_collection_modifyitems(config, items):
-    """Group the tests for ``pytest -n 2 --dist loadgroup`` (scripts/test.sh).
-
-    Each test file is one group, so its module fixtures (a browser, the PDF's text, a fitted router)
-    are made once, on one worker, as with ``--dist loadfile``; except that the per-page browser checks
-    and the problem-set gradings (20-40 s each) alternate between two groups of their file, so that
-    both workers take a share instead of one worker running them all while the other idles.
-    """
-    seen: dict[str, int] = {}
-    for item in items:
-        group = item.path.name
-        prefix = _SPREAD.get(group)
-        if prefix and item.name.startswith(prefix):
-            seen[group] = seen.get(group, 0) + 1
-            group = f"{group}:{seen[group] % 2}"
-        item.add_marker(pytest.mark.xdist_group(group))
