@@ -63,9 +63,10 @@ return MathJax.Hub.queue.pending + raw;
 
 #: Print styles added to every page: the web page's chrome hidden (the theme's print CSS hides most of
 #: it already; this is the complete list) with the toggle buttons of solutions and the "Show code cell
-#: source" bars of hidden inputs (closed: the input stays hidden, as on the web), code wrapped (paper does not scroll), a code cell kept in one
-#: piece when it fits on a page (the theme keeps the code block whole but not its bordered frame, which
-#: then printed as an empty box at the foot of the page before), wide math and outputs not clipped.
+#: source" bars of hidden inputs (closed: the input stays hidden, as on the web); code wrapped (paper
+#: does not scroll); a code cell kept in one piece when it fits on a page (the theme keeps the code
+#: block whole but not its bordered frame, which then printed as an empty box at the foot of the page
+#: before); wide math and outputs not clipped.
 PRINT_CSS = """
 @media print {
   .bd-header, .bd-header-announcement, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer,
