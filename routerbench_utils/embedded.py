@@ -726,9 +726,9 @@ def correct_count_table(df: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``dataset``, ``models_correct``, ``prompts``, ``achieved``, ``target``, ``source``: 12
-        rows per dataset present (0 to 11 models correct) when ``df`` has the eleven models (a dataset
-        of the paper's seven gets no rows for counts above 11).
+        Columns ``dataset``, ``models_correct``, ``prompts``, ``achieved``, ``target``, ``source``: one
+        row per dataset present and count from 0 to the number of models (at least 0 to 11); counts
+        above 11, possible only with more than eleven models, have no target (NaN).
 
     Raises
     ------
@@ -741,8 +741,12 @@ def correct_count_table(df: pd.DataFrame) -> pd.DataFrame:
         part = df[dataset == name]
         correct = (score_matrix(part, models(part)) >= 1.0).sum(axis=1)
         counts = np.bincount(correct, minlength=len(MODELS) + 1)
-        target = np.asarray(CORRECT_SHARES.get(name, [np.nan] * len(counts)), dtype=float)
-        target = target / target.sum() if np.isfinite(target).all() else target
+        # The targets cover 0 to 11 models correct; a frame with more models also gets its higher
+        # counts, with no target (NaN), rather than losing them.
+        target = np.full(len(counts), np.nan)
+        if name in CORRECT_SHARES:
+            known = np.asarray(CORRECT_SHARES[name], dtype=float)
+            target[:len(known)] = known / known.sum()
         source = CORRECT_SOURCE.get(name, "none")
         rows += [(name, k, int(c), c / len(part), t, source)
                  for k, (c, t) in enumerate(zip(counts, target))]

@@ -210,3 +210,18 @@ def test_assumed_shares_are_what_the_assumed_shape_gives(name):
     assert embedded._SHAPES[name].source.startswith("assumed")
     assert 0.5 * np.abs(out["shares"] - np.asarray(CORRECT_SHARES[name])).sum() < 0.002
     assert abs(out["oracle"] - ORACLE_TARGETS[name]) < 0.002
+
+
+def test_correct_count_table_keeps_counts_above_eleven_models(small_data):
+    """With more than the eleven models, prompts answered by 12 or 13 models are counted too (no
+    target for them), so each dataset's shares still sum to one."""
+    wide = small_data.copy()
+    first = rbu.models(wide)[0]
+    for extra in ("extra-a", "extra-b"):  # two more models, each scoring as the first one does
+        wide[extra] = wide[first]
+        wide[rbu.data.cost_column(extra)] = wide[rbu.data.cost_column(first)]
+    counts = embedded.correct_count_table(wide)
+    assert counts["models_correct"].max() == 13
+    assert (counts.groupby("dataset")["achieved"].sum().round(9) == 1).all()
+    assert counts.loc[counts["models_correct"] > 11, "target"].isna().all()
+    assert counts.loc[counts["models_correct"] == 13, "prompts"].sum() > 0
