@@ -56,13 +56,14 @@ def model_points(df: pd.DataFrame, cost: str = "mean") -> pd.DataFrame:
     validate(df)
     names = models(df)
     dataset = dataset_column(df).to_numpy()
-    frame = pd.DataFrame({"dataset": dataset})
     timed = all(m + "|latency" in df.columns for m in names)
-    for m in names:
-        frame[("q", m)] = df[m].to_numpy(dtype=float)
-        frame[("c", m)] = df[cost_column(m)].to_numpy(dtype=float)
+    columns: dict = {"dataset": dataset}
+    for m in names:  # built in one go: a frame grown column by column fragments past ~50 models
+        columns[("q", m)] = df[m].to_numpy(dtype=float)
+        columns[("c", m)] = df[cost_column(m)].to_numpy(dtype=float)
         if timed:
-            frame[("l", m)] = df[m + "|latency"].to_numpy(dtype=float)
+            columns[("l", m)] = df[m + "|latency"].to_numpy(dtype=float)
+    frame = pd.DataFrame(columns)
     grouped = frame.groupby("dataset", sort=False)
     agg = grouped.sum() if cost == "total" else grouped.mean()
     means = grouped.mean()

@@ -442,3 +442,25 @@ def test_reprice_scales_costs_and_common_scale_keeps_aiq(small_data):
         rbu.frontier.reprice(part, {"gpt-5": 2.0})
     with pytest.raises(RouterBenchDataError, match="positive finite values"):
         rbu.frontier.reprice(part, {"claude-v2": -1.0})
+
+
+def test_model_points_of_many_models_without_a_fragmentation_warning():
+    """A log of 60 models (production routers pick from dozens): one point per model, no pandas
+    PerformanceWarning, and each point the model's column means."""
+    import warnings
+
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    n, m = 300, 60
+    wide = pd.DataFrame({"sample_id": [f"q{i}" for i in range(n)], "eval_name": "custom"})
+    scores = rng.integers(0, 2, (n, m)).astype(float)
+    costs = rng.random((n, m)) / 100
+    wide = pd.concat([wide, pd.DataFrame(scores, columns=[f"m{j}" for j in range(m)]),
+                      pd.DataFrame(costs, columns=[f"m{j}|total_cost" for j in range(m)])], axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.PerformanceWarning)
+        points = rbu.model_points(wide)
+    assert len(points) == m
+    np.testing.assert_allclose(points["quality"], scores.mean(axis=0))
+    np.testing.assert_allclose(points["cost"], costs.mean(axis=0))
