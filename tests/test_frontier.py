@@ -449,8 +449,6 @@ def test_model_points_of_many_models_without_a_fragmentation_warning():
     PerformanceWarning, and each point the model's column means."""
     import warnings
 
-    import pandas as pd
-
     rng = np.random.default_rng(0)
     n, m = 300, 60
     wide = pd.DataFrame({"sample_id": [f"q{i}" for i in range(n)], "eval_name": "custom"})
