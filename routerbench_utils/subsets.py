@@ -199,8 +199,9 @@ def dataset_rows(name: str, df: pd.DataFrame, *others: pd.DataFrame):
     Raises
     ------
     RouterBenchDataError
-        If a frame has no rows of ``name`` (naming the frame and the datasets it holds), or has no
-        ``eval_name`` column.
+        If ``name`` is not a string or an argument after it is not a DataFrame (the arguments in the
+        wrong order), a frame has no rows of ``name`` (naming the frame and the datasets it holds), or
+        has no ``eval_name`` column.
 
     Examples
     --------
@@ -208,8 +209,14 @@ def dataset_rows(name: str, df: pd.DataFrame, *others: pd.DataFrame):
     >>> dataset_rows("mbpp", frame)["x"].tolist()
     [1, 3]
     """
+    frames = (df, *others)
+    if not isinstance(name, str) or not all(isinstance(f, pd.DataFrame) for f in frames):
+        given = ", ".join(type(a).__name__ for a in (name, *frames))
+        raise RouterBenchDataError(
+            f"dataset_rows: expected the dataset's name, then frames, e.g. dataset_rows('mbpp', train, "
+            f"test); got ({given})")
     parts = []
-    for k, frame in enumerate((df, *others), start=1):
+    for k, frame in enumerate(frames, start=1):
         part = frame[dataset_column(frame).to_numpy() == name]
         if len(part) == 0:
             raise RouterBenchDataError(

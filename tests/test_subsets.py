@@ -32,3 +32,9 @@ def test_dataset_rows_names_the_frame_that_lacks_the_dataset():
         rbu.subsets.dataset_rows("mbpp", frame(["mbpp"]), frame(["mmlu-anatomy"]))
     with pytest.raises(RouterBenchDataError, match="frame 1"):
         rbu.subsets.dataset_rows("gsm8k", frame(["mbpp"]))
+
+
+def test_dataset_rows_with_the_arguments_swapped_says_the_order():
+    df = pd.DataFrame({"eval_name": ["mbpp", "mmlu-anatomy"], "x": [1, 2]})
+    with pytest.raises(RouterBenchDataError, match=r"dataset's name, then frames.*got \(DataFrame, str\)"):
+        rbu.subsets.dataset_rows(df, "mbpp")
