@@ -126,6 +126,31 @@ return sections;
 #: Marks the links of the printed contents, so their page numbers can be stamped after the merge.
 CONTENTS_MARK = "rbu-contents"
 
+#: Pages the printed book keeps to their title and a pointer: the API reference is every public function
+#: and class of the package with its docstring, about 150 printed pages that a reader looks up rather
+#: than reads (and half of the PDF's printing time). Links to it from other pages lead to the pointer.
+ONLINE_ONLY = {"book/api": (
+    "The API reference documents every public function and class of routerbench_utils from its "
+    "docstring: its formula, parameters, errors and the chapter that explains it. It is meant to be "
+    "looked up rather than read through, so the printed book leaves it out; read it in the HTML "
+    "edition (book/api.html), or in Python with help(), for example help(rbu.model_points). "
+    "Links to it in this PDF lead to this page.")}
+
+#: Replaces the article of an online-only page with its title and the pointer (the text, an argument).
+POINTER = """
+const article = document.querySelector('article.bd-article') || document.querySelector('article');
+const title = article.querySelector('h1');
+const note = document.createElement('p');
+note.textContent = arguments[0];
+article.replaceChildren(...(title ? [title.cloneNode(true)] : []), note);
+document.querySelectorAll('#jb-print-toc').forEach(n => n.remove());  // the sections left out
+"""
+
+#: Added to the MathJax configuration set before every page loads: on an online-only page MathJax does
+#: not typeset the page at start-up (the pointer replaces its formulas).
+SKIP_TYPESET = ("if (%s.some(e => decodeURIComponent(location.pathname).endsWith('/' + e + '.html')))"
+                " window.MathJax.skipStartupTypeset = true;" % json.dumps(sorted(ONLINE_ONLY)))
+
 
 @dataclass
 class Page:
@@ -197,7 +222,8 @@ def plan(html_dir: Path, toc: Path) -> tuple[list[Page], list[tuple[str | None, 
         for href in re.findall(r'href="([^"]*#[^"]+)"', text):
             url, fragment = urldefrag(urljoin(base, html.unescape(href)))
             target, fragment = by_path.get(_file(url)), unquote(fragment)
-            if target is not None and target is not page and fragment not in target.anchors:
+            if (target is not None and target is not page and target.entry not in ONLINE_ONLY
+                    and fragment not in target.anchors):
                 target.anchors.append(fragment)
     return pages, parts
 
@@ -242,7 +268,7 @@ def _driver(timeout: float):
     driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["http://*", "https://*", "ws://*", "wss://*"]})
     # Runs before the page's own scripts on every page this driver opens.
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
-                           {"source": f"window.MathJax = {json.dumps(MATHJAX_PRINT_CONFIG)};"})
+                           {"source": f"window.MathJax = {json.dumps(MATHJAX_PRINT_CONFIG)};" + SKIP_TYPESET})
     return driver
 
 
@@ -251,6 +277,8 @@ def print_page(driver, page: Page, contents: str | None, timeout: float) -> None
     ``page.pdf`` (no header or footer: they are stamped after the merge)."""
     start = time.monotonic()
     driver.get(page.path.as_uri())
+    if page.entry in ONLINE_ONLY:  # its formulas were left untypeset (SKIP_TYPESET) and go now
+        driver.execute_script(POINTER, ONLINE_ONLY[page.entry])
     loaded = time.monotonic()
     loaded_by, deadline = start + min(120.0, timeout), start + timeout
     while (pending := driver.execute_script(MATH_PENDING)) != 0:

@@ -206,3 +206,22 @@ def test_the_download_menu_links_the_pdf():
     html = page.read_text()
     assert 'href="../routerbench-book.pdf"' in html and "window.print()" not in html
     assert (ROOT / "_build" / "html" / "routerbench-book.pdf").exists()
+
+
+def test_the_api_reference_is_a_pointer_to_the_html(pdf):
+    """The printed book keeps the API reference to its title and a pointer (it is looked up, not read:
+    about 150 pages of docstrings); its bookmark opens one page that says where to read it."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("book_pdf", ROOT / "scripts" / "book_pdf.py")
+    book_pdf = sys.modules.setdefault("book_pdf", importlib.util.module_from_spec(spec))  # dataclasses
+    spec.loader.exec_module(book_pdf)
+    reader, _, pages = pdf
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    starts = [reader.get_destination_page_number(item) for item in top]
+    for entry, note in book_pdf.ONLINE_ONLY.items():
+        k = [_flat(item.title) for item in top].index(_title(entry))
+        length = (starts[k + 1] if k + 1 < len(starts) else len(pages)) - starts[k]
+        assert length == 1, f"{entry}: {length} pages in the PDF; expected its one-page pointer"
+        assert _flat(note)[:80] in _flat(pages[starts[k]]), f"{entry}: the pointer's text is not on its page"
