@@ -216,10 +216,15 @@ def execute_all(labels: list[str], workers: int, timeout: int, only: list[str] |
 
 
 def _previous_timings() -> dict:
-    try:
-        return {(r["chapter"], r["data"]): r["seconds"] for r in json.loads((EXECUTED / "timings.json").read_text())}
-    except (OSError, ValueError):
-        return {}
+    """Each chapter's seconds on each data set: from the last run, or on a fresh clone from
+    scripts/chapter_seconds.json (a run of the test command, kept with the sources; only the order of
+    the jobs depends on it, longest first, so stale numbers cost a little speed, never a result)."""
+    for path in (EXECUTED / "timings.json", ROOT / "scripts" / "chapter_seconds.json"):
+        try:
+            return {(r["chapter"], r["data"]): r["seconds"] for r in json.loads(path.read_text())}
+        except (OSError, ValueError):
+            continue
+    return {}
 
 
 def claims_report(labels: list[str]) -> str:
