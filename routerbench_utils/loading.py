@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -64,6 +65,9 @@ def load(source: str | os.PathLike | None = None, seed: int = 0, scale: float = 
         speed; for a ``seed`` that is negative or a ``scale`` outside (0, 1] (embedded data).
     """
     source = source or os.environ.get(DATA_ENV) or None
+    if os.environ.get("RBU_DATA_LOG"):  # the book's build records which chapters read a data set
+        with open(os.environ["RBU_DATA_LOG"], "a", encoding="utf-8") as log:
+            log.write(json.dumps({"source": str(source) if source else "embedded"}) + "\n")
     if source is not None:
         if verbose:
             print(f"Data: real RouterBench file {source}")

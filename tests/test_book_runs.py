@@ -44,7 +44,35 @@ def test_every_chapter_ran_cleanly_on(label, timings):
     assert sorted(ran) == _chapters()
     failed = {c: r["error"][:200] for c, r in ran.items() if r["error"]}
     assert not failed, failed
-    for chapter in ran:
+    for chapter, record in ran.items():
+        if record.get("skipped"):  # a chapter that reads no data set runs on the embedded run only
+            assert label != "embedded" and not _reads_data(chapter), (chapter, label, record)
+            continue
         executed = EXECUTED / label / "book" / f"{chapter}.ipynb"
         outputs = [o for c in json.loads(executed.read_text())["cells"] for o in c.get("outputs", [])]
         assert outputs, f"{chapter} on {label} has no outputs"
+
+
+def _reads_data(chapter: str) -> bool:
+    meta = json.loads((ROOT / "book" / f"{chapter}.ipynb").read_text()).get("metadata", {})
+    return bool(meta.get("rbu", {}).get("reads_data", True))
+
+
+def test_a_chapter_runs_once_only_if_it_reads_no_data_set(timings):
+    """The build runs a chapter flagged ``rbu.reads_data: false`` on the embedded run only. The flag is
+    checked on that run: the chapter called ``rbu.load`` not once (every call is logged), its source
+    names no data file, and every other chapter did call it (so the log is not empty by accident)."""
+    embedded = {r["chapter"] for r in timings if r["data"] == "embedded" and not r.get("skipped")}
+    if not embedded:
+        pytest.skip("no embedded run")
+    loads = EXECUTED / "embedded" / "loads"
+    for chapter in sorted(embedded):
+        log = loads / f"{chapter}.jsonl"
+        calls = log.read_text().splitlines() if log.exists() else []
+        if _reads_data(chapter):
+            assert calls, f"{chapter} reads the data set but its run logged no rbu.load call"
+        else:
+            assert not calls, f"{chapter} is flagged reads_data: false but called rbu.load: {calls[:2]}"
+            source = (ROOT / "book" / f"{chapter}.ipynb").read_text()
+            assert not any(word in source for word in ("ROUTERBENCH_DATA", "rbu.load(", "load_routerbench")), \
+                chapter
