@@ -11,6 +11,7 @@ import os
 
 import pytest
 
+from ._scripts import load_script
 from .test_book_sources import ROOT
 
 EXECUTED = ROOT / "_build" / "executed"
@@ -54,8 +55,7 @@ def test_every_chapter_ran_cleanly_on(label, timings):
 
 
 def _reads_data(chapter: str) -> bool:
-    meta = json.loads((ROOT / "book" / f"{chapter}.ipynb").read_text()).get("metadata", {})
-    return bool(meta.get("rbu", {}).get("reads_data", True))
+    return load_script("book").reads_data(ROOT / "book" / f"{chapter}.ipynb")
 
 
 def test_a_chapter_runs_once_only_if_it_reads_no_data_set(timings):

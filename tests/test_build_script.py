@@ -2,7 +2,6 @@
 chapter's own environment, and reports what a fresh kernel would."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import tempfile
 from pathlib import Path
@@ -10,14 +9,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from ._scripts import load_script
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def book():
-    spec = importlib.util.spec_from_file_location("book_script", ROOT / "scripts" / "book.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("book")
     yield module
     km = module._WARM_KERNEL.get("km")
     if km is not None:

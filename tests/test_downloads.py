@@ -3,7 +3,6 @@ from the book's repository when it is missing, the student edition's downloads c
 launch buttons open those downloads, and one student download runs by itself in a clean kernel."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -13,12 +12,11 @@ import nbformat
 import pytest
 import yaml
 
+from ._scripts import load_script
 from .test_book_sources import NOTEBOOKS, ROOT
 
 REQUIRED = os.environ.get("RBU_REQUIRE_BROWSER") == "1"
-spec = importlib.util.spec_from_file_location("book_script", ROOT / "scripts" / "book.py")
-book_script = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(book_script)
+book_script = load_script("book")
 READER, STUDENT = ROOT / "_build" / "html", ROOT / "_build" / "student" / "html"
 REPOSITORY = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"].rstrip("/")
 

@@ -1,7 +1,6 @@
 """The reader's edition shows every solution (in a dropdown); the student edition shows none."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -9,12 +8,11 @@ import re
 import nbformat
 import pytest
 
+from ._scripts import load_script
 from .test_book_sources import NOTEBOOKS, ROOT
 
 REQUIRED = os.environ.get("RBU_REQUIRE_BROWSER") == "1"
-spec = importlib.util.spec_from_file_location("book_script", ROOT / "scripts" / "book.py")
-book_script = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(book_script)
+book_script = load_script("book")
 
 
 def _cell(kind: str, text: str):

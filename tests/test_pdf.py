@@ -13,6 +13,7 @@ import subprocess
 
 import pytest
 
+from ._scripts import load_script
 from .test_book_sources import ROOT, _toc_files
 
 PDF = ROOT / "_build" / "pdf" / "routerbench-book.pdf"
@@ -49,19 +50,21 @@ def pdf():
     from pypdf import PdfReader
 
     reader = PdfReader(PDF)
-    pages = _page_texts(PDF, len(reader.pages)) if shutil.which("pdftotext") else None
+    pages = _pdftotext_pages(len(reader.pages))
     if pages is None:  # pypdf's own extraction: the same text, 20 s for the book instead of 1 s
         pages = [page.extract_text() or "" for page in reader.pages]
     return reader, re.sub(r"\s+", " ", "\n".join(pages)), pages
 
 
-def _page_texts(path, n_pages: int) -> list[str] | None:
-    """Each page's text by poppler's pdftotext (pages end with a form feed); None if it disagrees
-    with pypdf on the number of pages."""
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
-    pages = text.split("\f")
-    if pages and not pages[-1].strip():
+def _pdftotext_pages(n_pages: int, *crop: str) -> list[str] | None:
+    """Each page's text by poppler's pdftotext (``crop``: its -x/-y/-W/-H options, for part of every
+    page); None without pdftotext, or if it disagrees with pypdf on the number of pages."""
+    if not shutil.which("pdftotext"):
+        return None
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", *crop, str(PDF), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = text.split("\f")  # every page ends with a form feed
+    if len(pages) == n_pages + 1 and not pages[-1].strip():
         pages = pages[:-1]
     return pages if len(pages) == n_pages else None
 
@@ -186,15 +189,10 @@ def test_footers_number_the_whole_book_and_name_the_chapter(pdf):
 
 def _footer_texts(reader) -> list[str] | None:
     """The text of each page's bottom margin (the last 0.6 inch), by pdftotext; None without it."""
-    if not shutil.which("pdftotext"):
-        return None
     width, height = (float(v) for v in reader.pages[0].mediabox[2:])
     margin = 0.6 * 72
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-x", "0", "-y", str(int(height - margin)),
-                           "-W", str(int(width) + 1), "-H", str(int(margin) + 1), str(PDF), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    footers = text.split("\f")[:len(reader.pages)]
-    return footers if len(footers) == len(reader.pages) else None
+    return _pdftotext_pages(len(reader.pages), "-x", "0", "-y", str(int(height - margin)),
+                            "-W", str(int(width) + 1), "-H", str(int(margin) + 1))
 
 
 def test_the_download_menu_links_the_pdf():
@@ -211,12 +209,7 @@ def test_the_download_menu_links_the_pdf():
 def test_the_api_reference_is_a_pointer_to_the_html(pdf):
     """The printed book keeps the API reference to its title and a pointer (it is looked up, not read:
     about 150 pages of docstrings); its bookmark opens one page that says where to read it."""
-    import importlib.util
-    import sys
-
-    spec = importlib.util.spec_from_file_location("book_pdf", ROOT / "scripts" / "book_pdf.py")
-    book_pdf = sys.modules.setdefault("book_pdf", importlib.util.module_from_spec(spec))  # dataclasses
-    spec.loader.exec_module(book_pdf)
+    book_pdf = load_script("book_pdf")
     reader, _, pages = pdf
     top = [item for item in reader.outline if not isinstance(item, list)]
     starts = [reader.get_destination_page_number(item) for item in top]

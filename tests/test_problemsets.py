@@ -3,18 +3,16 @@ Otter Run. The instructor's solutions score full marks; the unanswered student n
 on every autograded question, and it carries no solution and no hidden test."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import zipfile
 
 import nbformat
 import pytest
 
+from ._scripts import load_script
 from .test_book_sources import ROOT
 
-spec = importlib.util.spec_from_file_location("problemsets_script", ROOT / "scripts" / "problemsets.py")
-problemsets = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(problemsets)
+problemsets = load_script("problemsets")
 NAMES = problemsets.names()
 
 

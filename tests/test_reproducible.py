@@ -10,13 +10,14 @@ left over from earlier chapters would show here.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
+
+from ._scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILT = ROOT / "_build" / "executed" / "embedded" / "book"
@@ -44,10 +45,7 @@ def outputs(path: Path) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def book():
-    spec = importlib.util.spec_from_file_location("book_script", ROOT / "scripts" / "book.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("book")
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
