@@ -41,14 +41,11 @@ PT = 72.0  # PDF points per inch
 #: MathJax 2 configured for print before the page's own configuration runs. MathJax keeps this object
 #: as its author configuration and merges the page's ``text/x-mathjax-config`` block into it key by key
 #: (``MathJax.Hub.Insert`` recurses into objects), so these settings survive: the page sets none of them.
-#: The fast preview (a rough rendering shown first, then replaced) and the hidden MathML copy for screen
-#: readers (clipped, so never printed) are skipped; every formula is typeset in one chunk, no pauses.
+#: The page itself already skips the fast preview and typesets in large chunks (_ext/offline_mathjax.py);
+#: print adds skipping the hidden MathML copy for screen readers (clipped, so never printed).
 MATHJAX_PRINT_CONFIG = {
-    "fast-preview": {"disabled": True},
     "AssistiveMML": {"disabled": True},
-    "menuSettings": {"FastPreview": False, "CHTMLpreview": False, "assistiveMML": False},
-    "HTML-CSS": {"EqnChunk": 100000, "EqnChunkFactor": 1, "EqnChunkDelay": 0},
-    "SVG": {"EqnChunk": 100000, "EqnChunkFactor": 1, "EqnChunkDelay": 0},
+    "menuSettings": {"assistiveMML": False},
 }
 
 #: 0 once every formula of the page is typeset: MathJax loaded, its queue empty, no formula left raw.
