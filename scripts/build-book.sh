@@ -5,6 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+bash scripts/debian-packages.sh
 bash scripts/setup.sh
 export PATH="$root/.venv/bin:$PATH"
 start=$(date +%s)

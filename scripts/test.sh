@@ -5,22 +5,6 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-# Debian packages the tests use: Chromium for the browser test and the PDF (required), and poppler's
-# pdftotext to read the PDF's pages (1 s; without it the tests fall back to pypdf, 20 s).
-missing=()
-command -v chromium >/dev/null || missing+=(chromium)
-command -v chromedriver >/dev/null || missing+=(chromium-driver)
-command -v pdftotext >/dev/null || missing+=(poppler-utils)
-if (( ${#missing[@]} )); then
-    echo "test: installing Debian's ${missing[*]} ..."
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } \
-        > /tmp/routerbench-apt.log 2>&1 || true
-    if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-        tail -20 /tmp/routerbench-apt.log >&2
-        echo "test: could not install chromium (needs root and Debian's archive); see /tmp/routerbench-apt.log" >&2
-        exit 1
-    fi
-fi
 bash scripts/build-book.sh --real-format
 export PATH="$root/.venv/bin:$PATH"
 export RBU_REQUIRE_BROWSER=1  # the browser test fails, rather than skips, without Chromium or the build
