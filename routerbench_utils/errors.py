@@ -11,8 +11,24 @@ class RouterBenchDataError(ValueError):
     column, an unknown model, a router called before ``fit``). It subclasses :class:`ValueError`, so
     ``except ValueError`` catches it too. Nothing is silently dropped, clipped or skipped instead.
 
+    When a check finds several problems at once (a file with a bad column and a missing cost), the
+    message lists each on its own line, and ``problems`` holds them as
+    :class:`routerbench_utils.data.problems.Problem` records (where, what was found, what was expected,
+    what to do), so a program can read them too.
+
     See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    message : str
+        The whole message.
+    problems : sequence, optional
+        The problems it lists (empty for a single plain message).
     """
+
+    def __init__(self, message: str = "", problems: Iterable[object] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 def first_ids(ids: Iterable[object], limit: int = 5) -> str:

@@ -15,8 +15,9 @@ import pandas as pd
 from ..catalog import DATASETS
 from ..errors import RouterBenchDataError, first_ids
 from .oracle import oracle_labels
-from .schema import (EVAL_NAME, ID, LATENCY_SUFFIX, ORACLE, PROMPT, RESPONSE_SUFFIX, check_model_columns,
-                     cost_column, dataset_column, models, require_columns, validate)
+from .problems import Problems
+from .schema import (EVAL_NAME, ID, LATENCY_SUFFIX, ORACLE, PROMPT, RESPONSE_SUFFIX, cost_column,
+                     dataset_column, model_column_problems, models, prompt_keys, reused_ids, validate)
 
 
 @dataclass
@@ -87,49 +88,109 @@ def repair(df: pd.DataFrame, source: str = "frame", tasks: str = "paper"
     """
     if tasks not in ("paper", "all"):
         raise RouterBenchDataError(f"tasks: expected 'paper' or 'all', got {tasks!r}")
-    if not isinstance(df, pd.DataFrame) or len(df) == 0:
+    if not isinstance(df, pd.DataFrame):
+        raise RouterBenchDataError(f"{source}: expected a pandas DataFrame, got {type(df).__name__}")
+    if len(df) == 0:
         raise RouterBenchDataError(f"{source}: the frame is empty: expected at least one prompt row")
-    require_columns(df, [ID, EVAL_NAME])
-    check_model_columns(df)
+    problems = Problems(source)
+    missing = [c for c in (ID, EVAL_NAME) if c not in df.columns]
+    if missing:
+        problems.add("columns", f"missing column(s) {missing}; the frame has {list(df.columns)[:8]}"
+                     f"{' ...' if df.shape[1] > 8 else ''}", "'sample_id' and 'eval_name' in every wide frame",
+                     "rename the id and task columns; a long log (one row per prompt and model) goes through "
+                     "rbu.long_to_wide")
+    else:
+        for column in (ID, EVAL_NAME):
+            absent = df[column].isna().to_numpy()
+            if absent.any():
+                problems.add(f"column {column!r}", f"{int(absent.sum())} rows have no value (rows "
+                             f"{first_ids(np.flatnonzero(absent))})", f"a {column} on every row",
+                             "fill it in or drop those rows: rows without an id or task cannot be told apart")
+    left_out = model_column_problems(df, problems)
     names = models(df)
-    if not names:
-        raise RouterBenchDataError(f"{source}: no model columns ('<model>' with '<model>|total_cost')")
+    if not names and not len(problems):
+        problems.add("model columns", "no model columns (no '<model>' with '<model>|total_cost')",
+                     "for each model a score column '<model>' beside '<model>|total_cost'",
+                     "name each model's score and cost columns so")
     report = RepairReport(source=source, rows_in=len(df))
     df = df.reset_index(drop=True).copy()
 
-    converted = [c for m in names for c in (m, cost_column(m)) if not pd.api.types.is_float_dtype(df[c])]
-    for column in converted:
-        df[column] = _to_float(df, column)
+    converted = []
+    for m in names:
+        for column, what in ((m, "a score in [0, 1]"), (cost_column(m), "a cost >= 0 in USD")):
+            if isinstance(df[column], pd.DataFrame):
+                problems.add(f"column {column!r}", f"the name appears {df[column].shape[1]} times", "one "
+                             "column of each name", "rename or drop the copies")
+            elif not pd.api.types.is_float_dtype(df[column]):
+                values = _to_float(df, column, what, problems)
+                if values is not None:
+                    df[column] = values
+                    converted.append(column)
+    problems.raise_if_any()  # nothing below can run on a frame with these problems
     if converted:
         report.add(f"converted {len(converted)} score/cost columns stored as text or objects to float")
+    if left_out:
+        report.add(f"left out {len(left_out)} columns that are neither metadata nor a model's score/cost/"
+                   f"response/latency: {first_ids(left_out)}")
 
-    df = _merge_split_ids(df, names, report)
+    reused = reused_ids(df)
+    if reused:
+        report.add(f"{len(reused)} sample_ids name prompts of several tasks ({first_ids(reused)}): a prompt is "
+                   "keyed by (eval_name, sample_id), so these are kept as different prompts")
+    df = _merge_split_ids(df, names, report, problems)
 
     if tasks == "paper":
         dataset = dataset_column(df)
         extra = ~dataset.isin(DATASETS)
+        if extra.all():
+            counts = df[EVAL_NAME].value_counts()
+            raise RouterBenchDataError(
+                f"{source}: column 'eval_name': every row is of a task outside the paper's seven ("
+                + ", ".join(f"{k} ({v})" for k, v in counts.head(8).items())
+                + f"); expected some of {list(DATASETS)}; pass tasks='all' to keep your own tasks")
         if extra.any():
             counts = df.loc[extra, EVAL_NAME].value_counts()
             report.add(f"removed {int(extra.sum())} rows of tasks outside the paper's seven: "
                        + ", ".join(f"{k} ({v})" for k, v in counts.items()))
             df = df.loc[~extra].reset_index(drop=True)
 
+    unscored = [m for m in names if df[m].isna().all()]
+    if unscored:
+        raise RouterBenchDataError(
+            f"{source}: model columns {unscored} hold no score on any row"
+            + (f" of the tasks kept ({', '.join(map(str, pd.unique(df[EVAL_NAME])[:5]))})" if tasks == "paper" else "")
+            + "; expected each model scored on its prompts: drop those models' columns (every row would "
+            "otherwise be removed as missing a score)")
     nan_rows = df[names].isna().any(axis=1)
     if nan_rows.any():
-        report.add(f"removed {int(nan_rows.sum())} rows with a missing score: {first_ids(df.loc[nan_rows, ID])}")
+        per_model = df.loc[nan_rows, names].isna().sum()
+        per_model = per_model[per_model > 0].sort_values(ascending=False, kind="stable")
+        report.add(f"removed {int(nan_rows.sum())} rows with a missing score ("
+                   + ", ".join(f"{m}: {int(n)}" for m, n in per_model.head(3).items())
+                   + f"{', ...' if len(per_model) > 3 else ''}): {first_ids(df.loc[nan_rows, ID])}")
+        if nan_rows.all():
+            raise RouterBenchDataError(
+                f"{source}: no row has a score for every model (missing per model: "
+                + ", ".join(f"{m}: {int(n)}" for m, n in per_model.items())
+                + f" of {len(df)} rows); expected prompts scored by every model: keep only the models "
+                "scored on the same prompts (or analyse each group of models separately)")
         df = df.loc[~nan_rows].reset_index(drop=True)
 
     text_columns = [c for c in [PROMPT] + [m + RESPONSE_SUFFIX for m in names] if c in df.columns]
-    parsed = [c for c in text_columns if _looks_like_list_repr(df[c])]
-    for column in parsed:
-        df[column] = turns_to_text(df[column], column)
+    parsed = []
+    for column in text_columns:
+        text, n_parsed, unparsed = _parse_list_reprs(df[column])
+        if n_parsed:
+            df[column] = text
+            parsed.append(column)
+        if unparsed:
+            report.add(f"kept as text {len(unparsed)} values of {column!r} that look like a list repr but do "
+                       f"not parse as one: {first_ids(unparsed, 3)}")
     if parsed:
         report.add(f"parsed list-repr text into plain text in {len(parsed)} columns "
                    f"({', '.join(parsed[:2])}{', ...' if len(parsed) > 2 else ''})")
 
-    if len(df) == 0:
-        raise RouterBenchDataError(f"{source}: no rows left after repair; expected at least one prompt")
-    validate(df)
+    validate(df, source=source)
     labels = oracle_labels(df, names)
     if ORACLE in df.columns:
         changed = int((df[ORACLE].astype(str).to_numpy() != labels.astype(str)).sum())
@@ -140,55 +201,72 @@ def repair(df: pd.DataFrame, source: str = "frame", tasks: str = "paper"
     return df, report
 
 
-def _to_float(df: pd.DataFrame, column: str) -> pd.Series:
+def _to_float(df: pd.DataFrame, column: str, what: str, problems: Problems) -> pd.Series | None:
+    """``df[column]`` as floats (text and objects parsed), or None after adding the problem found."""
     raw = df[column]
+    if pd.api.types.is_timedelta64_dtype(raw.dtype) or pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        problems.add(f"column {column!r}", f"dtype {raw.dtype} (durations or dates), not numbers", what,
+                     "a duration is not a cost: store costs in USD as floats")
+        return None
+    if pd.api.types.is_bool_dtype(raw.dtype):
+        problems.add(f"column {column!r}", f"dtype {raw.dtype} (True/False)", what,
+                     "store scores as 0.0/1.0 floats")
+        return None
     values = pd.to_numeric(raw, errors="coerce")
     unparsed = values.isna() & raw.notna() & (raw.astype(str).str.strip().str.lower() != "nan")
     if unparsed.any():
-        raise RouterBenchDataError(
-            f"column {column!r}: {int(unparsed.sum())} values are not numbers "
-            f"({', '.join(f'{i!r}: {v!r}' for i, v in zip(df.loc[unparsed, ID][:5], raw[unparsed][:5]))})")
+        problems.add(f"column {column!r}", f"{int(unparsed.sum())} values are not numbers "
+                     f"({', '.join(f'{i!r}: {v!r}' for i, v in zip(df.loc[unparsed, ID][:5], raw[unparsed][:5]))})",
+                     what, "correct or remove those values (NaN marks a missing score)")
+        return None
     return values.astype(float)
 
 
-def _merge_split_ids(df: pd.DataFrame, names: list[str], report: RepairReport) -> pd.DataFrame:
-    """Merge ids split over several rows, per model (the 5-shot file's 14 ARC-Challenge ids).
+def _merge_split_ids(df: pd.DataFrame, names: list[str], report: RepairReport, problems: Problems) -> pd.DataFrame:
+    """Merge prompts split over several rows, per model (the 5-shot file's 14 ARC-Challenge ids).
 
+    A prompt is keyed by ``(eval_name, sample_id)``: ids that restart in each task are different prompts.
     In the official file both rows of a split id carry a cost for every model, but each model is scored
     on one row only. Each model's score, cost, response (and latency) are taken from the row that scores
     it; the costs on the other row are set aside and listed in ``report.set_aside``. The merged row keeps
-    the prompt of the row that scores the most models. Two rows scoring one model differently raise.
+    the prompt of the row that scores the most models. Two rows scoring one model differently raise
+    (every such model and id listed in one error).
     """
-    dup = df[ID].duplicated(keep=False).to_numpy()
+    keys = prompt_keys(df)
+    dup = pd.Series(keys).duplicated(keep=False).to_numpy()
     if not dup.any():
         return df
-    part = df.loc[dup]
-    ids = part[ID]
-    # The base row of each id: the one that scores the most models (its prompt and eval_name are kept).
+    key = "_rbu_key"
+    part = df.loc[dup].assign(**{key: keys[dup]})
+    id_of = dict(zip(part[key], part[ID]))
+    # The base row of each prompt: the one that scores the most models (its prompt text is kept).
     n_scored = part[names].notna().sum(axis=1)
     base = part.assign(_n=n_scored.to_numpy()).sort_values("_n", ascending=False, kind="stable")
-    merged = base.drop_duplicates(ID).drop(columns="_n").set_index(ID)
+    merged = base.drop_duplicates(key).drop(columns="_n").set_index(key)
     aside = []
     for m in names:
         scored = part[m].notna().to_numpy()
-        distinct = part.loc[scored].groupby(ID, sort=False)[m].nunique()
+        distinct = part.loc[scored].groupby(key, sort=False)[m].nunique()
         if (distinct > 1).any():
-            raise RouterBenchDataError(
-                f"column 'sample_id': ids {first_ids(distinct.index[distinct > 1])} appear in several rows with "
-                f"different scores for model {m!r}; expected each model to be scored on one row of a split id")
-        first_scoring = part.loc[scored].drop_duplicates(ID)
-        source = first_scoring.set_index(ID)
+            problems.add(f"column {m!r}", f"sample_ids {first_ids(id_of[k] for k in distinct.index[distinct > 1])} "
+                         f"appear in several rows with different scores for model {m!r}",
+                         "each model scored on one row of a split id",
+                         "keep the right score and blank (NaN) the other")
+            continue
+        first_scoring = part.loc[scored].drop_duplicates(key)
+        source = first_scoring.set_index(key)
         columns = [c for c in (m, cost_column(m), m + RESPONSE_SUFFIX, m + LATENCY_SUFFIX) if c in df.columns]
         merged.loc[source.index, columns] = source[columns]
         # Costs on the rows that do not score m (or score it a second time) are set aside, not summed.
         cost = cost_column(m)
         unused = part.loc[~part.index.isin(first_scoring.index) & part[cost].notna().to_numpy()
-                          & ids.isin(source.index).to_numpy()]
+                          & part[key].isin(source.index).to_numpy()]
         if len(unused):
             aside.append(pd.DataFrame({ID: unused[ID].to_numpy(), "column": cost,
                                        "set_aside": unused[cost].to_numpy(dtype=float),
-                                       "kept": source.loc[unused[ID], cost].to_numpy(dtype=float)}))
-    merged_ids = list(pd.unique(ids))
+                                       "kept": source.loc[unused[key], cost].to_numpy(dtype=float)}))
+    problems.raise_if_any()
+    merged_ids = list(pd.unique(part[ID]))
     report.add(f"merged {len(merged_ids)} sample_ids split over {int(dup.sum())} rows, taking each model's "
                f"score, cost and response from the row that scores it: {first_ids(merged_ids)}")
     if aside:
@@ -197,19 +275,48 @@ def _merge_split_ids(df: pd.DataFrame, names: list[str], report: RepairReport) -
         report.add(f"set aside {len(table)} cost values of those ids, from rows that do not score that model "
                    f"(they sum to ${table['set_aside'].sum():.4f} against ${table['kept'].sum():.4f} kept; "
                    "listed in report.set_aside)")
-    prompts_differ = part.groupby(ID, sort=False)[PROMPT].nunique() if PROMPT in part.columns else pd.Series()
+    prompts_differ = part.groupby(key, sort=False)[PROMPT].nunique() if PROMPT in part.columns else pd.Series()
     if (prompts_differ > 1).any():
         report.add(f"{int((prompts_differ > 1).sum())} of those ids carry different prompt texts on their "
                    "rows; kept the prompt of the row that scores the most models")
-    # The merged row takes the place of the id's first row.
-    merged = merged.reset_index()[df.columns]
-    merged.index = part.drop_duplicates(ID).index
+    # The merged row takes the place of the prompt's first row.
+    merged = merged.reset_index(drop=True)[df.columns]
+    merged.index = part.drop_duplicates(key).index
     return pd.concat([df.loc[~dup], merged]).sort_index().reset_index(drop=True)
 
 
-def _looks_like_list_repr(series: pd.Series) -> bool:
-    head = series.dropna().astype(str).head(50)
-    return len(head) > 0 and bool(head.str.startswith("[").all() and head.str.endswith("]").all())
+#: A value that is the repr of a list of strings starts with '[' then a quote (or is '[]'). Llama-format
+#: prompts ("[INST] ... [/INST]") start with '[' too, but not with a quote: they stay plain text.
+_LIST_REPR = r"^\s*\[\s*(?:['\"]|\])"
+
+
+def _parse_list_reprs(series: pd.Series) -> tuple[pd.Series, int, list]:
+    """Parse the values of ``series`` that are list reprs into plain text; keep every other value.
+
+    Returns the new column, how many values were parsed, and the values that looked like a list repr
+    but did not parse (kept as they were, for the report)."""
+    text = series.astype(object)
+    present = text.notna().to_numpy()
+    as_str = text.where(present, "").astype(str)
+    looks = as_str.str.match(_LIST_REPR).to_numpy() & as_str.str.rstrip().str.endswith("]").to_numpy() & present
+    if not looks.any():
+        return series, 0, []
+    codes, uniques = pd.factorize(as_str[looks])
+    out = np.empty(len(uniques), dtype=object)
+    ok = np.zeros(len(uniques), dtype=bool)
+    for k, raw in enumerate(uniques):
+        try:
+            turns = ast.literal_eval(raw)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            continue
+        if isinstance(turns, (list, tuple)):
+            out[k], ok[k] = "\n\n".join(str(t) for t in turns), True
+    result = text.copy()
+    rows = np.flatnonzero(looks)
+    good = ok[codes]
+    result.iloc[rows[good]] = out[codes[good]]
+    unparsed = list(pd.unique(np.asarray(uniques, dtype=object)[~ok]))
+    return result, int(good.sum()), [u[:40] for u in unparsed]
 
 
 def turns_to_text(series: pd.Series, column: str = "prompt") -> pd.Series:
@@ -242,7 +349,7 @@ def turns_to_text(series: pd.Series, column: str = "prompt") -> pd.Series:
     for k, raw in enumerate(uniques):
         try:
             turns = ast.literal_eval(raw)
-        except (ValueError, SyntaxError) as exc:
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
             raise RouterBenchDataError(
                 f"column {column!r}: {raw[:60]!r} is not the repr of a list of strings ({exc})") from exc
         if isinstance(turns, str):

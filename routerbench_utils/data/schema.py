@@ -7,6 +7,7 @@ names and functions here.
 """
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 
 import numpy as np
@@ -14,6 +15,7 @@ import pandas as pd
 
 from ..catalog import MODELS, dataset_of
 from ..errors import RouterBenchDataError, first_ids
+from .problems import Problems
 
 ID, PROMPT, EVAL_NAME, ORACLE = "sample_id", "prompt", "eval_name", "oracle_model_to_route_to"
 COST_SUFFIX, RESPONSE_SUFFIX, LATENCY_SUFFIX = "|total_cost", "|model_response", "|latency"
@@ -171,8 +173,102 @@ def cost_matrix(df: pd.DataFrame, model_names: Sequence[str] | None = None) -> n
     return df[cols].to_numpy(dtype=float)
 
 
+#: Columns of a wide frame that are not model columns.
+META_COLUMNS = (ID, PROMPT, EVAL_NAME, ORACLE)
+#: The kinds of per-model column, by suffix.
+KIND_SUFFIXES = (COST_SUFFIX, RESPONSE_SUFFIX, LATENCY_SUFFIX)
+_EXPECTED_MODEL = ("for each model a score column '<model>' beside '<model>|total_cost' (optionally "
+                   "'<model>|model_response' and '<model>|latency'), model names without '|'")
+
+
+def _likely_kind(kind: str) -> str | None:
+    """The column kind a near-miss suffix most likely meant (``cost`` -> ``total_cost``), or None."""
+    known = [s[1:] for s in KIND_SUFFIXES]
+    text = kind.strip().lower().replace("-", "_").replace(" ", "_")
+    if text in known:
+        return text  # a case or spacing slip: 'Total_Cost', 'total cost'
+    for word, meant in (("cost", "total_cost"), ("price", "total_cost"), ("usd", "total_cost"),
+                        ("resp", "model_response"), ("answer", "model_response"), ("output", "model_response"),
+                        ("latenc", "latency"), ("second", "latency"), ("time", "latency")):
+        if word in text:
+            return meant
+    close = difflib.get_close_matches(text, known, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def model_column_problems(df: pd.DataFrame, problems: Problems) -> list[str]:
+    """Add to ``problems`` every mistake in the model columns of ``df``; return the columns left out.
+
+    Model columns are recognised by the schema's pattern, not by a list of known models, so a user's
+    own model is read like a catalogue one: ``<model>`` (score), ``<model>|total_cost``,
+    ``<model>|model_response``, ``<model>|latency``. Problems: a kind column without its score column
+    (with the near-miss score column it probably belongs to), a response or latency column without a
+    cost, a catalogue model's score without its cost, a model name containing ``|``, and a near-miss
+    kind such as ``my-model|cost`` (with the name it was likely meant to have).
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        A wide frame.
+    problems : Problems
+        Where to add the problems found.
+
+    Returns
+    -------
+    list of str
+        Columns that are neither metadata nor model columns (left out of every analysis; the repair
+        reports them).
+    """
+    columns = [c for c in df.columns if isinstance(c, str)]
+    present = set(columns)
+    plain = [c for c in columns if "|" not in c and c not in META_COLUMNS]
+    near_missed: set[str] = set()  # models named by a near-miss column (reported there)
+    needs_cost: set[str] = set()  # models with a response or latency column but no cost
+    left_out = [c for c in df.columns if not isinstance(c, str)]
+    for column in columns:
+        if "|" not in column:
+            continue
+        model, kind = column.rsplit("|", 1)
+        suffix = "|" + kind
+        if suffix not in KIND_SUFFIXES:
+            meant = _likely_kind(kind)
+            if meant is not None:
+                target = f"{model}|{meant}"
+                note = " (that name is taken too)" if target in present else ""
+                problems.add("model columns", f"column {column!r} has the unknown kind {kind!r}; it is likely "
+                             f"meant to be {target!r}{note}", _EXPECTED_MODEL,
+                             f"rename it to {target!r}, or the model is left out of every analysis")
+                near_missed.add(model)
+            else:
+                left_out.append(column)
+            continue
+        if "|" in model:
+            problems.add("model columns", f"column {column!r}: the model name {model!r} contains '|', which "
+                         "separates a model from its column kind", _EXPECTED_MODEL, "rename the model")
+            continue
+        if model not in present:
+            near = difflib.get_close_matches(model, [c for c in plain if cost_column(c) not in present],
+                                             n=1, cutoff=0.6)
+            hint = f"; the score column is likely {near[0]!r}: rename it to {model!r}" if near else ""
+            problems.add("model columns", f"column {column!r} has no score column {model!r}{hint}",
+                         _EXPECTED_MODEL, "add the score column or drop the model's columns")
+        elif suffix != COST_SUFFIX and cost_column(model) not in present:
+            needs_cost.add(model)  # named below, with its score column
+    for column in plain:
+        if cost_column(column) in present or column in near_missed:
+            continue
+        if column in MODELS or column in needs_cost:
+            problems.add("model columns", f"score column {column!r} has no cost column {cost_column(column)!r}",
+                         _EXPECTED_MODEL, "add the cost column (USD per prompt) or drop the score column")
+        else:
+            left_out.append(column)
+    return left_out
+
+
 def check_model_columns(df: pd.DataFrame) -> None:
-    """Check that every model has its score and its cost column and that no model name holds ``|``.
+    """Check the model columns of ``df`` (:func:`model_column_problems`), raising for all problems at once.
 
     See the chapter :ref:`chap-dataset` ("The data set").
 
@@ -189,28 +285,13 @@ def check_model_columns(df: pd.DataFrame) -> None:
     ------
     RouterBenchDataError
         For a ``<model>|total_cost`` (or ``|model_response``, ``|latency``) column without its score
-        column, a known model's score column without its cost, or a model name containing ``|``:
-        such a model would otherwise be silently left out of every analysis.
+        column, a known model's score column without its cost, a model name containing ``|``, or a
+        near-miss column kind (``my-model|cost``): such a model would otherwise be silently left out
+        of every analysis.
     """
-    problems = []
-    for column in (c for c in df.columns if isinstance(c, str)):
-        for suffix in (COST_SUFFIX, RESPONSE_SUFFIX, LATENCY_SUFFIX):
-            if not column.endswith(suffix):
-                continue
-            model = column[: -len(suffix)]
-            if "|" in model:
-                problems.append(f"column {column!r}: the model name {model!r} contains '|', which separates "
-                                "a model from its column kind; rename the model")
-            elif model not in df.columns:
-                problems.append(f"column {column!r} has no score column {model!r}")
-            elif suffix != COST_SUFFIX and cost_column(model) not in df.columns:
-                problems.append(f"column {column!r} has no cost column {cost_column(model)!r}")
-    problems += [f"score column {m!r} has no cost column {cost_column(m)!r}" for m in MODELS
-                 if m in df.columns and cost_column(m) not in df.columns]
-    if problems:
-        raise RouterBenchDataError(
-            "; ".join(problems) + ". Expected for each model a score column '<model>' and a cost column "
-            "'<model>|total_cost' (model names without '|')")
+    problems = Problems()
+    model_column_problems(df, problems)
+    problems.raise_if_any()
 
 
 def check_model_values(df: pd.DataFrame, values: dict[str, float], argument: str, allow_zero: bool) -> None:
@@ -249,6 +330,45 @@ def check_model_values(df: pd.DataFrame, values: dict[str, float], argument: str
         raise RouterBenchDataError(f"{argument}: expected {expected}, got {bad}")
 
 
+def numeric_problem(df: pd.DataFrame, column: str, low: float, high: float, what: str) -> str | None:
+    """What is wrong with ``df[column]`` as a numeric column with every value finite in [low, high], or None.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        A frame with ``sample_id`` (named in the message) and ``column``.
+    column : str
+        The column to check.
+    low, high : float
+        The closed range every value must lie in.
+    what : str
+        What was expected, for the message.
+
+    Returns
+    -------
+    str or None
+        What was found (how many rows fail, up to five ``sample_id: value`` examples), or None.
+    """
+    values = df[column]
+    if isinstance(values, pd.DataFrame):
+        return f"the name appears {values.shape[1]} times (rename the copies)"
+    dtype = values.dtype
+    if pd.api.types.is_timedelta64_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        return (f"dtype {dtype} (durations or dates), not numbers: a duration is not a cost; store costs "
+                "in USD and latencies in seconds, as floats")
+    if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+        return f"dtype {dtype}, not numbers (load_routerbench converts string scores)"
+    arr = values.to_numpy(dtype=float)
+    bad = ~np.isfinite(arr) | (arr < low) | (arr > high)
+    if bad.any():
+        ids = df.loc[bad, ID] if ID in df.columns else df.index[bad]
+        examples = ", ".join(f"{i!r}: {v}" for i, v in zip(list(ids)[:5], arr[bad][:5]))
+        return f"{int(bad.sum())} rows hold values that are not {what} ({examples})"
+    return None
+
+
 def check_numeric(df: pd.DataFrame, column: str, low: float, high: float, what: str) -> None:
     """Check that ``df[column]`` is numeric (not bool) with every value finite and in [low, high].
 
@@ -275,22 +395,96 @@ def check_numeric(df: pd.DataFrame, column: str, low: float, high: float, what: 
         Naming the column, how many rows fail and up to five ``sample_id: value`` examples; ``what``
         says what was expected (e.g. ``"a score in [0, 1]"``).
     """
-    values = df[column]
-    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-        raise RouterBenchDataError(
-            f"column {column!r} has dtype {values.dtype}: expected {what}"
-            " (load_routerbench converts string scores)")
-    arr = values.to_numpy(dtype=float)
-    bad = ~np.isfinite(arr) | (arr < low) | (arr > high)
-    if bad.any():
-        ids = df.loc[bad, ID] if ID in df.columns else df.index[bad]
-        examples = ", ".join(f"{i!r}: {v}" for i, v in zip(list(ids)[:5], arr[bad][:5]))
-        raise RouterBenchDataError(
-            f"column {column!r}: {int(bad.sum())} rows hold values that are not {what} ({examples})")
+    found = numeric_problem(df, column, low, high, what)
+    if found is not None:
+        raise RouterBenchDataError(f"column {column!r}: {found}; expected {what}")
 
 
-def validate(df: pd.DataFrame) -> pd.DataFrame:
+def key_problems(df: pd.DataFrame, problems: Problems) -> None:
+    """Add to ``problems`` rows without a ``sample_id`` or an ``eval_name``, and prompts on several rows.
+
+    A prompt is keyed by its task and its id, ``(eval_name, sample_id)``: ids that restart at 0 in
+    each task (common in exported files) name different prompts, not one prompt split over rows.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        A frame with ``sample_id`` and ``eval_name``.
+    problems : Problems
+        Where to add the problems found.
+
+    Returns
+    -------
+    None
+    """
+    rows = np.arange(len(df))
+    for column, why in ((ID, "rows without an id cannot be told apart and would be merged into one prompt"),
+                        (EVAL_NAME, "a row without a task cannot be given its dataset")):
+        absent = df[column].isna().to_numpy()
+        if absent.any():
+            problems.add(f"column {column!r}", f"{int(absent.sum())} rows have no value (rows {first_ids(rows[absent])})",
+                         f"a {column} on every row", f"fill it in or drop those rows: {why}")
+    dup = df.duplicated([EVAL_NAME, ID], keep=False).to_numpy() & df[ID].notna().to_numpy()
+    if dup.any():
+        problems.add(f"column {ID!r}", f"{int(dup.sum())} rows share an id within one task "
+                     f"({first_ids(df.loc[dup, ID].unique())})",
+                     "one row per prompt, a prompt being keyed by (eval_name, sample_id)",
+                     "drop the repeated rows (rbu.data.repair merges the official files' split ids)")
+
+
+def prompt_keys(df: pd.DataFrame) -> np.ndarray:
+    """One integer per row naming its prompt: the ``(eval_name, sample_id)`` pair, in order of first appearance.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        A frame with ``sample_id`` and ``eval_name``.
+
+    Returns
+    -------
+    ndarray of int
+        Equal for two rows exactly when both their ``eval_name`` and their ``sample_id`` are equal.
+
+    Examples
+    --------
+    >>> prompt_keys(pd.DataFrame({"sample_id": [0, 0, 1, 0], "eval_name": ["a", "b", "a", "a"]}))
+    array([0, 1, 2, 0])
+    """
+    require_columns(df, [ID, EVAL_NAME])
+    ids, _ = pd.factorize(df[ID], use_na_sentinel=False)
+    tasks, task_values = pd.factorize(df[EVAL_NAME], use_na_sentinel=False)
+    keys, _ = pd.factorize(ids.astype(np.int64) * max(len(task_values), 1) + tasks)
+    return keys
+
+
+def reused_ids(df: pd.DataFrame) -> list:
+    """The ``sample_id`` values that name prompts of more than one ``eval_name``, in file order.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : DataFrame
+        A frame with ``sample_id`` and ``eval_name``.
+
+    Returns
+    -------
+    list
+        The reused ids (empty when every id belongs to one task).
+    """
+    require_columns(df, [ID, EVAL_NAME])
+    tasks = df.groupby(ID, sort=False, dropna=True)[EVAL_NAME].nunique()
+    return list(tasks.index[tasks > 1])
+
+
+def validate(df: pd.DataFrame, source: str = "") -> pd.DataFrame:
     """Check that ``df`` is a clean wide RouterBench frame and return it unchanged.
+
+    Every rule is checked and every problem listed in one error (:class:`Problems`).
 
     See the chapter :ref:`chap-dataset` ("The data set").
 
@@ -298,6 +492,8 @@ def validate(df: pd.DataFrame) -> pd.DataFrame:
     ----------
     df : DataFrame
         The frame to check.
+    source : str, optional
+        The frame's name, which starts the error message (e.g. a file name).
 
     Returns
     -------
@@ -308,28 +504,36 @@ def validate(df: pd.DataFrame) -> pd.DataFrame:
     ------
     RouterBenchDataError
         Naming the column, a few offending ``sample_id`` values and what was expected: an empty frame,
-        missing columns, duplicate ids, non-numeric, NaN or out-of-range scores (expected in [0, 1]),
-        non-numeric, NaN, infinite or negative costs and latencies.
+        missing columns, rows without an id or task, a prompt (``eval_name``, ``sample_id``) on several
+        rows, model-column mistakes (:func:`model_column_problems`), non-numeric, NaN or out-of-range
+        scores (expected in [0, 1]), non-numeric, NaN, infinite or negative costs and latencies,
+        durations given as costs.
     """
     if not isinstance(df, pd.DataFrame):
         raise RouterBenchDataError(f"expected a pandas DataFrame, got {type(df).__name__}")
     if len(df) == 0:
-        raise RouterBenchDataError("the frame is empty: expected at least one prompt row")
-    require_columns(df, [ID, EVAL_NAME])
-    check_model_columns(df)
+        raise RouterBenchDataError(f"{source + ': ' if source else ''}the frame is empty: expected at least "
+                                   "one prompt row")
+    problems = Problems(source)
+    missing = [c for c in (ID, EVAL_NAME) if c not in df.columns]
+    if missing:
+        problems.add("columns", f"missing column(s) {missing}; the frame has {list(df.columns)[:8]}"
+                     f"{' ...' if df.shape[1] > 8 else ''}", "'sample_id' and 'eval_name' in every wide frame",
+                     "rename the id and task columns, or build the frame with rbu.long_to_wide")
+    else:
+        key_problems(df, problems)
+    n_before = len(problems)
+    model_column_problems(df, problems)
     names = models(df)
-    if not names:
-        raise RouterBenchDataError(
-            "no model columns: expected for each model a score column '<model>' and a cost column "
-            "'<model>|total_cost'")
-    dup = df[ID].duplicated(keep=False)
-    if dup.any():
-        raise RouterBenchDataError(
-            f"column 'sample_id': {int(dup.sum())} rows share an id ({first_ids(df.loc[dup, ID].unique())});"
-            " expected one row per prompt")
+    if not names and len(problems) == n_before:
+        problems.add("model columns", "no model columns", _EXPECTED_MODEL,
+                     "name each model's score and cost columns so")
     for model in names:
-        check_numeric(df, model, low=0.0, high=1.0, what="a score in [0, 1]")
-        check_numeric(df, cost_column(model), low=0.0, high=np.inf, what="a cost >= 0 in USD")
-        if model + LATENCY_SUFFIX in df.columns:
-            check_numeric(df, model + LATENCY_SUFFIX, low=0.0, high=np.inf, what="a latency >= 0 in seconds")
+        for column, high, what in ((model, 1.0, "a score in [0, 1]"), (cost_column(model), np.inf, "a cost >= 0 in USD"),
+                                   (model + LATENCY_SUFFIX, np.inf, "a latency >= 0 in seconds")):
+            if column in df.columns:
+                found = numeric_problem(df, column, 0.0, high, what)
+                if found is not None:
+                    problems.add(f"column {column!r}", found, what)
+    problems.raise_if_any()
     return df
