@@ -24,6 +24,19 @@ if [ "$(cat .venv/.installed 2>/dev/null)" != "$want" ]; then
     .venv/bin/python -m pip check
     echo "$want" > .venv/.installed
 fi
+# MathJax 3 from the npm registry, which the build runs with node to typeset every formula into SVG
+# (_ext/build_math.py): installed into .venv/node from the lock file, again only when it changes.
+math_want=$(cat _ext/package.json _ext/package-lock.json | sha256sum | cut -d' ' -f1)
+if [ "$(cat .venv/node/.installed 2>/dev/null)" != "$math_want" ]; then
+    command -v npm > /dev/null || { echo "setup: the build needs node and npm (apt-get install nodejs npm)" >&2; exit 1; }
+    mkdir -p .venv/node && cp _ext/package.json _ext/package-lock.json .venv/node/
+    if ! npm ci --prefix .venv/node --no-audit --no-fund --loglevel=error > .venv/node/install.log 2>&1; then
+        tail -20 .venv/node/install.log >&2
+        echo "setup: FAILED to install MathJax from npm; full log in .venv/node/install.log" >&2
+        exit 1
+    fi
+    echo "$math_want" > .venv/node/.installed
+fi
 # rfc3987-syntax comes in through jupyter-events (jsonschema's "format-nongpl" extra) and builds a
 # grammar when jsonschema is imported, which every chapter does at its first glue(): 2-5 s of each
 # kernel's start. Nothing the book runs validates IRIs, and jsonschema skips that format without it.
