@@ -96,7 +96,7 @@ def case(name: str, folder: str, sample: str = "1000") -> None:
     result = {**measure(call), **times,
               "curve": curves[40][["cost", "quality"]].to_numpy().tolist()}
     if search != "exact":  # recall@40 on a sample of test prompts, against the exact search
-        from routerbench_utils.neighbours import cosine_neighbours
+        from routerbench_utils.routers.neighbours import cosine_neighbours
 
         router = routers[40]
         x_train = router.estimator_.X_

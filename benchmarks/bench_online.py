@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 import routerbench_utils as rbu
-from routerbench_utils import online
+from routerbench_utils.routers import online
 
 
 def main() -> None:

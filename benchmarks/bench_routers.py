@@ -16,7 +16,7 @@ def main() -> None:
     start = time.perf_counter()
     result = rbu.compare_routers(train, test, n_boot=1)
     routers = time.perf_counter() - start
-    print(f"fit + sweep of {len(rbu.compare.default_routers())} routers on 7 datasets (1 bootstrap): {routers:.1f} s")
+    print(f"fit + sweep of {len(rbu.evaluation.default_routers())} routers on 7 datasets (1 bootstrap): {routers:.1f} s")
 
     train_ds, test_ds = rbu.data.dataset_column(train), rbu.data.dataset_column(test)
     start = time.perf_counter()

@@ -5,13 +5,12 @@ API reference page; everything else is reached through its module (``rbu.metrics
 ``rbu.frontier.budgeted_oracle``, ``rbu.plots.ROUTER_COLORS``). Each public function's docstring
 states its formula and names the chapter that explains it.
 """
-# Every module, so that ``rbu.<module>.<name>`` works after ``import routerbench_utils as rbu``
-# (plots excepted: it loads matplotlib and seaborn, so it is imported on first use, see __getattr__).
-from . import (catalog, claims, compare, data, display, embed, embedded, errors, frontier, hygiene, latency,
-               largelog, loading, metrics, neighbours, rag, routers, subsets)
-from . import cascade_routing
-from . import online
-from . import collapse
+# Every layer, so that ``rbu.<module>.<name>`` works after ``import routerbench_utils as rbu``: data ->
+# frontier and metrics -> routers -> evaluation. Not loaded here: ``plots`` (matplotlib and seaborn take
+# seconds to import), the book's page helpers ``book`` (the library never imports them) and the stubs
+# left at the old module paths; ``__getattr__`` loads each on first use.
+from . import (catalog, data, embed, embedded, errors, evaluation, frontier, hygiene, largelog, latency, loading,
+               metrics, rag, routers, subsets)
 
 # Data: read, generate, split and reshape RouterBench-format data.
 from .loading import load
@@ -26,24 +25,35 @@ from .frontier import interpolate, model_points, ndch, zero_router_curve
 from .metrics import aiq, aiq_table, bootstrap_aiq, cost_to_reach, saving_ci, shared_range
 
 # Routers: scikit-learn estimators that send each prompt to one model.
-from .routers import (CascadeRouter, KNNRouter, MLPRouter, OracleRouter, Router, SVMRouter, TaskLabelRouter,
-                      ZeroRouter, evaluate_routing)
+from .routers import (CascadeRouter, CascadeRoutingRouter, KNNRouter, LinUCBRouter, MLPRouter, OracleRouter, Router,
+                      SVMRouter, TaskLabelRouter, ZeroRouter, evaluate_routing)
 
-# Evaluation: compare routers and state results that are checked on the data at hand.
-from .compare import compare_routers
-from .claims import claim, data_note, notice
-from .display import show_table
+# Evaluation: compare routers with paired bootstrap intervals.
+from .evaluation import compare_routers
 
 # Plotting: loaded on first use (matplotlib and seaborn take seconds to import).
 _PLOT_NAMES = ("cost_quality_plot", "model_scatter", "panel_grid", "plot_frontier", "use_book_style")
 
 
-def __getattr__(name: str):
-    if name == "plots" or name in _PLOT_NAMES:
-        import importlib
+#: Modules loaded on first use: the figures, the book's page helpers, and the stubs at old module paths.
+_LAZY_MODULES = ("plots", "book", "online", "cascade_routing", "neighbours", "compare", "collapse", "claims",
+                 "display")
+#: Page helpers that used to sit in the top level, now in :mod:`routerbench_utils.book`.
+_MOVED_TO_BOOK = ("claim", "notice", "data_note", "show_table")
 
-        plots = importlib.import_module(".plots", __name__)
-        return plots if name == "plots" else getattr(plots, name)
+
+def __getattr__(name: str):
+    import importlib
+
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in _PLOT_NAMES:
+        return getattr(importlib.import_module(".plots", __name__), name)
+    if name in _MOVED_TO_BOOK:
+        from ._deprecated import warn_moved
+
+        warn_moved(f"routerbench_utils.{name}", f"routerbench_utils.book.{name}")
+        return getattr(importlib.import_module(".book", __name__), name)
     raise AttributeError(
         f"module 'routerbench_utils' has no attribute {name!r}; names outside the curated top level are "
         f"reached through their module, e.g. rbu.metrics.apgr (see the API reference page)")
@@ -57,8 +67,8 @@ API_GROUPS = {
     "Frontier and metrics": ["model_points", "ndch", "interpolate", "zero_router_curve", "aiq", "aiq_table",
                              "shared_range", "bootstrap_aiq", "cost_to_reach", "saving_ci"],
     "Routers": ["Router", "ZeroRouter", "OracleRouter", "KNNRouter", "MLPRouter", "SVMRouter",
-                "CascadeRouter", "TaskLabelRouter", "evaluate_routing"],
-    "Evaluation": ["compare_routers", "claim", "notice", "data_note", "show_table"],
+                "CascadeRouter", "TaskLabelRouter", "LinUCBRouter", "CascadeRoutingRouter", "evaluate_routing"],
+    "Evaluation": ["compare_routers"],
     "Plotting": list(_PLOT_NAMES),
 }
 __all__ = [name for group in API_GROUPS.values() for name in group]

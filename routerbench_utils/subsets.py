@@ -101,7 +101,7 @@ def require_datasets(df: pd.DataFrame, needed: Sequence[str], what: str) -> None
     ``needed``.
 
     For an analysis that cannot run without particular datasets; a chapter section that can be skipped
-    checks :func:`routerbench_utils.datasets_present` and calls :func:`routerbench_utils.notice` instead.
+    checks :func:`routerbench_utils.datasets_present` and calls :func:`routerbench_utils.book.notice` instead.
 
     See the chapter :ref:`chap-dataset` ("The data set").
 

@@ -44,7 +44,9 @@ def modules() -> list[str]:
     """Every public module of the package, in alphabetical order."""
     found = pkgutil.walk_packages(rbu.__path__, prefix="routerbench_utils.")
     names = [m.name.removeprefix("routerbench_utils.") for m in found]
-    return sorted(n for n in names if not any(part.startswith("_") for part in n.split(".")))
+    public = [n for n in names if not any(part.startswith("_") for part in n.split("."))]
+    # the stubs left at old module paths (they warn and point to the new place) are not documented
+    return sorted(n for n in public if not hasattr(importlib.import_module(f"routerbench_utils.{n}"), "__moved_to__"))
 
 
 def directive(qualified: str, obj) -> str:
@@ -74,6 +76,12 @@ def page() -> str:
         own = [n for n, obj in vars(module).items()
                if not n.startswith("_") and (getattr(obj, "__module__", None) == module.__name__
                                              or (n in assigned and not inspect.ismodule(obj)))]
+        # a sub-package documents the names it gathers (``rbu.metrics.apgr``); its submodules the rest
+        if hasattr(module, "__path__"):
+            own = list(getattr(module, "__all__", []))
+        parent = importlib.import_module(module.__name__.rsplit(".", 1)[0])
+        if parent is not rbu:
+            own = [n for n in own if n not in getattr(parent, "__all__", [])]
         rest = [n for n in own if n not in curated]
         # Documented constants are those with a ``#:`` comment; autodoc skips the others.
         parts.append(f"### `rbu.{name}`\n\n```{{eval-rst}}\n.. automodule:: routerbench_utils.{name}\n"

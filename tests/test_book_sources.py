@@ -91,7 +91,7 @@ def test_chapter_says_which_data_it_ran_on(path):
     code = _code(path)
     if any("rbu.load(" in src for _, src, _ in code):
         assert any("data_note(" in src and "remove-input" in tags for _, src, tags in code[:3]), \
-            "a chapter that loads data opens with rbu.data_note(df) in a remove-input cell"
+            "a chapter that loads data opens with rbu.book.data_note(df) in a remove-input cell"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

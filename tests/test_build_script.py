@@ -39,7 +39,7 @@ def test_a_warm_kernel_forgets_the_previous_chapter(book):
 def _check_warm_kernel(book, tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = _notebook(tmp_path / "first.ipynb", "leak = 41", "import os\nos.environ['ROUTERBENCH_DATA']",
-                      "import routerbench_utils as rbu\nrbu.claim(True, 'first holds', '')")
+                      "import routerbench_utils as rbu\nrbu.book.claim(True, 'first holds', '')")
     second = _notebook(tmp_path / "second.ipynb", "import os\nprint('ROUTERBENCH_DATA' in os.environ)",
                        "leak + 1")
     ran = book.execute_one(first, "x", "/data/file.pkl", str(out), 60, warm=True)

@@ -10,7 +10,7 @@ from sklearn.base import clone
 
 import routerbench_utils as rbu
 from routerbench_utils import RouterBenchDataError
-from routerbench_utils.cascade_routing import (CascadeRoutingRouter, compare_on_plane, expected_gain, judge_error,
+from routerbench_utils.routers.cascade_routing import (CascadeRoutingRouter, compare_on_plane, expected_gain, judge_error,
                                                noise_for_judge_error, positive_part_mean, reservation_value)
 from routerbench_utils.routers import WTP_GRID, choose_by_value
 

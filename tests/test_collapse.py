@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import routerbench_utils as rbu
 from routerbench_utils import RouterBenchDataError
-from routerbench_utils.collapse import (best_model_per_dataset, best_within_budget, call_shares,
+from routerbench_utils.evaluation.collapse import (best_model_per_dataset, best_within_budget, call_shares,
                                         correct_overlap, headroom_recovered, metric_ranks, metric_table,
                                         rank_correlations, sweep, two_model_pair)
 

@@ -238,7 +238,7 @@ def hull_tuning(request, monkeypatch):
     force the filter and the merge (right after the first pass), with the widest searches (64 probes a
     step) or binary ones, so that grid points with many collinear triples and ties exercise every
     branch."""
-    from routerbench_utils import frontier
+    from routerbench_utils.frontier import hull as frontier
 
     if request.param != "default":
         monkeypatch.setattr(frontier, "_FILTER_BEFORE_SORT_FROM", 0)
@@ -285,7 +285,7 @@ def test_hull_work_is_near_linear_on_adversarial_families(family, monkeypatch):
     """Count the points that go through orientation tests: pruning passes alone would test about
     n^2 / 4 of them on most of these families (one point dropped per run and pass), the hull a few per
     point. A deterministic bound on the work, not a timing."""
-    from routerbench_utils import frontier
+    from routerbench_utils.frontier import hull as frontier
 
     tested, merged = [], []
     turn, merge = frontier._turn, frontier._merge_chains

@@ -133,3 +133,32 @@ def test_no_module_imports_a_private_name_of_another():
                 offenders.append(f"{path.relative_to(ROOT.parent)}:{line} imports {private} from {target}")
     assert not offenders, "; ".join(offenders)
 
+
+
+def test_the_library_never_imports_the_book_page_helpers():
+    """The page helpers (``routerbench_utils.book``) build on the library; nothing outside them imports
+    them, so an analysis that uses the library carries no page plumbing. The top level reaches them only
+    on first use (``__getattr__``) and the stubs at old paths only by name, neither through an import."""
+    graph = import_graph()
+    book = f"{PACKAGE}.book"
+    offenders = {name: sorted(e for e in edges if e == book or e.startswith(book + "."))
+                 for name, edges in graph.items() if not (name == book or name.startswith(book + "."))}
+    offenders = {name: edges for name, edges in offenders.items() if edges}
+    assert not offenders, f"library modules import the page helpers: {offenders}"
+    init = ast.parse((ROOT / "__init__.py").read_text())
+    imported = {a.name for node in ast.walk(init) if isinstance(node, ast.ImportFrom) and node.level == 1
+                and not node.module for a in node.names} | {
+        (node.module or "").split(".")[0] for node in ast.walk(init) if isinstance(node, ast.ImportFrom)}
+    assert "book" not in imported, "the package's __init__ imports the page helpers"
+
+
+def test_the_layers_import_only_downwards():
+    """data -> frontier, metrics -> routers -> evaluation: a lower layer never imports a higher one."""
+    order = ["frontier", "metrics", "routers", "evaluation"]
+    graph = import_graph()
+    for k, layer in enumerate(order):
+        above = {f"{PACKAGE}.{x}" for x in order[k + 1:]}
+        for name, edges in graph.items():
+            if name == f"{PACKAGE}.{layer}" or name.startswith(f"{PACKAGE}.{layer}."):
+                bad = {e for e in edges if any(e == a or e.startswith(a + ".") for a in above)}
+                assert not bad, f"{name} (layer {layer}) imports a higher layer: {sorted(bad)}"

@@ -12,7 +12,8 @@ from sklearn.neighbors import KNeighborsRegressor, NearestNeighbors
 from sklearn.preprocessing import normalize
 
 import routerbench_utils as rbu
-from routerbench_utils import RouterBenchDataError, neighbours
+from routerbench_utils import RouterBenchDataError
+from routerbench_utils.routers import neighbours
 
 
 def reference(train: np.ndarray, test: np.ndarray, k: int) -> np.ndarray:

@@ -11,7 +11,7 @@ from sklearn.base import clone
 
 import routerbench_utils as rbu
 from routerbench_utils import RouterBenchDataError
-from routerbench_utils.online import (BudgetPacer, LinUCBRouter, aiq_learning_curve, regret_curves,
+from routerbench_utils.routers.online import (BudgetPacer, LinUCBRouter, aiq_learning_curve, regret_curves,
                                       replay_stream, stream_order)
 
 

@@ -105,10 +105,10 @@ def test_ragged_logs_can_be_analysed_on_the_complete_prompts(capsys):
 def test_claims_show_a_note_only_when_they_fail(tmp_path, monkeypatch, capsys):
     log = tmp_path / "claims.jsonl"
     monkeypatch.setenv("RBU_CLAIMS_LOG", str(log))
-    result = rbu.claim(True, "one is less than two", "it is not")
+    result = rbu.book.claim(True, "one is less than two", "it is not")
     assert bool(result) is True and "holds" in repr(result)
     assert capsys.readouterr().out == ""
-    assert not rbu.claim(False, "KNN ties Zero", "KNN loses by 0.019")
+    assert not rbu.book.claim(False, "KNN ties Zero", "KNN loses by 0.019")
     shown = capsys.readouterr().out
     assert "KNN ties Zero" in shown and "KNN loses by 0.019" in shown
     lines = [json.loads(line) for line in log.read_text().splitlines()]
@@ -118,9 +118,9 @@ def test_claims_show_a_note_only_when_they_fail(tmp_path, monkeypatch, capsys):
 def test_data_note_names_the_data(real_frame, tmp_path):
     path = tmp_path / "routerbench_3task.pkl"
     real_frame.to_pickle(path)
-    note = rbu.data_note(rbu.load(path, verbose=False))._repr_html_()
+    note = rbu.book.data_note(rbu.load(path, verbose=False))._repr_html_()
     assert "routerbench_3task.pkl" in note and "ARC-Challenge" in note and "synthetic" not in note
-    note = rbu.data_note(rbu.load(scale=0.05, verbose=False))._repr_html_()
+    note = rbu.book.data_note(rbu.load(scale=0.05, verbose=False))._repr_html_()
     assert "synthetic" in note and "seed=0" in note and "7 datasets" in note
 
 

@@ -177,11 +177,11 @@ def test_compare_routers_on_a_small_split():
     routers = {"KNN": rbu.KNNRouter(5), "Cascade": rbu.CascadeRouter(0.0)}
     result = rbu.compare_routers(train, test, routers=routers, datasets=["mmlu", "mbpp"], n_boot=20)
     table = result["aiq"].set_index(["dataset", "router"])
-    assert set(table.index.get_level_values("router")) == {rbu.compare.TEST_HULL, "KNN", "Cascade"}
+    assert set(table.index.get_level_values("router")) == {rbu.evaluation.TEST_HULL, "KNN", "Cascade"}
     assert (table["low"] <= table["aiq"] + 1e-12).all() and (table["aiq"] <= table["high"] + 1e-12).all()
     assert table.loc[("mmlu", "Cascade"), "vs_zero_low"] > 0  # a perfect judge beats the Zero router
     savings = result["savings"].set_index(["dataset", "router"])
-    assert savings.loc[("mmlu", rbu.compare.TEST_HULL), "saving"] == pytest.approx(1.0)  # the best model itself
+    assert savings.loc[("mmlu", rbu.evaluation.TEST_HULL), "saving"] == pytest.approx(1.0)  # the best model itself
 
 
 def test_compare_routers_savings_carry_the_paired_bootstrap():
@@ -200,14 +200,14 @@ def test_compare_routers_savings_carry_the_paired_bootstrap():
         (by_hand["saving"], by_hand["low"], by_hand["high"]))
     assert row["reached"] == by_hand["reached"] and row["same_best"] == by_hand["same_best"]
     assert row["best_model"] == rbu.models(te)[by_hand["best"]]
-    zero = savings.loc[rbu.compare.TEST_HULL]
+    zero = savings.loc[rbu.evaluation.TEST_HULL]
     assert zero["saving"] == pytest.approx(1.0) and zero["reached"] == 1.0
     # a saving that is never reached shows as a dash in interval_table, not as 'nan'
     frame = result["savings"].assign(saving=[np.nan, 1.0, 2.0])
-    cells = rbu.compare.interval_table(frame, "saving", "saving_low", "saving_high", digits=1)
+    cells = rbu.evaluation.interval_table(frame, "saving", "saving_low", "saving_high", digits=1)
     assert cells.iloc[0, 0] == "\u2014" and "nan" not in cells.to_string()
     tiny = pd.DataFrame({"dataset": ["d"], "router": ["r"], "aiq": [-1e-9], "low": [-2e-4], "high": [0.0]})
-    assert rbu.compare.interval_table(tiny).iloc[0, 0] == "0.000 [0.000, 0.000]"  # no '-0.000'
+    assert rbu.evaluation.interval_table(tiny).iloc[0, 0] == "0.000 [0.000, 0.000]"  # no '-0.000'
 
 
 def test_cost_to_reach():

@@ -1,10 +1,10 @@
 """Claim checks and data notes: how a chapter tells the truth about the data it ran on.
 
-A chapter states a result in prose, then checks it with :func:`~routerbench_utils.claim` on whatever
+A chapter states a result in prose, then checks it with :func:`~routerbench_utils.book.claim` on whatever
 data it was given. Where the data support the sentence nothing is shown; where they do not, the page
 shows a visible note beside the sentence saying what the data show instead.
-:func:`~routerbench_utils.data_note` opens every chapter with a note naming the data, and
-:func:`~routerbench_utils.notice` says in one line that a section needs something the data lack. In a
+:func:`~routerbench_utils.book.data_note` opens every chapter with a note naming the data, and
+:func:`~routerbench_utils.book.notice` says in one line that a section needs something the data lack. In a
 notebook the notes are HTML admonitions (the book's theme styles them); elsewhere they print.
 
 Set the environment variable ``RBU_CLAIMS_LOG`` to a file path to append one JSON line per checked
@@ -27,8 +27,8 @@ class Note:
     """A note for the page: an admonition in a notebook, plain text elsewhere.
 
     In a notebook it renders as an HTML admonition of class ``kind`` (the book's theme styles ``note``
-    and ``warning``); its ``repr`` is ``"title: body"``. :func:`routerbench_utils.data_note`,
-    :func:`routerbench_utils.notice` and :func:`routerbench_utils.claim` build and show them.
+    and ``warning``); its ``repr`` is ``"title: body"``. :func:`routerbench_utils.book.data_note`,
+    :func:`routerbench_utils.book.notice` and :func:`routerbench_utils.book.claim` build and show them.
 
     See the chapter :ref:`chap-dataset` ("The data set").
 
@@ -65,7 +65,7 @@ def _show(note: Note) -> None:
 
 
 class ClaimResult:
-    """The outcome of :func:`routerbench_utils.claim`: true when the claim holds.
+    """The outcome of :func:`routerbench_utils.book.claim`: true when the claim holds.
 
     ``bool(result)`` is ``holds``, so ``if rbu.claim(...):`` branches on it. As a cell's last value it
     shows nothing (the note, where the claim fails, is already on the page); its ``repr`` says whether
@@ -192,9 +192,9 @@ def describe_data(df: pd.DataFrame) -> str:
     RouterBenchDataError
         If ``df`` has no ``eval_name`` column.
     """
-    from .catalog import DATASET_TITLES
-    from .data import models
-    from .subsets import datasets_present
+    from ..catalog import DATASET_TITLES
+    from ..data import models
+    from ..subsets import datasets_present
 
     present = datasets_present(df)
     titles = ", ".join(DATASET_TITLES.get(d, d) for d in present)
@@ -210,7 +210,7 @@ def data_note(df: pd.DataFrame) -> Note:
     For the embedded synthetic data (``df.attrs["synthetic"]``) it says the numbers illustrate the method
     and are not measurements, and how to rerun on a real file; for other data, that every number and
     checked claim on the page is computed from them. The data are named by
-    :func:`routerbench_utils.claims.describe_data`.
+    :func:`routerbench_utils.book.describe_data`.
 
     See the chapter :ref:`chap-dataset` ("The data set").
 

@@ -10,10 +10,9 @@ import hashlib
 
 import pandas as pd
 
-from .catalog import DATASET_TITLES, MODELS, short_name
+from ..catalog import DATASET_TITLES, MODELS, short_name
+from ..evaluation.compare import MISSING
 
-#: What a missing value looks like on the page.
-MISSING = "\u2014"
 
 
 def _label(value: object) -> object:

@@ -2,11 +2,11 @@
 plateau, and metrics that disagree").
 
 Helpers to look inside a router's sweep rather than only at its curve: which model it calls at every
-setting of its knob (:func:`~routerbench_utils.collapse.sweep`, :func:`~routerbench_utils.collapse.call_shares`), which prompts different routers get right
-(:func:`~routerbench_utils.collapse.correct_overlap`), how much of the Oracle's headroom a router recovers
-(:func:`~routerbench_utils.collapse.headroom_recovered`), a task-aware baseline (:func:`~routerbench_utils.collapse.best_model_per_dataset`), and one table of
-every headline metric with the rank correlations between them (:func:`~routerbench_utils.collapse.metric_table`,
-:func:`~routerbench_utils.collapse.metric_ranks`, :func:`~routerbench_utils.collapse.rank_correlations`).
+setting of its knob (:func:`~routerbench_utils.evaluation.collapse.sweep`, :func:`~routerbench_utils.evaluation.collapse.call_shares`), which prompts different routers get right
+(:func:`~routerbench_utils.evaluation.collapse.correct_overlap`), how much of the Oracle's headroom a router recovers
+(:func:`~routerbench_utils.evaluation.collapse.headroom_recovered`), a task-aware baseline (:func:`~routerbench_utils.evaluation.collapse.best_model_per_dataset`), and one table of
+every headline metric with the rank correlations between them (:func:`~routerbench_utils.evaluation.collapse.metric_table`,
+:func:`~routerbench_utils.evaluation.collapse.metric_ranks`, :func:`~routerbench_utils.evaluation.collapse.rank_correlations`).
 """
 from __future__ import annotations
 
@@ -17,20 +17,20 @@ import numpy as np
 import pandas as pd
 from scipy.stats import kendalltau
 
-from .catalog import NO_MODEL_CORRECT
-from .data import cost_matrix, dataset_column, models, score_matrix
-from .errors import RouterBenchDataError
-from .frontier import as_points, model_points
-from .metrics import aiq, apgr, cpt
-from .routers import Router, choose_by_value
+from ..catalog import NO_MODEL_CORRECT
+from ..data import cost_matrix, dataset_column, models, score_matrix
+from ..errors import RouterBenchDataError
+from ..frontier import as_points, model_points
+from ..metrics import aiq, apgr, cpt
+from ..routers import Router, choose_by_value
 
-#: The metrics of :func:`~routerbench_utils.collapse.metric_table` for which a smaller value is better.
+#: The metrics of :func:`~routerbench_utils.evaluation.collapse.metric_table` for which a smaller value is better.
 LOWER_IS_BETTER = ("CPT", "regret")
 
 
 class Sweep(NamedTuple):
     """A router's sweep of its knob on test rows: per setting, the model each prompt went to and what
-    each prompt cost and scored (returned by :func:`~routerbench_utils.collapse.sweep`).
+    each prompt cost and scored (returned by :func:`~routerbench_utils.evaluation.collapse.sweep`).
 
     See the chapter :ref:`chap-collapse` ("Routing collapse, the plateau, and metrics that disagree").
     """
@@ -84,7 +84,7 @@ def sweep(router: Router, test: pd.DataFrame, params: Sequence | None = None) ->
     """Route the test rows at every setting of a fitted router's knob, keeping who was called.
 
     ``Router.outcomes`` returns what each prompt cost and scored; this also keeps the chosen model,
-    :math:`m_\\theta(i)`, from which :func:`~routerbench_utils.collapse.call_shares` counts the calls. For a router that pays only
+    :math:`m_\\theta(i)`, from which :func:`~routerbench_utils.evaluation.collapse.call_shares` counts the calls. For a router that pays only
     for the model it chooses, :math:`(c_{\\theta i}, q_{\\theta i}) = (c_{i, m_\\theta(i)},
     s_{i, m_\\theta(i)})`; a router that overrides ``outcomes`` (the cascade, which pays for every call)
     keeps its own costs, and its chosen model is the one whose answer it returns. A predictive router's
@@ -461,7 +461,7 @@ def metric_table(curves: Mapping[str, object], weak: tuple[float, float], strong
         Router name to its points: a frame with ``cost`` and ``quality`` columns or a ``(cost,
         quality)`` pair of arrays, in the order of the knob (the raw curve sorts them by cost).
     weak, strong : tuple of float
-        ``(cost, quality)`` of the weak and the strong model (:func:`~routerbench_utils.collapse.two_model_pair`).
+        ``(cost, quality)`` of the weak and the strong model (:func:`~routerbench_utils.evaluation.collapse.two_model_pair`).
     c_min, c_max : float
         The AIQ range, the same for every router.
     oracle_quality : float
@@ -530,7 +530,7 @@ def metric_ranks(table: pd.DataFrame, lower_is_better: Sequence[str] | None = No
     Parameters
     ----------
     table : DataFrame
-        Routers by metrics (:func:`~routerbench_utils.collapse.metric_table`).
+        Routers by metrics (:func:`~routerbench_utils.evaluation.collapse.metric_table`).
     lower_is_better : sequence of str, optional
         The columns for which smaller is better.
 
@@ -562,7 +562,7 @@ def metric_ranks(table: pd.DataFrame, lower_is_better: Sequence[str] | None = No
 def rank_correlations(table: pd.DataFrame, lower_is_better: Sequence[str] | None = None) -> pd.DataFrame:
     """Kendall's rank correlation between every two metrics over the routers.
 
-    On the ranks of :func:`~routerbench_utils.collapse.metric_ranks` (so that 1 means "the same order of routers" for metrics of
+    On the ranks of :func:`~routerbench_utils.evaluation.collapse.metric_ranks` (so that 1 means "the same order of routers" for metrics of
     either direction), Kendall's :math:`\\tau_b` (``scipy.stats.kendalltau``; ties handled):
 
     .. math:: \\tau_b = \\frac{P - Q}{\\sqrt{(P + Q + T_x)(P + Q + T_y)}}
@@ -574,9 +574,9 @@ def rank_correlations(table: pd.DataFrame, lower_is_better: Sequence[str] | None
     Parameters
     ----------
     table : DataFrame
-        Routers by metrics (:func:`~routerbench_utils.collapse.metric_table`), at least two routers.
+        Routers by metrics (:func:`~routerbench_utils.evaluation.collapse.metric_table`), at least two routers.
     lower_is_better : sequence of str, optional
-        As in :func:`~routerbench_utils.collapse.metric_ranks`.
+        As in :func:`~routerbench_utils.evaluation.collapse.metric_ranks`.
 
     Returns
     -------
@@ -587,7 +587,7 @@ def rank_correlations(table: pd.DataFrame, lower_is_better: Sequence[str] | None
     Raises
     ------
     RouterBenchDataError
-        If ``table`` has fewer than two routers, or as :func:`~routerbench_utils.collapse.metric_ranks` raises.
+        If ``table`` has fewer than two routers, or as :func:`~routerbench_utils.evaluation.collapse.metric_ranks` raises.
 
     Examples
     --------

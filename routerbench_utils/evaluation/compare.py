@@ -6,18 +6,19 @@ from collections.abc import Mapping
 import pandas as pd
 from sklearn.base import clone
 
-from .catalog import DATASETS
-from .display import MISSING
-from .data import cost_matrix, dataset_column, models, score_matrix
-from .errors import RouterBenchDataError
-from .metrics import aiq, bootstrap_aiq, cost_to_reach, interval, saving_ci
-from .routers import (CascadeRouter, ClassifierRouter, KNNRouter, MLPRouter, OracleRouter, Router, SVMRouter,
+from ..catalog import DATASETS
+from ..data import cost_matrix, dataset_column, models, score_matrix
+from ..errors import RouterBenchDataError
+from ..metrics import aiq, bootstrap_aiq, cost_to_reach, interval, saving_ci
+from ..routers import (CascadeRouter, ClassifierRouter, KNNRouter, MLPRouter, OracleRouter, Router, SVMRouter,
                       ZeroRouter)
 
 
 #: The label of the comparison's baseline: the Zero router as the hull of the models' own test
 #: points (the routed Zero router, ``ZeroRouter``, learns its hull on the training rows instead).
 TEST_HULL = "Zero (test hull)"
+#: What a missing value looks like in a printed table (an em dash).
+MISSING = "\u2014"
 
 
 def default_routers(seed: int = 0) -> dict[str, Router]:
@@ -71,7 +72,7 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
     """Fit a fresh copy of every router (``sklearn.base.clone``) on each dataset's training rows, sweep
     it on the test rows, and score it.
 
-    The Zero router of the comparison (``"Zero (test hull)"``, :data:`routerbench_utils.compare.TEST_HULL`)
+    The Zero router of the comparison (``"Zero (test hull)"``, :data:`routerbench_utils.evaluation.compare.TEST_HULL`)
     is the hull of the models' own test points. Every curve of a dataset is scored over one shared range
     :math:`[c_{min}, c_{max}]`, the cheapest to the dearest model's mean cost on its test rows:
 
@@ -96,7 +97,7 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
         dataset compared needs rows on both sides.
     routers : mapping of str to Router, optional
         Display name -> router (fitted or not: each is cloned, so the originals are left as they are).
-        Default :func:`routerbench_utils.compare.default_routers` with ``seed``.
+        Default :func:`routerbench_utils.evaluation.compare.default_routers` with ``seed``.
     datasets : list of str, optional
         The datasets to compare, in this order. Default: every dataset of ``test``, the paper's seven in
         the paper's order first.

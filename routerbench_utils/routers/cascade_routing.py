@@ -11,7 +11,7 @@ to pay off.
 With no after-generation information (``noise_after=inf``) the strategy is a predictive router; with
 a fixed order and a perfect after-generation estimate it is the RouterBench cascade with a perfect
 judge; and the after-estimate thresholded at 1/2 *is* that cascade's noisy judge, draw for draw
-(:func:`~routerbench_utils.cascade_routing.judge_error`). See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and
+(:func:`~routerbench_utils.routers.cascade_routing.judge_error`). See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and
 cascading as one strategy").
 """
 from __future__ import annotations
@@ -23,11 +23,11 @@ import numpy as np
 import pandas as pd
 from scipy.special import erfcx, ndtr, ndtri
 
-from .data import cost_matrix, dataset_column, models, score_matrix, validate
-from .errors import RouterBenchDataError
-from .frontier import model_points
-from .metrics import aiq, bootstrap_aiq, interval, saving_ci
-from .routers import WTP_GRID, Router
+from ..data import cost_matrix, dataset_column, models, score_matrix, validate
+from ..errors import RouterBenchDataError
+from ..frontier import model_points
+from ..metrics import aiq, bootstrap_aiq, interval, saving_ci
+from .base import WTP_GRID, Router
 
 #: Smallest prior variance of a model's score: no model is certain to be right (or wrong) on a
 #: prompt just because it was on every training prompt of the dataset.
@@ -73,7 +73,7 @@ def judge_error(noise_after: float) -> float:
 
 def noise_for_judge_error(error_rate: float) -> float:
     """The after-generation noise whose 1/2-threshold judge errs at ``error_rate``: the inverse of
-    :func:`~routerbench_utils.cascade_routing.judge_error`,
+    :func:`~routerbench_utils.routers.cascade_routing.judge_error`,
 
     .. math:: \\sigma_a = \\frac{1}{2\\,\\Phi^{-1}(1 - \\varepsilon)}.
 
@@ -222,7 +222,7 @@ def expected_gain(mean, sd, best) -> np.ndarray:
 
 
 def _gain(mean: np.ndarray, sd: np.ndarray, best: np.ndarray, tail: np.ndarray) -> np.ndarray:
-    """:func:`~routerbench_utils.cascade_routing.expected_gain` given ``tail`` :math:`= E[(M - 1)^+]`, which does not change with ``best``."""
+    """:func:`~routerbench_utils.routers.cascade_routing.expected_gain` given ``tail`` :math:`= E[(M - 1)^+]`, which does not change with ``best``."""
     known = np.clip(mean, best, 1.0) - best
     gain = positive_part_mean(mean, sd, best) - tail
     return np.where(sd > 0, np.maximum(gain, 0.0), known)
@@ -237,11 +237,11 @@ def reservation_value(mean, sd, price) -> np.ndarray:
     .. math:: E[(Q - r)^+] = \\hat c / \\lambda, \\qquad Q = \\mathrm{clip}(M, 0, 1),\\;
               M \\sim N(\\mu, s^2).
 
-    The left side is :func:`~routerbench_utils.cascade_routing.expected_gain` (``best=r``) for :math:`0 \\le r \\le 1`, convex and
+    The left side is :func:`~routerbench_utils.routers.cascade_routing.expected_gain` (``best=r``) for :math:`0 \\le r \\le 1`, convex and
     decreasing in :math:`r`; below 0 it is :math:`E[Q] - r`, so :math:`r = E[Q] - \\hat c/\\lambda`
     when that is <= 0, and for :math:`s = 0` (a value known in advance) :math:`r = \\mathrm{clip}(\\mu,
     0, 1) - \\hat c/\\lambda` everywhere. Otherwise the root lies in (0, 1), where
-    :math:`E[(Q - r)^+] = s\\,\\psi((\\mu - r)/s) - E[(M - 1)^+]` (:func:`~routerbench_utils.cascade_routing.positive_part_mean`), so
+    :math:`E[(Q - r)^+] = s\\,\\psi((\\mu - r)/s) - E[(M - 1)^+]` (:func:`~routerbench_utils.routers.cascade_routing.positive_part_mean`), so
 
     .. math:: r = \\mu - s\\,\\psi^{-1}\\!\\left(\\frac{\\hat c/\\lambda + E[(M - 1)^+]}{s}\\right),
               \\qquad \\psi(z) = \\varphi(z) + z\\,\\Phi(z),
@@ -287,7 +287,7 @@ def reservation_value(mean, sd, price) -> np.ndarray:
 
 def _reservation(mean: np.ndarray, sd: np.ndarray, price: np.ndarray, tail: np.ndarray,
                  expected: np.ndarray) -> np.ndarray:
-    """:func:`~routerbench_utils.cascade_routing.reservation_value` given :math:`E[(M-1)^+]` and :math:`E[Q]` (shared across prices)."""
+    """:func:`~routerbench_utils.routers.cascade_routing.reservation_value` given :math:`E[(M-1)^+]` and :math:`E[Q]` (shared across prices)."""
     r = np.where(sd > 0, expected, np.clip(mean, 0.0, 1.0)) - price
     inner = (sd > 0) & (price < expected) & (price > 0)
     s = sd[inner]
@@ -356,7 +356,7 @@ class CascadeRoutingRouter(Router):
     the first call is always made. Which model to pick:
 
     - ``policy="index"`` (default): the largest reservation value :math:`r_j`
-      (:func:`~routerbench_utils.cascade_routing.reservation_value`, the :math:`r` with :math:`\\lambda E[(Q_j - r)^+] = \\hat c_j`).
+      (:func:`~routerbench_utils.routers.cascade_routing.reservation_value`, the :math:`r` with :math:`\\lambda E[(Q_j - r)^+] = \\hat c_j`).
       The stop rule is the same as "stop once :math:`d` reaches the largest :math:`r_j` left", so this
       is Weitzman's optimal search for independent values ("Pandora's box"): it may start with a
       cheap model of modest value because a dear one can still follow. The last call that
@@ -509,7 +509,7 @@ class CascadeRoutingRouter(Router):
         ``default_rng(random_state).random`` laid out in each row's cost order (the draws of
         :class:`~routerbench_utils.CascadeRouter`'s judge) and the sign + where the score is 1, -
         elsewhere: still standard normal for every score, and on 0/1 scores
-        :math:`a \\ge 1/2` exactly when that judge (error :func:`~routerbench_utils.cascade_routing.judge_error`) accepts.
+        :math:`a \\ge 1/2` exactly when that judge (error :func:`~routerbench_utils.routers.cascade_routing.judge_error`) accepts.
         """
         self._check_fitted()
         validate(test)

@@ -31,7 +31,7 @@ from sklearn.base import BaseEstimator
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from .errors import RouterBenchDataError
+from ..errors import RouterBenchDataError
 
 #: Every search finds at least this many neighbours (when there are as many training prompts), so
 #: that one search serves every router with k up to it: selecting more costs next to nothing.
@@ -360,7 +360,7 @@ class CosineKNNRegressor(BaseEstimator):
 
     With ``search="exact"`` (the default), the predictions of scikit-learn's
     ``KNeighborsRegressor(n_neighbors=k, metric="cosine", algorithm="brute")``, from
-    :func:`~routerbench_utils.neighbours.cosine_neighbours`: chunked, shared with every other
+    :func:`~routerbench_utils.routers.neighbours.cosine_neighbours`: chunked, shared with every other
     regressor fitted on the same feature array and asked about the same test array, and ``k`` shrunk
     to the training size on a small split instead of failing. Dense arrays and scipy sparse matrices
     are accepted. With ``search="ivf"``, :math:`N_k(x)` comes from faiss's inverted-file index
@@ -374,7 +374,7 @@ class CosineKNNRegressor(BaseEstimator):
     k : int, default 40
         Neighbours averaged.
     search : {"exact", "ivf"}, default "exact"
-        The neighbour search (see :func:`~routerbench_utils.neighbours.cosine_neighbours`).
+        The neighbour search (see :func:`~routerbench_utils.routers.neighbours.cosine_neighbours`).
     seed : int, default 0
         Seed of the inverted-file index's k-means (``search="ivf"`` only).
 

@@ -3,17 +3,17 @@
 Prompts arrive one at a time. The router sends each to one model and then sees that model's score and
 cost, and nothing about the models it did not call. This module holds the pieces of that setting:
 
-- :func:`~routerbench_utils.online.stream_order`: a seeded replay order of the rows of a RouterBench frame;
-- :func:`~routerbench_utils.online.replay_stream`: a linear upper-confidence-bound (LinUCB) bandit over prompt features, one
+- :func:`~routerbench_utils.routers.online.stream_order`: a seeded replay order of the rows of a RouterBench frame;
+- :func:`~routerbench_utils.routers.online.replay_stream`: a linear upper-confidence-bound (LinUCB) bandit over prompt features, one
   ridge regression per model for its score and one for its cost, optionally paced by a
-  :class:`~routerbench_utils.online.BudgetPacer`; a plain numpy loop over the stream that reads, at each step, only the
+  :class:`~routerbench_utils.routers.online.BudgetPacer`; a plain numpy loop over the stream that reads, at each step, only the
   chosen model's score and cost;
-- :class:`~routerbench_utils.online.LinUCBRouter`: the same bandit as a :class:`~routerbench_utils.routers.Router` (``fit``
+- :class:`~routerbench_utils.routers.online.LinUCBRouter`: the same bandit as a :class:`~routerbench_utils.routers.Router` (``fit``
   replays a frame as a stream, ``route``/``curve`` use the frozen policy), with snapshots of the
   policy after chosen numbers of prompts;
-- :func:`~routerbench_utils.online.regret_curves`: cumulative regret of a stream of choices against the Oracle, the best single
+- :func:`~routerbench_utils.routers.online.regret_curves`: cumulative regret of a stream of choices against the Oracle, the best single
   model at the same spend and the Zero router's mixture at the same spend;
-- :func:`~routerbench_utils.online.aiq_learning_curve`: AIQ of the policy frozen after ``n`` prompts, on held-out prompts.
+- :func:`~routerbench_utils.routers.online.aiq_learning_curve`: AIQ of the policy frozen after ``n`` prompts, on held-out prompts.
 """
 from __future__ import annotations
 
@@ -26,12 +26,12 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from .data import cost_matrix, models, score_matrix, validate
-from .embed import TfidfSvdEmbedder, prompt_texts
-from .errors import RouterBenchDataError
-from .frontier import ndch
-from .metrics import aiq
-from .routers import WTP_GRID, Router, choose_by_value
+from ..data import cost_matrix, models, score_matrix, validate
+from ..embed import TfidfSvdEmbedder, prompt_texts
+from ..errors import RouterBenchDataError
+from ..frontier import ndch
+from ..metrics import aiq
+from .base import WTP_GRID, Router, choose_by_value
 
 #: How far below the total budget the pacer keeps its own ceiling (a relative margin), so that the
 #: rounding of a long sum of costs can never carry the spend over the budget.
@@ -307,7 +307,7 @@ def replay_stream(features, scores, costs, alpha: float = 0.1, willingness_to_pa
               - \\mu_t \\max(0, x_t^\\top\\hat\\theta^c_a) + \\alpha \\sqrt{x_t^\\top A_a^{-1} x_t},
 
     optimistic in the score by :math:`\\alpha` standard errors, with :math:`\\mu_t = 1/\\lambda` (a
-    fixed willingness to pay) or the price set by a :class:`~routerbench_utils.online.BudgetPacer`. After the call it reads
+    fixed willingness to pay) or the price set by a :class:`~routerbench_utils.routers.online.BudgetPacer`. After the call it reads
     :math:`s_{t a_t}` and :math:`c_{t a_t}`, and nothing else, and updates only model :math:`a_t`,
     by Sherman-Morrison: with :math:`u = A^{-1} x_t`,
     :math:`A^{-1} \\leftarrow A^{-1} - u u^\\top / (1 + x_t^\\top u)`.
@@ -472,10 +472,10 @@ def _with_intercept(features: np.ndarray) -> np.ndarray:
 class LinUCBRouter(Router):
     """A contextual-bandit router: LinUCB over prompt features, learning from bandit feedback only.
 
-    ``fit(stream)`` replays the rows of ``stream`` in a seeded order (:func:`~routerbench_utils.online.stream_order`) through
-    :func:`~routerbench_utils.online.replay_stream`: each prompt goes to one model, and only that model's score and cost are
+    ``fit(stream)`` replays the rows of ``stream`` in a seeded order (:func:`~routerbench_utils.routers.online.stream_order`) through
+    :func:`~routerbench_utils.routers.online.replay_stream`: each prompt goes to one model, and only that model's score and cost are
     learned from. Without a budget the bandit uses the fixed willingness to pay :math:`\\lambda`
-    (reward :math:`s - c/\\lambda`); with ``budget_per_prompt`` a :class:`~routerbench_utils.online.BudgetPacer` adjusts the
+    (reward :math:`s - c/\\lambda`); with ``budget_per_prompt`` a :class:`~routerbench_utils.routers.online.BudgetPacer` adjusts the
     price of money so that the total spend stays within ``budget_per_prompt * len(stream)``.
 
     After ``fit`` the policy is frozen: ``route(test, wtp)`` sends each prompt to
@@ -497,12 +497,12 @@ class LinUCBRouter(Router):
         Prior precision :math:`\\kappa > 0` of the ridge estimates.
     prior_score : float
         Score :math:`q_0` every model is expected to have before its first call (see
-        :func:`~routerbench_utils.online.replay_stream`).
+        :func:`~routerbench_utils.routers.online.replay_stream`).
     budget_per_prompt : float, optional
         Mean budget per prompt :math:`\\rho` (USD); the stream's total is :math:`\\rho T`. None: no
         budget.
     learning_rate : float
-        Step :math:`\\eta` of the pacer's dual update (see :class:`~routerbench_utils.online.BudgetPacer`).
+        Step :math:`\\eta` of the pacer's dual update (see :class:`~routerbench_utils.routers.online.BudgetPacer`).
     cost_bound : {"max", "exact"} or array_like
         What the hard cap knows before a call: ``"max"``, each model's largest cost on the stream (a
         price list times the most tokens a call may use); ``"exact"``, every call's own cost (prices
@@ -511,13 +511,13 @@ class LinUCBRouter(Router):
     checkpoints : sequence of int
         Numbers of prompts after which :meth:`snapshot` can freeze the policy.
     batch_size : int
-        Prompts per batch of the replay (see :func:`~routerbench_utils.online.replay_stream`; 1: fully sequential).
+        Prompts per batch of the replay (see :func:`~routerbench_utils.routers.online.replay_stream`; 1: fully sequential).
     embedding : object, optional
         Prompt features with ``fit(texts)``/``transform(texts)`` (default: a new
         :class:`~routerbench_utils.embed.TfidfSvdEmbedder`, fitted on the stream's texts, as the
         predictive routers do); pass a :class:`~routerbench_utils.embed.FrozenEmbedder` to share one.
     shuffle : bool
-        Replay in the seeded order of :func:`~routerbench_utils.online.stream_order` (True) or in the frame's row order.
+        Replay in the seeded order of :func:`~routerbench_utils.routers.online.stream_order` (True) or in the frame's row order.
     random_state : int
         Seed of the stream order, of the tie-breaking and of the default embedding.
 
@@ -589,7 +589,7 @@ class LinUCBRouter(Router):
         RouterBenchDataError
             For a frame that fails validation or lacks prompts.
         ValueError
-            For settings out of range (see :func:`~routerbench_utils.online.replay_stream` and :class:`~routerbench_utils.online.BudgetPacer`).
+            For settings out of range (see :func:`~routerbench_utils.routers.online.replay_stream` and :class:`~routerbench_utils.routers.online.BudgetPacer`).
         """
         super().fit(stream)
         if len(stream) < 1:
