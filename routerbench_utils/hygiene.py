@@ -10,6 +10,7 @@ import pandas as pd
 
 from .catalog import PRICES_PER_MTOK
 from .data import EVAL_NAME, ID, PROMPT, cost_column, models
+from .data.schema import reused_ids
 from .errors import RouterBenchDataError, first_ids
 
 _COLUMNS = ["check", "severity", "column", "rows", "detail"]
@@ -18,7 +19,8 @@ _COLUMNS = ["check", "severity", "column", "rows", "detail"]
 def hygiene_report(df: pd.DataFrame, train: pd.DataFrame | None = None, strict: bool = False) -> pd.DataFrame:
     """Findings about ``df`` (a wide frame, e.g. a test split), one per row.
 
-    Checks: duplicated ``sample_id`` values; NaN or out-of-range scores; NaN or negative costs; a model whose
+    Checks: a prompt (``eval_name``, ``sample_id``) on several rows; ids reused by several tasks (a
+    warning: each pair is one prompt, so join on both); NaN or out-of-range scores; NaN or negative costs; a model whose
     cost is 0 on every prompt (a missing price); a model whose cost is the same on every prompt (constant
     token counts: a logging bug, or a flat fee that should be said); for models with a known price equal
     for input and output tokens, costs that are not whole numbers of tokens or imply impossible token
@@ -50,6 +52,8 @@ def hygiene_report(df: pd.DataFrame, train: pd.DataFrame | None = None, strict: 
     """
     if not isinstance(df, pd.DataFrame) or len(df) == 0:
         raise RouterBenchDataError("hygiene_report: expected a non-empty wide frame")
+    if train is not None and not isinstance(train, pd.DataFrame):
+        raise RouterBenchDataError(f"train: expected a wide DataFrame (the training rows), got {type(train).__name__}")
     findings: list[tuple] = []
 
     def add(check: str, severity: str, column: str, where, detail: str) -> None:
@@ -58,11 +62,29 @@ def hygiene_report(df: pd.DataFrame, train: pd.DataFrame | None = None, strict: 
         ids = df[ID].to_numpy()[where] if where.dtype == bool else where
         findings.append((check, severity, column, len(ids), f"{detail} ({first_ids(ids, 3)})"))
 
-    if ID in df.columns:
-        dup = df[ID].duplicated(keep=False)
+    keyed = ID in df.columns and EVAL_NAME in df.columns
+    if keyed:
+        # a prompt is its (eval_name, sample_id) pair: an id reused by another task is another prompt
+        dup = df.duplicated([EVAL_NAME, ID], keep=False).to_numpy()
+        if dup.any():
+            add("duplicate ids", "error", ID, dup, "the same (eval_name, sample_id) on several rows")
+        reused = reused_ids(df)
+        if reused:
+            add("ids reused across tasks", "warning", ID, reused,
+                "the same sample_id names prompts of several tasks: each (eval_name, sample_id) is one prompt; "
+                "join on both columns, never on sample_id alone")
+    elif ID in df.columns:
+        dup = df[ID].duplicated(keep=False).to_numpy()
         if dup.any():
             add("duplicate ids", "error", ID, dup, "the same sample_id on several rows")
+    if not models(df):
+        findings.append(("no model columns", "error", "", 0, "no '<model>' column with a '<model>|total_cost' "
+                         "partner: nothing to check (rbu.data.validate names the columns that are wrong)"))
     for m in models(df):
+        if not pd.api.types.is_numeric_dtype(df[m]) or not pd.api.types.is_numeric_dtype(df[cost_column(m)]):
+            add("not numbers", "error", m, np.ones(len(df), dtype=bool),
+                f"dtypes {df[m].dtype} / {df[cost_column(m)].dtype}: expected float scores and costs in USD")
+            continue
         score = pd.to_numeric(df[m], errors="coerce")
         cost = pd.to_numeric(df[cost_column(m)], errors="coerce")
         if score.isna().any():
@@ -93,7 +115,13 @@ def hygiene_report(df: pd.DataFrame, train: pd.DataFrame | None = None, strict: 
                 add("impossible token counts", "error", cost_column(m), cost.index.isin(valid.index[huge]),
                     "more than 200,000 tokens per query at the listed price")
     if train is not None:
-        if ID in train.columns and ID in df.columns:
+        if keyed and ID in train.columns and EVAL_NAME in train.columns:
+            seen_keys = pd.MultiIndex.from_frame(train[[EVAL_NAME, ID]].astype(str))
+            both = pd.MultiIndex.from_frame(df[[EVAL_NAME, ID]].astype(str)).isin(seen_keys)
+            if both.any():
+                add("ids in train and test", "error", ID, both,
+                    "the same (eval_name, sample_id) in training and test")
+        elif ID in train.columns and ID in df.columns:
             shared = np.intersect1d(df[ID].astype(str), train[ID].astype(str))
             if shared.size:
                 add("ids in train and test", "error", ID, shared, "the same sample_id in training and test")

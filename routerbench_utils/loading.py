@@ -18,6 +18,7 @@ import pandas as pd
 from .data.reading import DATA_ENV, load_routerbench
 from .data.repair import repair
 from .embedded import embedded_routerbench
+from .errors import RouterBenchDataError
 from .latency import add_assumed_latency
 
 
@@ -59,12 +60,23 @@ def load(source: str | os.PathLike | None = None, seed: int = 0, scale: float = 
     Raises
     ------
     RouterBenchDataError
-        For a file that :func:`rbu.data.load_routerbench <routerbench_utils.data.reading.load_routerbench>`
+        For an empty ``source`` (``""``: call ``rbu.load()`` for the embedded data), for a file that :func:`rbu.data.load_routerbench <routerbench_utils.data.reading.load_routerbench>`
         refuses (unknown suffix, no such file, no frame inside, data that cannot be repaired); for ``latency=True`` on a file
         whose models have neither latency nor response columns, or a model without an assumed serving
         speed; for a ``seed`` that is negative or a ``scale`` outside (0, 1] (embedded data).
     """
-    source = source or os.environ.get(DATA_ENV) or None
+    if source is None:
+        source = os.environ.get(DATA_ENV, "").strip() or None  # an empty variable counts as unset
+    elif not isinstance(source, (str, os.PathLike)):
+        raise RouterBenchDataError(
+            f"source: expected a path to a RouterBench file, got {type(source).__name__}; a frame already in "
+            "memory goes through rbu.data.repair (wide) or rbu.long_to_wide (long)")
+    elif not os.fspath(source).strip():
+        # an empty string is a mistake (a variable that was never filled in), not a request for the
+        # embedded data: that is rbu.load() with no source
+        raise RouterBenchDataError(
+            "source: '' names no file; expected a RouterBench file (.pkl, .csv or .parquet); for the embedded "
+            "synthetic data call rbu.load() without a source")
     if os.environ.get("RBU_DATA_LOG"):  # the book's build records which chapters read a data set
         with open(os.environ["RBU_DATA_LOG"], "a", encoding="utf-8") as log:
             log.write(json.dumps({"source": str(source) if source else "embedded"}) + "\n")
@@ -115,8 +127,11 @@ def _embedded_clean(seed: int, scale: float, latency: bool) -> pd.DataFrame:
         path.parent.mkdir(parents=True, exist_ok=True)
         # written under a private name, then renamed: a second kernel never reads half a file
         partial = path.with_name(f".{path.name}.{os.getpid()}")
-        df.to_pickle(partial)
-        os.replace(partial, path)
+        try:
+            df.to_pickle(partial)
+            os.replace(partial, path)
+        finally:  # a failed write (disk full) leaves no half file behind
+            partial.unlink(missing_ok=True)
         return df
     return _generate_clean(seed, scale, latency)
 

@@ -19,8 +19,9 @@ def long_to_wide(df: pd.DataFrame, missing: str = "raise") -> pd.DataFrame:
     """Turn a long routing log (one row per prompt and model) into the wide frame every helper takes.
 
     Required columns: ``sample_id``, ``model``, ``quality`` (in [0, 1]) and ``cost`` (USD, >= 0);
-    optional: ``prompt``, ``eval_name`` (``'custom'`` when absent) and ``latency`` (seconds). Every
-    prompt must have exactly one row per model. Prompts and models keep the order in which they first
+    optional: ``prompt``, ``eval_name`` (``'custom'`` when absent) and ``latency`` (seconds). A prompt
+    is its ``(eval_name, sample_id)`` pair (ids that restart in each task name different prompts), and
+    every prompt must have exactly one row per model. Prompts and models keep the order in which they first
     appear in the log.
 
     The pivot is a scatter: with :math:`p_r` and :math:`m_r` the prompt's and the model's index of
@@ -78,6 +79,12 @@ def long_to_wide(df: pd.DataFrame, missing: str = "raise") -> pd.DataFrame:
     cost = _numeric(df, "cost", 0.0, np.inf, "a cost >= 0 in USD")
 
     prompt_code, ids = _factorize(df[ID])
+    if EVAL_NAME in df.columns:
+        # A prompt is its (eval_name, sample_id) pair: ids that restart in each task name different prompts.
+        task_code, tasks = pd.factorize(df[EVAL_NAME], sort=False, use_na_sentinel=False)
+        if len(tasks) > 1:
+            pair_code, pairs = pd.factorize(prompt_code * len(tasks) + task_code, sort=False)
+            prompt_code, ids = pair_code.astype(np.int64, copy=False), ids.take(pairs // len(tasks))
     model_code, model_values = _factorize(df["model"])
     model_names = [str(m) for m in model_values]
     if len(set(model_names)) < len(model_names):
@@ -101,6 +108,12 @@ def long_to_wide(df: pd.DataFrame, missing: str = "raise") -> pd.DataFrame:
     dropped: list = []
     if not complete.all():
         incomplete = list(ids[~complete])
+        several = ids.duplicated(keep=False) & ~complete  # one sample_id under several eval_names
+        if several.any() and missing == "raise":
+            raise RouterBenchDataError(
+                f"column 'eval_name': prompts {first_ids(pd.unique(ids[several]))} carry different values on "
+                "different rows, and no eval_name has a row for every model; expected one eval_name per "
+                "sample_id (or, for different prompts that reuse an id, a row for every model under each)")
         if missing == "raise":
             raise RouterBenchDataError(
                 f"column 'model': {len(incomplete)} prompts lack a row for some of the {n_models} "

@@ -104,7 +104,7 @@ def repair(df: pd.DataFrame, source: str = "frame", tasks: str = "paper"
             absent = df[column].isna().to_numpy()
             if absent.any():
                 problems.add(f"column {column!r}", f"{int(absent.sum())} rows have no value (rows "
-                             f"{first_ids(np.flatnonzero(absent))})", f"a {column} on every row",
+                             f"{first_ids(np.flatnonzero(absent).tolist())})", f"a {column} on every row",
                              "fill it in or drop those rows: rows without an id or task cannot be told apart")
     left_out = model_column_problems(df, problems)
     names = models(df)

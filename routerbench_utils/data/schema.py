@@ -424,7 +424,7 @@ def key_problems(df: pd.DataFrame, problems: Problems) -> None:
                         (EVAL_NAME, "a row without a task cannot be given its dataset")):
         absent = df[column].isna().to_numpy()
         if absent.any():
-            problems.add(f"column {column!r}", f"{int(absent.sum())} rows have no value (rows {first_ids(rows[absent])})",
+            problems.add(f"column {column!r}", f"{int(absent.sum())} rows have no value (rows {first_ids(rows[absent].tolist())})",
                          f"a {column} on every row", f"fill it in or drop those rows: {why}")
     dup = df.duplicated([EVAL_NAME, ID], keep=False).to_numpy() & df[ID].notna().to_numpy()
     if dup.any():
