@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .catalog import dataset_of
+from .data.problems import Problems
 from .errors import RouterBenchDataError, first_ids
 
 #: Columns the log must have, and the optional ones the points use.
@@ -114,28 +115,64 @@ def _quoted(path: str) -> str:
     return "'" + path.replace("'", "''") + "'"
 
 
+_NUMERIC = ("DOUBLE", "FLOAT", "DECIMAL", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT",
+            "UINTEGER", "USMALLINT", "UTINYINT", "UHUGEINT")
+
+
+def _kind(sql_type: str) -> str:
+    """A column type's kind: numbers of any width count as one kind (DuckDB's UNION widens them)."""
+    return "number" if sql_type.startswith(_NUMERIC) else sql_type
+
+
 def _check_columns(con, files: list[str]) -> dict[str, str]:
-    """The column types every file shares; a missing or non-numeric required column raises."""
-    types: dict[str, str] = {}
-    for k, name in enumerate(files):
-        described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({_quoted(name)})").fetchall()
+    """Check every file's schema before any aggregation; return the column types the files share.
+
+    Each file must have the required columns, numbers in ``quality``, ``cost`` (and ``latency``), and
+    the same columns of the same kinds as the first file: a file that lacks ``eval_name`` would turn
+    every task into one, and a type that differs would stop DuckDB midway. Every file that differs is
+    named with its difference, all in one error."""
+    problems = Problems("model_points")
+    schemas: list[tuple[str, dict[str, str]]] = []
+    for name in files:
+        try:
+            described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({_quoted(name)})").fetchall()
+        except Exception as exc:  # duckdb.Error subclasses: a damaged or foreign file
+            problems.add(f"file {name!r}", f"not a readable Parquet file ({type(exc).__name__}: "
+                         f"{str(exc).splitlines()[0][:100]})", "a Parquet file", "write it again or leave it out")
+            continue
         these = {row[0]: str(row[1]) for row in described}
         missing = [c for c in REQUIRED if c not in these]
         if missing:
-            raise RouterBenchDataError(
-                f"{name}: missing column(s) {missing}; the file has {list(these)[:8]}"
-                f"{' ...' if len(these) > 8 else ''}; expected {list(REQUIRED)} (and optionally "
-                f"{list(OPTIONAL)}) in every file")
-        # an optional column counts only where every file has it
-        types = these if k == 0 else {c: t for c, t in types.items() if c in these}
-    numeric = ("DOUBLE", "FLOAT", "DECIMAL", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT",
-               "UINTEGER", "USMALLINT", "UTINYINT")
-    for column in ("quality", "cost") + (("latency",) if "latency" in types else ()):
-        if not types[column].startswith(numeric):
-            raise RouterBenchDataError(
-                f"column {column!r} has type {types[column]} in the Parquet files: expected numbers; "
-                "write it as a floating-point column")
-    return types
+            problems.add(f"file {name!r}", f"missing column(s) {missing}; the file has {list(these)[:8]}"
+                         f"{' ...' if len(these) > 8 else ''}",
+                         f"{list(REQUIRED)} (and optionally {list(OPTIONAL)}) in every file",
+                         "write the file again with those columns")
+        for column in ("quality", "cost", "latency"):
+            kind = these.get(column)
+            if kind is None or kind.startswith(_NUMERIC):
+                continue
+            duration = kind.startswith(("INTERVAL", "TIME", "DATE"))
+            problems.add(f"file {name!r}", f"column {column!r} has type {kind}"
+                         + (" (durations or dates): a duration is not a cost" if duration else ""),
+                         "numbers (" + ("USD" if column == "cost" else "seconds" if column == "latency"
+                                        else "a quality in [0, 1]") + ")",
+                         "write it as a floating-point column")
+        schemas.append((name, these))
+    if schemas:
+        first_name, first = schemas[0]
+        for name, these in schemas[1:]:
+            for column in REQUIRED + OPTIONAL:
+                if (column in first) != (column in these):
+                    has, lacks = (first_name, name) if column in first else (name, first_name)
+                    problems.add(f"file {name!r}", f"column {column!r} is in {has!r} but not in {lacks!r}",
+                                 "the same columns in every file (a file without eval_name would put every "
+                                 "task under one name)", "write the files with the same columns")
+                elif column in first and _kind(first[column]) != _kind(these[column]):
+                    problems.add(f"file {name!r}", f"column {column!r} has type {these[column]}, against "
+                                 f"{first[column]} in {first_name!r}", "the same type in every file",
+                                 "write the column with one type in every file")
+    problems.raise_if_any()
+    return schemas[0][1]
 
 
 def _examples(con, where: str, columns: str = "sample_id") -> list:
@@ -233,7 +270,8 @@ def _model_points(con, files: list[str], cost: str, missing: str, check_pairs: b
         n_dropped, dropped = _check_pairs(con, names, sums["eval_name"].dropna().unique(), has_eval, missing)
         if n_dropped:
             sums = _points_table(con, has_eval, has_latency,
-                                 where="WHERE sample_id NOT IN (SELECT sample_id FROM dropped)")
+                                 where="AS l WHERE NOT EXISTS (SELECT 1 FROM dropped d WHERE "
+                                 f"{_same_prompt('d', 'l', has_eval)})")
             if sums.empty:
                 raise RouterBenchDataError(
                     f"model_points(missing='drop'): no prompt is answered by all {len(names)} models "
@@ -298,36 +336,37 @@ def _model_bit(con, names: Sequence[str]) -> tuple[str, list[int]]:
     return f"(list_position({list(names)!r}, model) - 1)", list(range(len(names)))
 
 
+def _same_prompt(a: str, b: str, has_eval: bool) -> str:
+    """SQL: rows ``a`` and ``b`` belong to one prompt, the (eval_name, sample_id) pair."""
+    same = f"{a}.sample_id = {b}.sample_id"
+    return same + (f" AND {a}.eval_name IS NOT DISTINCT FROM {b}.eval_name" if has_eval else "")
+
+
 def _check_pairs(con, names: list[str], tasks: Sequence[str], has_eval: bool, missing: str
                  ) -> tuple[int, list]:
-    """Every prompt: one row per model and one eval_name. Returns the count and the first ids of the
-    prompts to drop (``missing='drop'``).
+    """Every prompt, keyed by (eval_name, sample_id): one row per model. Returns the count and the first
+    ids of the prompts to drop (``missing='drop'``).
 
-    One pass groups the rows by prompt: a row count, the set of models seen as a 64-bit mask
-    (:func:`_model_bit`, exact), and whether the eval_name values (or their hashes, when these tell
-    the names apart) agree. Only failing prompts are kept, usually none."""
+    One pass groups the rows by prompt: a row count and the set of models seen as a 64-bit mask
+    (:func:`_model_bit`, exact). Only failing prompts are kept, usually none. A sample_id whose rows
+    fall under several eval_names, none of them complete, is named as such (one prompt logged under
+    two tasks, or two prompts that reuse an id, each missing models)."""
     bit, bits = _model_bit(con, names)
     full = sum(1 << b for b in bits)
-    if has_eval and len(tasks):
-        distinct = con.execute("SELECT COUNT(DISTINCT hash(v)) FROM unnest(?) t(v)",
-                               [[str(t) for t in tasks]]).fetchone()[0] == len(tasks)
-        task = "hash(eval_name)" if distinct else "eval_name"  # integers compare faster than text
-        one_task = (f"(MIN({task}) = MAX({task}) AND (COUNT(eval_name) = 0 OR COUNT(eval_name) = COUNT(*)))")
-    else:
-        one_task = "TRUE"
+    key = "sample_id, eval_name" if has_eval else "sample_id"
     seen = f"bit_or(1::UBIGINT << {bit})"
     con.execute(f"""CREATE TEMP TABLE failing AS
-        SELECT sample_id, COUNT(*) AS rows, {seen} AS seen, {one_task} AS one_task
-        FROM log GROUP BY sample_id
-        HAVING COUNT(*) <> {len(names)} OR {seen} <> {full}::UBIGINT OR NOT {one_task}""")
+        SELECT {key}, COUNT(*) AS rows, {seen} AS seen
+        FROM log GROUP BY {key}
+        HAVING COUNT(*) <> {len(names)} OR {seen} <> {full}::UBIGINT""")
     # where each failing prompt first appears, for the messages (the failing ones only: usually none)
-    con.execute("""CREATE TEMP TABLE prompts AS SELECT f.*, p.first_row FROM failing f JOIN
-        (SELECT sample_id, MIN(_pos) AS first_row FROM log WHERE sample_id IN (SELECT sample_id FROM failing)
-         GROUP BY sample_id) p USING (sample_id)""")
+    con.execute(f"""CREATE TEMP TABLE prompts AS SELECT f.*, p.first_row FROM failing f JOIN
+        (SELECT {key}, MIN(_pos) AS first_row FROM log WHERE sample_id IN (SELECT sample_id FROM failing)
+         GROUP BY {key}) p ON {_same_prompt("f", "p", has_eval)}""")
     repeated = "rows > bit_count(seen)"
     incomplete = f"seen <> {full}::UBIGINT"
-    n_repeated, n_clash, n_incomplete = (int(b) for b in con.execute(
-        f"""SELECT COUNT(*) FILTER (WHERE {repeated}), COUNT(*) FILTER (WHERE NOT one_task),
+    n_repeated, n_incomplete = (int(b) for b in con.execute(
+        f"""SELECT COUNT(*) FILTER (WHERE {repeated}),
                    COUNT(*) FILTER (WHERE {incomplete} AND NOT ({repeated})) FROM prompts""").fetchone())
 
     def first(where: str, limit: int = 5) -> list:
@@ -341,21 +380,23 @@ def _check_pairs(con, names: list[str], tasks: Sequence[str], has_eval: bool, mi
         raise RouterBenchDataError(
             f"columns 'sample_id'+'model': {n_repeated} prompts repeat a (prompt, model) pair "
             f"({first_ids(tuple(p) for p in pairs)}); expected one row per pair")
+    if n_incomplete and has_eval and missing == "raise":
+        clashing = [r[0] for r in con.execute(
+            f"SELECT sample_id FROM prompts WHERE {incomplete} GROUP BY sample_id HAVING COUNT(*) > 1 "
+            "ORDER BY MIN(first_row) LIMIT 5").fetchall()]
+        if clashing:
+            raise RouterBenchDataError(
+                f"column 'eval_name': prompts {first_ids(clashing)} carry different values on different rows, "
+                "and no eval_name has a row for every model; expected one eval_name per sample_id (or, for "
+                "different prompts that reuse an id, a row for every model under each)")
     if n_incomplete and missing == "raise":
         raise RouterBenchDataError(
             f"column 'model': {n_incomplete} prompts lack a row for some of the {len(names)} models "
             f"({first_ids(first(incomplete))}); expected every prompt answered by every model, or pass "
             "missing='drop' to analyse the prompts every model answered")
-    if n_clash:
-        # with missing='drop', a prompt that is dropped anyway does not count
-        clashing = first("NOT one_task" + (f" AND NOT ({incomplete})" if missing == "drop" else ""))
-        if clashing:
-            raise RouterBenchDataError(
-                f"column 'eval_name': prompts {first_ids(clashing)} carry different values on different "
-                "rows; expected one eval_name per sample_id")
     if not n_incomplete:
         return 0, []
-    con.execute(f"CREATE TEMP TABLE dropped AS SELECT sample_id FROM prompts WHERE {incomplete}")
+    con.execute(f"CREATE TEMP TABLE dropped AS SELECT {key} FROM prompts WHERE {incomplete}")
     dropped = first(incomplete, 1000)
     print(f"model_points: dropped {n_incomplete} prompts that some models did not answer "
           f"({first_ids(dropped)}); the first 1,000 ids are in points.attrs['dropped_prompts']")
