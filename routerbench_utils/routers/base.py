@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator
 
 from ..catalog import NO_MODEL_CORRECT
 from ..data import cost_matrix, dataset_column, models, score_matrix, validate
+from .. import _checks
 from ..errors import RouterBenchDataError, first_ids
 
 
@@ -315,12 +316,9 @@ def check_wtp(value) -> float:
     Raises
     ------
     RouterBenchDataError
-        If ``value`` is negative or NaN.
+        If ``value`` is not a number, negative or NaN (``inf`` is allowed: quality only, cost breaks ties).
     """
-    wtp = float(value)
-    if not wtp >= 0:
-        raise RouterBenchDataError(f"willingness_to_pay: expected a number >= 0, got {value!r}")
-    return wtp
+    return _checks.number(value, "willingness_to_pay", low=0.0, allow_inf=True)
 
 
 def single_model_outcomes(test: pd.DataFrame, names: Sequence[str] | None = None
@@ -372,7 +370,8 @@ def choose_by_value(quality: np.ndarray, cost: np.ndarray, willingness_to_pay: f
         broadcast to the rows.
     willingness_to_pay : float
         :math:`\\lambda >= 0`, USD per unit of quality: 0 picks the cheapest model, a large value the
-        best-scoring one (ties to the first in ``model_names``).
+        best-scoring one; ``inf`` means quality only, the cost breaking ties (the cheapest of the
+        best-scoring models, as the Oracle chooses).
     model_names : sequence of str
         The models of the columns.
 
@@ -383,13 +382,25 @@ def choose_by_value(quality: np.ndarray, cost: np.ndarray, willingness_to_pay: f
 
     Raises
     ------
-    ValueError
-        If ``quality`` and ``cost`` do not broadcast to one shape, or have no column.
-    IndexError
-        If a row picks a column beyond the last of ``model_names`` (give one name per column).
+    RouterBenchDataError
+        If ``willingness_to_pay`` is NaN, negative or not a number, ``quality`` and ``cost`` do not
+        broadcast to one 2-d shape, have no column, or do not have one name per column.
     """
-    value = willingness_to_pay * np.asarray(quality, dtype=float) - np.asarray(cost, dtype=float)
-    return np.asarray(model_names, dtype=object)[np.argmax(value, axis=1)]
+    wtp = check_wtp(willingness_to_pay)
+    try:
+        quality, cost = np.broadcast_arrays(np.asarray(quality, dtype=float), np.asarray(cost, dtype=float))
+    except ValueError as exc:
+        raise RouterBenchDataError(f"quality, cost: shapes {np.shape(quality)} and {np.shape(cost)} do not "
+                                   "broadcast; expected (prompts, models) arrays") from exc
+    names = np.asarray(model_names, dtype=object)
+    if quality.ndim != 2 or quality.shape[1] == 0 or quality.shape[1] != len(names):
+        raise RouterBenchDataError(f"quality: shape {quality.shape} with {len(names)} model names; expected "
+                                   "(prompts, models) with one name per column")
+    if np.isinf(wtp):
+        # lambda = inf: infinity times a zero cost is NaN, so compare qualities first, then costs
+        best = quality.max(axis=1, keepdims=True)
+        return names[np.where(quality == best, cost, np.inf).argmin(axis=1)]
+    return names[np.argmax(wtp * quality - cost, axis=1)]
 
 
 def dataset_means(train: pd.DataFrame, names: list[str], column: str) -> pd.DataFrame:

@@ -13,11 +13,24 @@ from sklearn.multioutput import MultiOutputRegressor
 from sklearn.neural_network import MLPRegressor
 from sklearn.svm import LinearSVR
 
+from .. import _checks
 from ..data import dataset_column, score_matrix
 from ..embed import TfidfSvdEmbedder, fit_transform, prompt_texts
 from ..errors import RouterBenchDataError
 from .neighbours import CosineKNNRegressor, check_search
 from .base import Router, WTP_GRID, check_wtp, choose_by_value, dataset_costs, row_costs
+
+
+def _embed_training(embedder, texts: list[str]) -> np.ndarray:
+    """The training prompts' features; an embedding that cannot be fitted on them (too few prompts, no
+    word shared by two of them) says so instead of scikit-learn's message about ``max_df``."""
+    try:
+        return fit_transform(embedder, texts)
+    except ValueError as exc:
+        raise RouterBenchDataError(
+            f"train: the prompt embedding cannot be fitted on these {len(texts)} training prompts ({exc}); "
+            "expected prompts that share words (at least two prompts, some words in two or more): give it "
+            "more training rows") from exc
 
 
 class _PredictiveRouter(Router):
@@ -34,6 +47,10 @@ class _PredictiveRouter(Router):
     def __init__(self, embedding=None, seed: int = 0):
         self.embedding = embedding
         self.seed = seed
+
+    #: The fewest training prompts the router can be fitted on, and why (for the message).
+    _min_prompts = 2
+    _min_prompts_why = "the TF-IDF embedding keeps words seen in two prompts or more"
 
     def _estimator(self):
         raise NotImplementedError
@@ -58,9 +75,10 @@ class _PredictiveRouter(Router):
             If ``train`` fails validation, has no ``prompt`` column, or a prompt is missing.
         """
         super().fit(train)
+        _checks.enough_prompts(len(train), self._min_prompts, type(self).__name__, self._min_prompts_why)
         self.embedder_ = self.embedding if self.embedding is not None else TfidfSvdEmbedder(seed=self.seed)
         texts = prompt_texts(train, "train")
-        features = fit_transform(self.embedder_, texts)  # each training prompt tokenised once
+        features = _embed_training(self.embedder_, texts)  # each training prompt tokenised once
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
             self.estimator_ = self._estimator().fit(features, score_matrix(train, self.models_))
@@ -212,6 +230,7 @@ class KNNRouter(_PredictiveRouter):
             if ``train`` fails validation, has no ``prompt`` column, or a prompt is missing.
         """
         check_search(self.search)
+        _checks.count(self.k, "k", minimum=1)
         return super().fit(train)
 
     def _estimator(self):
@@ -268,6 +287,9 @@ class MLPRouter(_PredictiveRouter):
         super().__init__(embedding=embedding, seed=seed)
         self.hidden = hidden
         self.max_iter = max_iter
+
+    _min_prompts = 11
+    _min_prompts_why = "early stopping holds out a tenth of them, and the held-out part needs two"
 
     def _estimator(self):
         return MLPRegressor(hidden_layer_sizes=tuple(self.hidden), max_iter=self.max_iter, random_state=self.seed,
@@ -399,9 +421,11 @@ class ClassifierRouter(Router):
         for name in (self.strong, self.weak):
             if name not in self.models_:
                 raise RouterBenchDataError(f"model {name!r} is not in the training data ({self.models_})")
+        _checks.enough_prompts(len(train), 2, "ClassifierRouter", "the TF-IDF embedding keeps words seen in "
+                               "two prompts or more")
         self.embedder_ = self.embedding if self.embedding is not None else TfidfSvdEmbedder(seed=self.seed)
         texts = prompt_texts(train, "train")
-        features = fit_transform(self.embedder_, texts)
+        features = _embed_training(self.embedder_, texts)
         label = (train[self.strong].to_numpy(dtype=float) > train[self.weak].to_numpy(dtype=float)).astype(int)
         if label.min() == label.max():  # one class only: predict its share
             self.estimator_ = None
