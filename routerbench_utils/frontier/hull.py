@@ -407,10 +407,12 @@ def zero_router_curve(points: pd.DataFrame) -> pd.DataFrame:
     Raises
     ------
     RouterBenchDataError
-        If a column is missing, or a dataset's points are not finite or hold a negative cost.
-    ValueError
-        If ``points`` has no rows (nothing to build a hull from).
+        If ``points`` is not a frame or has no rows, a column is missing, or a dataset's points are not
+        finite or hold a negative cost.
     """
+    if not isinstance(points, pd.DataFrame) or len(points) == 0:
+        raise RouterBenchDataError("zero_router_curve: expected the points of at least one model (a frame from "
+                                   f"model_points(df)), got {type(points).__name__ if not isinstance(points, pd.DataFrame) else 'no rows'}")
     missing = [c for c in ("dataset", "model", "cost", "quality") if c not in points.columns]
     if missing:
         raise RouterBenchDataError(f"zero_router_curve: missing column(s) {missing}; pass model_points(df)")

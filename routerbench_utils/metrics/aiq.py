@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from .. import _checks
 from ..errors import RouterBenchDataError
 from ..frontier import NDCH, as_points
 
@@ -170,7 +171,9 @@ def aiq_table(curves: Mapping[str, object], c_min: float | None = None, c_max: f
     >>> aiq_table({"a": ([0, 2], [0.5, 0.9]), "b": ([1, 2], [0.8, 0.8])}).round(3).tolist()
     [0.7, 0.4]
     """
-    if not curves:
+    if not isinstance(curves, Mapping):
+        raise RouterBenchDataError(f"curves: expected a mapping of names to curves, got {type(curves).__name__}")
+    if len(curves) == 0:
         raise RouterBenchDataError("curves: expected at least one curve")
     lo, hi = shared_range(curves)
     lo = lo if c_min is None else c_min
@@ -213,6 +216,7 @@ def cost_to_reach(cost, quality, target: float) -> float:
     >>> round(cost_to_reach([1, 3], [0.5, 0.9], 0.7), 12)
     2.0
     """
+    target = _checks.number(target, "target")
     hull = NDCH(*as_points(cost, quality, "cost_to_reach"))
     if target > hull.max_quality:
         return float("nan")

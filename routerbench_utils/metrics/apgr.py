@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _checks
 from ..errors import RouterBenchDataError
 from ..frontier import as_points
 from .aiq import aiq, cost_to_reach
@@ -183,6 +184,7 @@ def cpt(cost, quality, weak: tuple[float, float], strong: tuple[float, float], p
     (_, qw), (_, qs) = weak, strong
     if monotone not in ("raise", "hull"):
         raise RouterBenchDataError(f"monotone: expected 'raise' or 'hull', got {monotone!r}")
+    pgr = _checks.number(pgr, "pgr", low=0.0, high=1.0)
     c, q = as_points(cost, quality, "cpt")
     target = qw + pgr * (qs - qw)
     order = np.argsort(c, kind="stable")

@@ -7,6 +7,7 @@ import functools
 
 import numpy as np
 
+from .. import _checks
 from ..errors import RouterBenchDataError
 from ..frontier import check_costs
 from .aiq import VARIANTS, aiq, cost_to_reach
@@ -17,6 +18,9 @@ def _check_matrices(cost: np.ndarray, quality: np.ndarray, name: str) -> tuple[n
     q = np.atleast_2d(np.asarray(quality, dtype=float))
     if c.shape != q.shape:
         raise RouterBenchDataError(f"{name}: cost has shape {c.shape} but quality has shape {q.shape}")
+    if c.ndim != 2 or c.shape[0] == 0 or c.shape[1] == 0:
+        raise RouterBenchDataError(f"{name}: cost and quality have shape {c.shape}; expected (points, prompts) "
+                                   "with at least one point and one prompt")
     if not (np.isfinite(c).all() and np.isfinite(q).all()):
         raise RouterBenchDataError(f"{name}: per-prompt costs and qualities must be finite")
     check_costs(c, name, "the per-prompt cost matrix")
@@ -309,16 +313,19 @@ def interval(estimate: float, samples: np.ndarray, level: float = 0.95) -> dict[
 
     Raises
     ------
-    IndexError
-        If ``samples`` is empty (from ``numpy.quantile``).
-    ValueError
-        If ``level`` is outside [0, 1] (from ``numpy.quantile``).
+    RouterBenchDataError
+        If ``samples`` is empty or not finite, or ``level`` is not a number in (0, 1).
 
     Examples
     --------
     >>> interval(0.5, [0.4, 0.5, 0.6], level=0.5)
     {'aiq': 0.5, 'low': 0.45, 'high': 0.55}
     """
+    level = _checks.number(level, "level", low=0.0, high=1.0, low_open=True, high_open=True)
+    samples = np.asarray(samples, dtype=float).ravel()
+    if samples.size == 0 or not np.isfinite(samples).all():
+        raise RouterBenchDataError(f"samples: expected finite bootstrap samples, got {samples.size} values"
+                                   f"{'' if samples.size == 0 else ' with NaN or infinite ones'}")
     tail = (1 - level) / 2
     low, high = np.quantile(samples, [tail, 1 - tail])
     return {"aiq": float(estimate), "low": float(low), "high": float(high)}
