@@ -11,6 +11,7 @@ from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.pipeline import make_pipeline
@@ -77,6 +78,42 @@ def fit_transform(embedding, texts: list[str]) -> np.ndarray:
     if hasattr(embedding, "fit_transform"):
         return embedding.fit_transform(texts)
     return embedding.fit(texts).transform(texts)
+
+
+def fresh_embedding(embedding, random_state: int = 0):
+    """The embedding a router fits: a clone of the one it was given (never the object itself), or the
+    default TF-IDF + SVD embedding.
+
+    scikit-learn's rule is that ``fit`` does not change a parameter: a router stores ``embedding``
+    unchanged and fits :func:`sklearn.base.clone` of it (an estimator's unfitted copy; any other object
+    is deep-copied), so one embedding object can configure many routers. A
+    :class:`~routerbench_utils.embed.FrozenEmbedder` is shared instead: it is fitted once by design
+    and its ``fit`` changes nothing.
+
+    See the chapter :ref:`chap-predictive` ("Predictive routers").
+
+    Parameters
+    ----------
+    embedding : object or None
+        An embedding with ``fit(texts)`` and ``transform(texts)``, or None for
+        ``TfidfSvdEmbedder(seed=random_state)``.
+    random_state : int, default 0
+        Seed of the default embedding.
+
+    Returns
+    -------
+    object
+        An embedding that the router may fit.
+
+    Examples
+    --------
+    >>> given = TfidfSvdEmbedder(n_components=2)
+    >>> fresh_embedding(given) is given
+    False
+    """
+    if embedding is None:
+        return TfidfSvdEmbedder(seed=random_state)
+    return clone(embedding, safe=False)
 
 
 def _digest(texts: list[str]) -> str:
@@ -278,6 +315,10 @@ class FrozenEmbedder:
             raise RouterBenchDataError(
                 f"embedder: expected a fitted embedding with a transform(texts) method, got {embedder!r}")
         self.embedder = embedder
+
+    def __sklearn_clone__(self) -> "FrozenEmbedder":
+        # fitted once by design: a router shares it rather than copying it (as sklearn.frozen does)
+        return self
 
     def fit(self, texts: list[str]) -> "FrozenEmbedder":
         """Keep the fitted embedding (the texts are not used).

@@ -102,7 +102,7 @@ def test_no_after_information_is_a_predictive_router(split, max_models):
     # and its curve is that router's curve, priced with true costs
     c, q = rbu.routers.routing_outcomes(test, choose_by_value(expected, est["predicted_cost"], 30.0,
                                                                 router.models_))
-    _, cost, quality = router.outcomes(test, params=[30.0])
+    _, cost, quality = router.outcomes(test, settings=[30.0])
     np.testing.assert_allclose(cost[0], c)
     np.testing.assert_array_equal(quality[0], q)
 
@@ -125,11 +125,11 @@ def test_perfect_after_information_in_cost_order_is_the_perfect_judge_cascade(sp
     """order='cost', noise_after=0, lambda=inf: the cascade's calls; its answer is the best, not the last."""
     train, test = split
     cascade = rbu.CascadeRouter(0.0).fit(train)
-    _, c_cascade, q_cascade = cascade.outcomes(test, params=[np.inf])
+    _, c_cascade, q_cascade = cascade.outcomes(test, settings=[np.inf])
     for noise_before in [0.5, np.inf]:
         router = CascadeRoutingRouter(noise_before=noise_before, noise_after=0.0, order="cost",
                                       random_state=4).fit(train)
-        _, c, q = router.outcomes(test, params=[np.inf])
+        _, c, q = router.outcomes(test, settings=[np.inf])
         np.testing.assert_allclose(c, c_cascade, rtol=1e-12)
         assert (q >= q_cascade).all()
         if is_binary(test):
@@ -142,9 +142,9 @@ def test_index_policy_without_before_information_finds_the_cascade_order(split):
     """noise_before = inf, noise_after = 0, lambda = inf, any order allowed: every reservation value is
     1, ties go to the cheapest, so the index walks the cascade's cheapest-first order by itself."""
     train, test = split
-    _, c_cascade, q_cascade = rbu.CascadeRouter(0.0).fit(train).outcomes(test, params=[np.inf])
+    _, c_cascade, q_cascade = rbu.CascadeRouter(0.0).fit(train).outcomes(test, settings=[np.inf])
     router = CascadeRoutingRouter(noise_before=np.inf, noise_after=0.0, random_state=4).fit(train)
-    _, c, q = router.outcomes(test, params=[np.inf])
+    _, c, q = router.outcomes(test, settings=[np.inf])
     np.testing.assert_allclose(c, c_cascade, rtol=1e-12)
     assert (q >= q_cascade).all()
 
@@ -186,7 +186,7 @@ def test_thresholded_after_estimates_are_the_cascade_judge(data, noise_after):
     stop = np.where(accept.any(axis=1), accept.argmax(axis=1), accept.shape[1] - 1)
     cost = np.cumsum(est["cost"][rows, est["order"]], axis=1)[rows[:, 0], stop]
     quality = est["score"][rows, est["order"]][rows[:, 0], stop]
-    _, c, q = rbu.CascadeRouter(judge_error(noise_after), seed=5).fit(train).outcomes(test, params=[np.inf])
+    _, c, q = rbu.CascadeRouter(judge_error(noise_after), seed=5).fit(train).outcomes(test, settings=[np.inf])
     np.testing.assert_allclose(c[0], cost, rtol=1e-12)
     np.testing.assert_array_equal(q[0], quality)
     # and the judge errs at the stated rate (a check of the draws, 1 in 10^4 to fail by chance)
@@ -253,7 +253,7 @@ def test_route_names_the_answer_and_curve_has_one_point_per_value(split):
     assert chosen.shape == (len(test),) and set(chosen) <= set(router.models_)
     np.testing.assert_array_equal(chosen, router.route(test, 30.0))
     curve = router.curve(test)
-    assert len(curve) == len(WTP_GRID) and list(curve.columns) == ["param", "cost", "quality"]
+    assert len(curve) == len(WTP_GRID) and list(curve.columns) == ["setting", "cost", "quality"]
 
 
 def two_model_frame(n: int, seed: int) -> pd.DataFrame:
@@ -283,7 +283,7 @@ def test_more_after_noise_never_helps_in_expectation():
         for seed in range(2):
             router = CascadeRoutingRouter(noise_before=np.inf, noise_after=noise, order=["cheap-model", "dear-model"],
                                           random_state=seed).fit(train)
-            _, c, q = router.outcomes(test, params=[lam])
+            _, c, q = router.outcomes(test, settings=[lam])
             values.append(lam * q.mean() - c.mean())
         utility.append(np.mean(values))
     assert all(np.diff(utility) < 0), utility
@@ -335,7 +335,7 @@ def test_bad_calls_raise(split):
         CascadeRoutingRouter().route(test)
     router = CascadeRoutingRouter().fit(train)
     with pytest.raises(RouterBenchDataError, match="willingness_to_pay"):
-        router.curve(test, params=[1.0, -1.0])
+        router.curve(test, settings=[1.0, -1.0])
     with pytest.raises(RouterBenchDataError, match="error_rate"):
         noise_for_judge_error(0.7)
     with pytest.raises(RouterBenchDataError, match="noise_after"):

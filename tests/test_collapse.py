@@ -45,7 +45,7 @@ def test_sweep_is_route_and_outcomes_in_one_pass(split, name):
     router = ROUTERS[name]().fit(train)
     s = sweep(router, test)
     params, cost, quality = router.outcomes(test)
-    assert s.params == params and s.chosen.shape == cost.shape == (len(params), len(test))
+    assert s.settings == params and s.chosen.shape == cost.shape == (len(params), len(test))
     np.testing.assert_array_equal(s.cost, cost)
     np.testing.assert_array_equal(s.quality, quality)
     for k, p in enumerate(params):  # the routes are the router's own, value by value
@@ -59,7 +59,7 @@ def test_sweep_rejects_unfitted_and_foreign_routers(split):
     with pytest.raises(RouterBenchDataError, match="Router"):
         sweep("knn", test)
     with pytest.raises(RouterBenchDataError, match="willingness"):
-        sweep(rbu.KNNRouter(5).fit(split[0]), test, params=[1.0, -1.0])
+        sweep(rbu.KNNRouter(5).fit(split[0]), test, settings=[1.0, -1.0])
 
 
 @settings(max_examples=100, deadline=None)
@@ -87,8 +87,8 @@ def test_call_shares_reject_bad_input():
 
 def test_oracle_shares_at_a_huge_willingness_to_pay_follow_the_best_score(split):
     train, test = split
-    s = sweep(rbu.OracleRouter().fit(train), test, params=[0.0, 1e9])
-    shares = call_shares(s.chosen, rbu.models(test), s.params)
+    s = sweep(rbu.OracleRouter().fit(train), test, settings=[0.0, 1e9])
+    shares = call_shares(s.chosen, rbu.models(test), s.settings)
     cheapest = rbu.models(test)[int(np.argmin(rbu.cost_matrix(test).mean(axis=0)))]
     assert shares.loc[0.0].idxmax() == cheapest  # willingness 0: the cheapest model per prompt
     assert np.allclose(s.quality[1], rbu.score_matrix(test).max(axis=1))

@@ -241,7 +241,7 @@ def test_router_interface_snapshots_and_budget(split):
     router = LinUCBRouter(budget_per_prompt=rho, checkpoints=[50, 200], random_state=0).fit(train)
     assert router.pacer_.spent_ <= rho * len(train)
     curve = router.curve(test)
-    assert list(curve.columns) == ["param", "cost", "quality"] and curve["quality"].between(0, 1).all()
+    assert list(curve.columns) == ["setting", "cost", "quality"] and curve["quality"].between(0, 1).all()
     again = clone(router).fit(train).curve(test)
     pd.testing.assert_frame_equal(curve, again)
     early = router.snapshot(50)

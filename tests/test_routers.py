@@ -33,12 +33,12 @@ def split():
 def test_interface_contract(split, name):
     train, test = split
     router = FAST_ROUTERS[name]().fit(train)
-    params = router.default_params()
+    params = router.default_settings()
     chosen = router.route(test, params[len(params) // 2])
     assert chosen.shape == (len(test),)
     assert set(chosen) <= set(rbu.models(test)) | {rbu.catalog.NO_MODEL_CORRECT}
     curve = router.curve(test)
-    assert list(curve.columns) == ["param", "cost", "quality"] and len(curve) == len(params)
+    assert list(curve.columns) == ["setting", "cost", "quality"] and len(curve) == len(params)
     assert curve["quality"].between(0, 1).all() and (curve["cost"] >= 0).all()
     again = FAST_ROUTERS[name]().fit(train).curve(test)
     pd.testing.assert_frame_equal(curve, again)  # deterministic for a seed
@@ -123,9 +123,9 @@ def test_oracle_beats_every_model_on_every_prompt_and_is_never_dearer_than_neede
 def test_cascade_limits(split):
     train, test = split
     oracle_quality = rbu.evaluate_routing(test, rbu.OracleRouter().fit(train).route(test))[1]
-    perfect = rbu.CascadeRouter(0.0).fit(train).curve(test, params=[np.inf])
+    perfect = rbu.CascadeRouter(0.0).fit(train).curve(test, settings=[np.inf])
     assert perfect["quality"].item() == pytest.approx(oracle_quality)
-    always_wrong = rbu.CascadeRouter(1.0).fit(train).curve(test, params=[np.inf])
+    always_wrong = rbu.CascadeRouter(1.0).fit(train).curve(test, settings=[np.inf])
     all_right = (rbu.score_matrix(test) == 1).all(axis=1).mean()
     assert always_wrong["quality"].item() == pytest.approx(all_right)
     # a cascade pays for every model it calls: with a perfect judge and no budget limit, its cost is

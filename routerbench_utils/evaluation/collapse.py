@@ -11,7 +11,6 @@ every headline metric with the rank correlations between them (:func:`~routerben
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -22,27 +21,11 @@ from ..data import cost_matrix, dataset_column, models, score_matrix
 from ..errors import RouterBenchDataError
 from ..frontier import as_points, model_points
 from ..metrics import aiq, apgr, cpt
-from ..routers import Router, choose_by_value
+from .._deprecated import warn_moved
+from ..routers import Router, Sweep
 
 #: The metrics of :func:`~routerbench_utils.evaluation.collapse.metric_table` for which a smaller value is better.
 LOWER_IS_BETTER = ("CPT", "regret")
-
-
-class Sweep(NamedTuple):
-    """A router's sweep of its knob on test rows: per setting, the model each prompt went to and what
-    each prompt cost and scored (returned by :func:`~routerbench_utils.evaluation.collapse.sweep`).
-
-    See the chapter :ref:`chap-collapse` ("Routing collapse, the plateau, and metrics that disagree").
-    """
-
-    params: list
-    """The knob's values, one per row of the matrices."""
-    chosen: np.ndarray
-    """Model names, shape (settings, prompts); for a cascade, the model whose answer is returned."""
-    cost: np.ndarray
-    """USD per prompt, shape (settings, prompts) (for a cascade, every call it paid for)."""
-    quality: np.ndarray
-    """Score per prompt, shape (settings, prompts)."""
 
 
 def _names_index(chosen: np.ndarray, names: Sequence[str], argument: str) -> np.ndarray:
@@ -57,38 +40,14 @@ def _names_index(chosen: np.ndarray, names: Sequence[str], argument: str) -> np.
     return index
 
 
-def _predicted_costs(table: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
-    """Per (row, model) the router's training mean cost of the row's dataset, else its overall mean
-    (row ``'*'`` of ``costs_``): the cost a predictive router weighs against predicted quality."""
-    keys = dataset_column(test).to_numpy()
-    keys = np.where(np.isin(keys, table.index), keys, "*")
-    return table.loc[keys].to_numpy(dtype=float)
+def sweep(router: Router, test: pd.DataFrame, settings: Sequence | None = None, *,
+          params: Sequence | None = None) -> Sweep:
+    """Route the test rows at every setting of a fitted router's knob, keeping who was called: the
+    router's own :meth:`~routerbench_utils.Router.sweep`, after checking that it is a fitted router.
 
-
-def _routes(router: Router, test: pd.DataFrame, params: list) -> np.ndarray:
-    if router.knob == "willingness_to_pay" and hasattr(router, "predict_quality"):
-        # One prediction for every willingness to pay: the expensive step (a KNN search, a network)
-        # does not depend on the knob.
-        bad = [p for p in params if not float(p) >= 0]
-        if bad:
-            raise RouterBenchDataError(f"params: willingness to pay must be >= 0, got {bad[:3]}")
-        predicted = router.predict_quality(test)
-        costs = _predicted_costs(router.costs_, test)
-        return np.array([choose_by_value(predicted, costs, float(p), router.models_) for p in params],
-                        dtype=object).reshape(len(params), len(test))
-    return np.array([np.asarray(router.route(test, p), dtype=object) for p in params],
-                    dtype=object).reshape(len(params), len(test))
-
-
-def sweep(router: Router, test: pd.DataFrame, params: Sequence | None = None) -> Sweep:
-    """Route the test rows at every setting of a fitted router's knob, keeping who was called.
-
-    ``Router.outcomes`` returns what each prompt cost and scored; this also keeps the chosen model,
-    :math:`m_\\theta(i)`, from which :func:`~routerbench_utils.evaluation.collapse.call_shares` counts the calls. For a router that pays only
-    for the model it chooses, :math:`(c_{\\theta i}, q_{\\theta i}) = (c_{i, m_\\theta(i)},
-    s_{i, m_\\theta(i)})`; a router that overrides ``outcomes`` (the cascade, which pays for every call)
-    keeps its own costs, and its chosen model is the one whose answer it returns. A predictive router's
-    scores are predicted once for all values of the willingness to pay.
+    Per setting :math:`\\theta` and prompt :math:`i`, the chosen model :math:`m_\\theta(i)` (from which
+    :func:`~routerbench_utils.evaluation.collapse.call_shares` counts the calls) and what the prompt cost
+    and scored, :math:`(c_{i, m_\\theta(i)}, s_{i, m_\\theta(i)})`; a cascade pays for every call.
 
     Parameters
     ----------
@@ -96,14 +55,16 @@ def sweep(router: Router, test: pd.DataFrame, params: Sequence | None = None) ->
         A fitted router (e.g. ``rbu.KNNRouter(40).fit(train)``).
     test : DataFrame
         RouterBench-format rows to route.
+    settings : sequence, optional
+        The knob's values; default ``router.default_settings()``.
     params : sequence, optional
-        The knob's values; default ``router.default_params()``.
+        Deprecated name of ``settings``.
 
     Returns
     -------
     Sweep
-        ``(params, chosen, cost, quality)``, the matrices of shape (len(params), len(test)); the row
-        means of ``cost`` and ``quality`` are ``router.curve(test, params)``.
+        ``settings``, ``chosen``, ``cost``, ``quality`` (matrices of shape (settings, prompts)); the row
+        means of ``cost`` and ``quality`` are ``router.curve(test, settings)``.
 
     Raises
     ------
@@ -113,8 +74,9 @@ def sweep(router: Router, test: pd.DataFrame, params: Sequence | None = None) ->
 
     Examples
     --------
-    >>> s = sweep(rbu.OracleRouter().fit(train), test)  # doctest: +SKIP
-    >>> call_shares(s.chosen, rbu.models(test), s.params)  # doctest: +SKIP
+    >>> s = sweep(rbu.OracleRouter().fit(train), test, settings=[0.0, 1e9])
+    >>> call_shares(s.chosen, rbu.models(test), s.settings).shape
+    (2, 11)
 
     See the chapter :ref:`chap-collapse` ("Routing collapse, the plateau, and metrics that disagree").
     """
@@ -122,18 +84,10 @@ def sweep(router: Router, test: pd.DataFrame, params: Sequence | None = None) ->
         raise RouterBenchDataError(f"router: expected a fitted Router instance, got {router!r}")
     if not hasattr(router, "models_"):
         raise RouterBenchDataError(f"{type(router).__name__}: call fit(train) before sweep")
-    params = router.default_params() if params is None else list(params)
-    chosen = _routes(router, test, params)
-    if type(router).outcomes is not Router.outcomes:
-        _, cost, quality = router.outcomes(test, params)  # it pays for more than the chosen model
-        return Sweep(params, chosen, np.asarray(cost, dtype=float), np.asarray(quality, dtype=float))
-    names = models(test)
-    index = _names_index(chosen, names, "routes")
-    # A last column of zeros: 'no_model_correct' costs 0 and scores 0.
-    costs = np.hstack([cost_matrix(test, names), np.zeros((len(test), 1))])
-    scores = np.hstack([score_matrix(test, names), np.zeros((len(test), 1))])
-    rows = np.arange(len(test))[None, :]
-    return Sweep(params, chosen, costs[rows, index], scores[rows, index])
+    if params is not None:
+        warn_moved("the keyword params", "settings")
+        settings = params if settings is None else settings
+    return router.sweep(test, settings)
 
 
 def call_shares(chosen, model_names: Sequence[str], params: Sequence | None = None) -> pd.DataFrame:

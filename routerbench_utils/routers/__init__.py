@@ -13,8 +13,8 @@ row) and ``curve(test)`` (one point per setting of its knob). Reach the names he
 - :mod:`.cascade_routing`: cascade routing (routing and cascading in one rule);
 - :mod:`.neighbours`: the cosine nearest-neighbour search behind the KNN router.
 """
-from .base import (BUDGET_GRID, ERROR_RATES, WTP_GRID, Router, choose_by_value, evaluate_routing, routing_outcomes,
-                   single_model_outcomes)
+from .base import (BUDGET_GRID, ERROR_RATES, WTP_GRID, Router, Sweep, choose_by_value, evaluate_routing,
+                   routing_outcomes, single_model_outcomes)
 from .baselines import OracleRouter, ZeroRouter
 from .cascade_routing import CascadeRoutingRouter
 from .cascades import CascadeRouter
@@ -23,5 +23,5 @@ from .predictive import ClassifierRouter, KNNRouter, MLPRouter, SVMRouter, TaskL
 
 __all__ = ["BUDGET_GRID", "BudgetPacer", "CascadeRouter", "CascadeRoutingRouter", "ClassifierRouter",
            "ERROR_RATES", "KNNRouter", "LinUCBRouter", "MLPRouter", "OracleRouter", "Router", "SVMRouter",
-           "TaskLabelRouter", "WTP_GRID", "ZeroRouter", "choose_by_value", "evaluate_routing",
+           "Sweep", "TaskLabelRouter", "WTP_GRID", "ZeroRouter", "choose_by_value", "evaluate_routing",
            "routing_outcomes", "single_model_outcomes"]

@@ -124,6 +124,95 @@ def evaluate_routing(df: pd.DataFrame, chosen, cost: str = "mean") -> tuple[floa
     return (float(c.sum()) if cost == "total" else float(c.mean())), float(q.mean())
 
 
+class Sweep:
+    """A router's sweep of its knob over test rows: for every setting, the model each prompt went to and
+    what each prompt cost and scored. The one result of every router's :meth:`Router.sweep`;
+    :meth:`Router.curve` is its tidy summary, :meth:`to_frame`.
+
+    Row :math:`k` of the matrices holds setting :math:`\\theta_k`; the curve's point is
+    :math:`\\big(\\frac{1}{n}\\sum_i c_{ki}, \\frac{1}{n}\\sum_i q_{ki}\\big)`.
+
+    See the chapter :ref:`chap-byo` ("Bring your own router and your own logs").
+
+    Parameters
+    ----------
+    knob : str
+        The name of the router's knob (``willingness_to_pay``, ``budget_usd``, ``position``, ...).
+    settings : sequence
+        The knob's values, one per row of the matrices.
+    chosen : array-like of shape (settings, prompts)
+        Model names; for a cascade, the model whose answer is returned.
+    cost : array-like of shape (settings, prompts)
+        USD per prompt (for a cascade, every call it paid for).
+    quality : array-like of shape (settings, prompts)
+        Score per prompt.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If the matrices do not have one row per setting and one shape.
+
+    Examples
+    --------
+    >>> s = Sweep("budget_usd", [0.5, 1.0], [["a", "b"], ["b", "b"]], [[1.0, 3.0], [3.0, 3.0]],
+    ...           [[0.0, 1.0], [1.0, 1.0]])
+    >>> s.to_frame()
+       setting  cost  quality
+    0      0.5   2.0      0.5
+    1      1.0   3.0      1.0
+    """
+
+    def __init__(self, knob: str, settings: Sequence, chosen, cost, quality) -> None:
+        self.knob = knob
+        self.settings = list(settings)
+        self.chosen = np.asarray(chosen, dtype=object)
+        self.cost = np.asarray(cost, dtype=float)
+        self.quality = np.asarray(quality, dtype=float)
+        shape = (len(self.settings), self.cost.shape[-1] if self.cost.ndim == 2 else -1)
+        if not (self.cost.shape == self.quality.shape == self.chosen.shape == shape):
+            raise RouterBenchDataError(
+                f"Sweep: expected chosen, cost and quality of one shape (settings, prompts) = {shape}, got "
+                f"{self.chosen.shape}, {self.cost.shape}, {self.quality.shape}")
+
+    @property
+    def params(self) -> list:
+        """Deprecated name of :attr:`settings`."""
+        from .._deprecated import warn_moved
+
+        warn_moved("Sweep.params", "Sweep.settings")
+        return self.settings
+
+    def to_frame(self, cost: str = "mean") -> pd.DataFrame:
+        """The tidy curve: one row per setting with the mean (or total) cost and the mean quality.
+
+        Parameters
+        ----------
+        cost : {"mean", "total"}
+            Mean USD per query (default) or the total spend.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``setting``, ``cost``, ``quality``, in the order of :attr:`settings`.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If ``cost`` is neither ``"mean"`` nor ``"total"``.
+        """
+        if cost not in ("mean", "total"):
+            raise RouterBenchDataError(f"cost: expected 'mean' or 'total', got {cost!r}")
+        spent = self.cost.sum(axis=1) if cost == "total" else self.cost.mean(axis=1)
+        return pd.DataFrame({"setting": self.settings, "cost": spent, "quality": self.quality.mean(axis=1)})
+
+    def __len__(self) -> int:
+        return len(self.settings)
+
+    def __repr__(self) -> str:
+        return (f"Sweep of {self.knob} over {len(self.settings)} settings x {self.chosen.shape[1]} prompts\n"
+                f"{self.to_frame()}")
+
+
 class Router(BaseEstimator):
     """Base class: fit on training rows, route test rows for a value of the knob, sweep to a curve.
 
@@ -161,7 +250,9 @@ class Router(BaseEstimator):
     ...         return self
     ...     def route(self, test, param=None):
     ...         return np.full(len(test), self.choice_, dtype=object)
-    >>> Cheapest().fit(train).curve(test)  # doctest: +SKIP
+    >>> Cheapest().fit(train).curve(test)
+       setting      cost   quality
+    0     None  0.000052  0.424000
     """
 
     family = "Custom"
@@ -196,6 +287,9 @@ class Router(BaseEstimator):
     def route(self, test: pd.DataFrame, param=None) -> np.ndarray:
         """One model name per test row, for one value of the knob (to be implemented by a subclass).
 
+        The knob's keyword is the class attribute ``knob``; left at ``None`` it takes the constructor's
+        value when the knob is also a parameter of the router, else the family's default.
+
         Parameters
         ----------
         test : DataFrame
@@ -215,8 +309,8 @@ class Router(BaseEstimator):
         """
         raise NotImplementedError
 
-    def default_params(self) -> list:
-        """The knob values ``curve`` and ``outcomes`` sweep when given none (here ``[None]``).
+    def default_settings(self) -> list:
+        """The knob values ``curve`` and ``sweep`` take when given none (here ``[None]``).
 
         Returns
         -------
@@ -224,78 +318,154 @@ class Router(BaseEstimator):
         """
         return [None]
 
+    def default_params(self) -> list:
+        """Deprecated name of :meth:`default_settings`.
+
+        Returns
+        -------
+        list
+        """
+        from .._deprecated import warn_moved
+
+        warn_moved(f"{type(self).__name__}.default_params", f"{type(self).__name__}.default_settings")
+        return self.default_settings()
+
+    def _settings(self, settings: Sequence | None, params: Sequence | None = None) -> list:
+        """The knob values asked for (``params`` is the deprecated keyword), else the defaults."""
+        if params is not None:
+            from .._deprecated import warn_moved
+
+            warn_moved("the keyword params", "settings", stacklevel=4)
+            settings = params if settings is None else settings
+        if settings is not None:
+            return list(settings)
+        if type(self).default_params is not Router.default_params:  # a router written before the rename
+            from .._deprecated import warn_moved
+
+            warn_moved(f"{type(self).__name__}.default_params", "default_settings", stacklevel=4)
+            return list(self.default_params())
+        return list(self.default_settings())
+
+    def _knob(self, value, fallback=None):
+        """The knob's value for ``route``: the one given, else the constructor's (a knob that is also a
+        parameter, e.g. ``LinUCBRouter(willingness_to_pay=w)``), else ``fallback``."""
+        if value is None and self.knob in self.get_params(deep=False):
+            value = getattr(self, self.knob)
+        return fallback if value is None else value
+
     def _check_fitted(self) -> None:
         if not hasattr(self, "models_"):
             raise RouterBenchDataError(f"{type(self).__name__}: call fit(train) before routing")
 
-    def outcomes(self, test: pd.DataFrame, params: Sequence | None = None
-                 ) -> tuple[list, np.ndarray, np.ndarray]:
-        """``(params, cost, quality)``: per-prompt matrices of shape (len(params), len(test)).
+    def sweep(self, test: pd.DataFrame, settings: Sequence | None = None) -> Sweep:
+        """Route the test rows at every setting of the knob, keeping who was called and what each
+        prompt cost and scored.
 
-        Row :math:`k` holds every test prompt's cost and score when routed with ``params[k]``: the
+        For a router that pays only for the model it chooses, :math:`(c_{ki}, q_{ki}) =
+        (c_{i, m_k(i)}, s_{i, m_k(i)})` with :math:`m_k(i)` = ``route(test, settings[k])[i]``; a cascade
+        pays for every call it makes, and its chosen model is the one whose answer it returns.
+
+        Parameters
+        ----------
+        test : DataFrame
+            RouterBench-format rows to route.
+        settings : sequence, optional
+            Knob values; default :meth:`default_settings`.
+
+        Returns
+        -------
+        Sweep
+            ``settings``, ``chosen``, ``cost`` and ``quality`` (matrices of shape (settings, prompts)).
+
+        Raises
+        ------
+        RouterBenchDataError
+            If the router is not fitted, ``test`` fails validation, a setting is invalid for the router,
+            or a route names a model that is not in ``test``.
+        """
+        self._check_fitted()
+        validate(test)
+        settings = self._settings(settings)
+        chosen, cost, quality = self._sweep_arrays(test, settings)
+        return Sweep(self.knob, settings, chosen, cost, quality)
+
+    def _sweep_arrays(self, test: pd.DataFrame, settings: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(chosen, cost, quality)`` of shape (settings, prompts); a router that pays for more than
+        the chosen model (a cascade) overrides it."""
+        # The test rows' cost and score matrices once, not once per setting (as routing_outcomes would).
+        names = models(test)
+        costs, scores = cost_matrix(test, names), score_matrix(test, names)
+        chosen = [np.asarray(c, dtype=object) for c in self._choices(test, settings)]
+        pairs = [_outcomes_of(_model_index(test, c, names), costs, scores) for c in chosen]
+        shape = (len(settings), len(test))
+        return (np.array(chosen, dtype=object).reshape(shape), np.array([c for c, _ in pairs]).reshape(shape),
+                np.array([q for _, q in pairs]).reshape(shape))
+
+    def outcomes(self, test: pd.DataFrame, settings: Sequence | None = None, *, params: Sequence | None = None
+                 ) -> tuple[list, np.ndarray, np.ndarray]:
+        """``(settings, cost, quality)``: the per-prompt matrices of :meth:`sweep`, shape
+        (len(settings), len(test)).
+
+        Row :math:`k` holds every test prompt's cost and score when routed with ``settings[k]``: the
         input :func:`routerbench_utils.bootstrap_aiq` and :func:`routerbench_utils.saving_ci` resample.
 
         Parameters
         ----------
         test : DataFrame
             RouterBench-format rows to route.
+        settings : sequence, optional
+            Knob values; default :meth:`default_settings`.
         params : sequence, optional
-            Knob values; default :meth:`~routerbench_utils.Router.default_params`.
+            Deprecated name of ``settings``.
 
         Returns
         -------
-        params : list
+        settings : list
             The knob values, one per row of the matrices.
-        cost, quality : ndarray of shape (len(params), len(test))
+        cost, quality : ndarray of shape (len(settings), len(test))
             Per-prompt cost (USD) and score.
 
         Raises
         ------
         RouterBenchDataError
-            If the router is not fitted, ``test`` fails validation, or a route names a model that is
-            not in ``test``.
+            As :meth:`sweep`.
         """
-        self._check_fitted()
-        validate(test)
-        params = self.default_params() if params is None else list(params)
-        # The test rows' cost and score matrices once, not once per parameter (as routing_outcomes would).
-        names = models(test)
-        costs, scores = cost_matrix(test, names), score_matrix(test, names)
-        pairs = [_outcomes_of(_model_index(test, chosen, names), costs, scores)
-                 for chosen in self._choices(test, params)]
-        return params, np.array([c for c, _ in pairs]), np.array([q for _, q in pairs])
+        s = self.sweep(test, self._settings(settings, params))
+        return s.settings, s.cost, s.quality
 
-    def _choices(self, test: pd.DataFrame, params: list) -> list[np.ndarray]:
-        """The routes for every parameter; routers that can share work across parameters override it."""
-        return [self.route(test, p) for p in params]
+    def _choices(self, test: pd.DataFrame, settings: list) -> list[np.ndarray]:
+        """The routes for every setting; routers that can share work across settings override it."""
+        return [self.route(test, p) for p in settings]
 
-    def curve(self, test: pd.DataFrame, params: Sequence | None = None, cost: str = "mean") -> pd.DataFrame:
-        """One (cost, quality) point per parameter, on the rows of ``test``.
+    def curve(self, test: pd.DataFrame, settings: Sequence | None = None, cost: str = "mean", *,
+              params: Sequence | None = None) -> pd.DataFrame:
+        """One (cost, quality) point per setting of the knob, on the rows of ``test``:
+        ``sweep(test, settings).to_frame(cost)``.
 
         Parameters
         ----------
         test : DataFrame
             RouterBench-format rows to route.
-        params : sequence, optional
-            Knob values; default :meth:`~routerbench_utils.Router.default_params`.
+        settings : sequence, optional
+            Knob values; default :meth:`default_settings`.
         cost : {"mean", "total"}
             Mean USD per query (default) or the total spend.
+        params : sequence, optional
+            Deprecated name of ``settings``.
 
         Returns
         -------
         DataFrame
-            Columns ``param``, ``cost``, ``quality``: one row per knob value, in the order given.
+            Columns ``setting``, ``cost``, ``quality``: one row per knob value, in the order given.
 
         Raises
         ------
         RouterBenchDataError
-            If ``cost`` is neither ``"mean"`` nor ``"total"``, and as :meth:`~routerbench_utils.Router.outcomes`.
+            If ``cost`` is neither ``"mean"`` nor ``"total"``, and as :meth:`sweep`.
         """
         if cost not in ("mean", "total"):
             raise RouterBenchDataError(f"cost: expected 'mean' or 'total', got {cost!r}")
-        params, c, q = self.outcomes(test, params)
-        spent = c.sum(axis=1) if cost == "total" else c.mean(axis=1)
-        return pd.DataFrame({"param": params, "cost": spent, "quality": q.mean(axis=1)})
+        return self.sweep(test, self._settings(settings, params)).to_frame(cost)
 
 
 def check_wtp(value) -> float:

@@ -44,7 +44,7 @@ class OracleRouter(Router):
     family = "Oracle"
     knob = "willingness_to_pay"
 
-    def default_params(self) -> list:
+    def default_settings(self) -> list:
         """The official willingness-to-pay grid (:data:`routerbench_utils.routers.WTP_GRID`), then
         ``None`` (the classic Oracle).
 
@@ -152,7 +152,7 @@ class ZeroRouter(Router):
             self.vertices_[name] = (hull.cost, [self.models_[k] for k in index])
         return self
 
-    def default_params(self) -> list:
+    def default_settings(self) -> list:
         """The positions of every dataset's hull vertices, :math:`(c_j - c_0) / (c_K - c_0)`, sorted.
 
         Returns
@@ -166,15 +166,15 @@ class ZeroRouter(Router):
             positions.update(np.round((cost - cost[0]) / span, 12) if span > 0 else [0.0])
         return sorted(positions)
 
-    def route(self, test: pd.DataFrame, position: float = 0.0) -> np.ndarray:
+    def route(self, test: pd.DataFrame, position: float | None = None) -> np.ndarray:
         """A random mix of two neighbouring hull models per dataset, at the cost position ``position``.
 
         Parameters
         ----------
         test : DataFrame
             Rows to route; only their ``eval_name`` is read (the Zero router never looks at a prompt).
-        position : float, default 0.0
-            :math:`t \\in [0, 1]`: 0 the cheapest vertex model, 1 the best one.
+        position : float, optional
+            :math:`t \\in [0, 1]`: 0 the cheapest vertex model (default), 1 the best one.
 
         Returns
         -------
@@ -188,7 +188,7 @@ class ZeroRouter(Router):
             absent from the training rows.
         """
         self._check_fitted()
-        t = float(position)
+        t = float(self._knob(position, 0.0))
         if not 0.0 <= t <= 1.0:
             raise RouterBenchDataError(f"position: the Zero router takes a position t in [0, 1], got {position!r}")
         dataset = dataset_column(test).to_numpy()

@@ -631,13 +631,33 @@ class CascadeRoutingRouter(Router):
                 "calls": called.sum(axis=2), "called": called, "step": when}
 
     # ----------------------------------------------------------- the Router API
-    def default_params(self) -> list:
+    def default_settings(self) -> list:
         return list(WTP_GRID)
 
-    def outcomes(self, test: pd.DataFrame, params: Sequence | None = None):
-        """``(params, cost, quality)``: per-prompt matrices of shape (len(params), len(test)); the
-        cost counts every call."""
-        params = self.default_params() if params is None else list(params)
+    def _sweep_arrays(self, test: pd.DataFrame, settings: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One simulation for every willingness to pay: the model answering, every call paid."""
+        run = self.simulate(test, settings)
+        return np.asarray(self.models_, dtype=object)[run["answer"]], run["cost"], run["quality"]
+
+    def outcomes(self, test: pd.DataFrame, settings: Sequence | None = None, *, params: Sequence | None = None):
+        """``(settings, cost, quality)``: per-prompt matrices of shape (len(settings), len(test)); the
+        cost counts every call.
+
+        Parameters
+        ----------
+        test : DataFrame
+            RouterBench-format rows holding every model of ``models_``.
+        settings : sequence of float, optional
+            Willingness-to-pay values; default :data:`~routerbench_utils.routers.WTP_GRID`.
+        params : sequence of float, optional
+            Deprecated name of ``settings``.
+
+        Returns
+        -------
+        settings : list
+        cost, quality : ndarray of shape (len(settings), len(test))
+        """
+        params = self._settings(settings, params)
         run = self.simulate(test, params)
         return params, run["cost"], run["quality"]
 

@@ -113,7 +113,7 @@ class CascadeRouter(Router):
         self.costs_ = dataset_costs(train, self.models_)
         return self
 
-    def default_params(self) -> list:
+    def default_settings(self) -> list:
         """The official per-query budgets, :data:`routerbench_utils.routers.BUDGET_GRID` (USD).
 
         Returns
@@ -147,7 +147,14 @@ class CascadeRouter(Router):
             out_cost[b], out_quality[b] = spent, quality
         return out_cost, out_quality, last
 
-    def outcomes(self, test: pd.DataFrame, params: Sequence | None = None):
+    def _sweep_arrays(self, test: pd.DataFrame, settings: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One simulation for every budget: the model answering, every call paid, the last call's score."""
+        if any(not float(p) >= 0 for p in settings):
+            raise RouterBenchDataError("settings: budgets must be >= 0 USD per query")
+        cost, quality, last = self._simulate(test, [float(p) for p in settings])
+        return np.asarray(self.models_, dtype=object)[last], cost, quality
+
+    def outcomes(self, test: pd.DataFrame, settings: Sequence | None = None, *, params: Sequence | None = None):
         """Per-prompt cost (every call paid) and quality (the last call's score) for each budget.
 
         Parameters
@@ -171,21 +178,21 @@ class CascadeRouter(Router):
             lacks a model of ``models_``.
         """
         self._check_fitted()
-        params = self.default_params() if params is None else list(params)
+        params = self._settings(settings, params)
         if any(not float(p) >= 0 for p in params):
             raise RouterBenchDataError("params: budgets must be >= 0 USD per query")
         cost, quality, _ = self._simulate(test, [float(p) for p in params])
         return params, cost, quality
 
-    def route(self, test: pd.DataFrame, budget: float = np.inf) -> np.ndarray:
+    def route(self, test: pd.DataFrame, budget: float | None = None) -> np.ndarray:
         """The model whose answer the cascade returns (its cost is the sum of all calls: use curve).
 
         Parameters
         ----------
         test : DataFrame
             RouterBench-format rows holding every model of ``models_``.
-        budget : float, default inf
-            USD per query.
+        budget : float, optional
+            USD per query; default no limit (``inf``).
 
         Returns
         -------
@@ -200,6 +207,6 @@ class CascadeRouter(Router):
             If the router is not fitted, or ``test`` fails validation or lacks a model of ``models_``.
         """
         self._check_fitted()
-        _, _, last = self._simulate(test, [float(budget)])
+        _, _, last = self._simulate(test, [float(self._knob(budget, np.inf))])
         return np.asarray(self.models_, dtype=object)[last[0]]
 

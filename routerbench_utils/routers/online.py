@@ -27,7 +27,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from ..data import cost_matrix, models, score_matrix, validate
-from ..embed import TfidfSvdEmbedder, prompt_texts
+from ..embed import fresh_embedding, prompt_texts
 from ..errors import RouterBenchDataError
 from ..frontier import ndch
 from ..metrics import aiq
@@ -59,7 +59,7 @@ def stream_order(n, random_state: int = 0) -> np.ndarray:
 
     Raises
     ------
-    ValueError
+    RouterBenchDataError
         If ``n`` is not a positive count (or the frame is empty).
 
     Examples
@@ -69,7 +69,7 @@ def stream_order(n, random_state: int = 0) -> np.ndarray:
     """
     count = len(n) if isinstance(n, pd.DataFrame) else n
     if isinstance(count, (bool, np.bool_)) or not isinstance(count, (int, np.integer)) or count < 1:
-        raise ValueError(f"n: expected a positive number of prompts (or a non-empty frame), got {count!r}")
+        raise RouterBenchDataError(f"n: expected a positive number of prompts (or a non-empty frame), got {count!r}")
     return np.random.default_rng(random_state).permutation(int(count))
 
 
@@ -122,7 +122,7 @@ class BudgetPacer:
 
     Raises
     ------
-    ValueError
+    RouterBenchDataError
         From :meth:`start`, for a budget, length or rate that is not positive, or a budget below the
         sum of the cheapest cost bounds (then no policy can be guaranteed to stay within it).
     """
@@ -148,23 +148,23 @@ class BudgetPacer:
 
         Raises
         ------
-        ValueError
+        RouterBenchDataError
             See the class.
         """
         budget, n = float(self.budget), self.n_prompts
         if not (np.isfinite(budget) and budget > 0):
-            raise ValueError(f"budget: expected a positive number of USD, got {self.budget!r}")
+            raise RouterBenchDataError(f"budget: expected a positive number of USD, got {self.budget!r}")
         if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"n_prompts: expected a positive number of prompts, got {n!r}")
+            raise RouterBenchDataError(f"n_prompts: expected a positive number of prompts, got {n!r}")
         if not (np.isfinite(self.learning_rate) and self.learning_rate > 0):
-            raise ValueError(f"learning_rate: expected a positive step, got {self.learning_rate!r}")
+            raise RouterBenchDataError(f"learning_rate: expected a positive step, got {self.learning_rate!r}")
         bound = np.asarray(cost_bound, dtype=float)
         if bound.ndim == 1:
             bound = np.broadcast_to(bound, (int(n), bound.size))
         if bound.ndim != 2 or bound.shape[0] != n or bound.shape[1] < 1:
-            raise ValueError(f"cost_bound: expected shape (models,) or ({n}, models), got {np.shape(cost_bound)}")
+            raise RouterBenchDataError(f"cost_bound: expected shape (models,) or ({n}, models), got {np.shape(cost_bound)}")
         if not np.isfinite(bound).all() or (bound < 0).any():
-            raise ValueError("cost_bound: expected finite bounds >= 0 (USD) for every model")
+            raise RouterBenchDataError("cost_bound: expected finite bounds >= 0 (USD) for every model")
         self.rho_ = budget / n
         self.ceiling_ = budget * (1.0 - _BUDGET_MARGIN)
         self.bound_ = bound
@@ -174,7 +174,7 @@ class BudgetPacer:
         self.reserve_ = np.concatenate([np.cumsum(floor[::-1])[::-1][1:], [0.0]])
         need = float(floor.sum())
         if need > self.ceiling_:
-            raise ValueError(
+            raise RouterBenchDataError(
                 f"budget: {budget:.6g} USD is below {need:.6g} USD, the sum over the {n} prompts of the "
                 "cheapest model's cost bound; no policy can be guaranteed to stay within it. Raise the "
                 "budget or pass tighter cost bounds (e.g. per prompt)")
@@ -281,7 +281,7 @@ class StreamResult:
 def _check_features(features) -> np.ndarray:
     x = np.asarray(features, dtype=float)
     if x.ndim != 2 or x.shape[0] < 1 or x.shape[1] < 1:
-        raise ValueError(f"features: expected a 2-D array (prompts, features), got shape {x.shape}")
+        raise RouterBenchDataError(f"features: expected a 2-D array (prompts, features), got shape {x.shape}")
     if not np.isfinite(x).all():
         rows = np.flatnonzero(~np.isfinite(x).all(axis=1))
         raise RouterBenchDataError(
@@ -354,7 +354,7 @@ def replay_stream(features, scores, costs, alpha: float = 0.1, willingness_to_pa
 
     Raises
     ------
-    ValueError
+    RouterBenchDataError
         For arrays of the wrong shape or settings out of range.
     RouterBenchDataError
         If a chosen model's score or cost is NaN, or a cost is negative (the step and model named).
@@ -363,25 +363,25 @@ def replay_stream(features, scores, costs, alpha: float = 0.1, willingness_to_pa
     s_all, c_all = np.asarray(scores, dtype=float), np.asarray(costs, dtype=float)
     n, d = x_all.shape
     if s_all.ndim != 2 or s_all.shape != c_all.shape or s_all.shape[0] != n:
-        raise ValueError(f"scores and costs: expected two arrays of shape ({n}, models), got "
+        raise RouterBenchDataError(f"scores and costs: expected two arrays of shape ({n}, models), got "
                          f"{s_all.shape} and {c_all.shape}")
     k = s_all.shape[1]
     if not (np.isfinite(alpha) and alpha >= 0):
-        raise ValueError(f"alpha: expected a number >= 0, got {alpha!r}")
+        raise RouterBenchDataError(f"alpha: expected a number >= 0, got {alpha!r}")
     if not (np.isfinite(ridge) and ridge > 0):
-        raise ValueError(f"ridge: expected a number > 0, got {ridge!r}")
+        raise RouterBenchDataError(f"ridge: expected a number > 0, got {ridge!r}")
     if not np.isfinite(prior_score):
-        raise ValueError(f"prior_score: expected a finite score, got {prior_score!r}")
+        raise RouterBenchDataError(f"prior_score: expected a finite score, got {prior_score!r}")
     if pacer is None and not float(willingness_to_pay) > 0:
-        raise ValueError(f"willingness_to_pay: expected a number > 0 (or inf), got {willingness_to_pay!r}")
+        raise RouterBenchDataError(f"willingness_to_pay: expected a number > 0 (or inf), got {willingness_to_pay!r}")
     if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, (int, np.integer)) \
             or batch_size < 1:
-        raise ValueError(f"batch_size: expected a positive number of prompts, got {batch_size!r}")
+        raise RouterBenchDataError(f"batch_size: expected a positive number of prompts, got {batch_size!r}")
     marks = {int(c) for c in checkpoints}
     if any(c < 1 or c > n for c in marks):
-        raise ValueError(f"checkpoints: expected numbers of prompts in [1, {n}], got {sorted(marks)}")
+        raise RouterBenchDataError(f"checkpoints: expected numbers of prompts in [1, {n}], got {sorted(marks)}")
     if pacer is not None and (getattr(pacer, "step_", None) != 0 or pacer.n_prompts != n):
-        raise ValueError(f"pacer: expected a pacer started for this stream of {n} prompts "
+        raise RouterBenchDataError(f"pacer: expected a pacer started for this stream of {n} prompts "
                          "(BudgetPacer(budget, n_prompts).start(cost_bound))")
 
     estimates = _RidgeEstimates(k, d, ridge, float(prior_score))
@@ -567,7 +567,7 @@ class LinUCBRouter(Router):
                 return costs.max(axis=0)
             if self.cost_bound == "exact":
                 return costs
-            raise ValueError(f"cost_bound: expected 'max', 'exact' or an array, got {self.cost_bound!r}")
+            raise RouterBenchDataError(f"cost_bound: expected 'max', 'exact' or an array, got {self.cost_bound!r}")
         bound = np.asarray(self.cost_bound, dtype=float)
         return bound[self.order_] if bound.ndim == 2 else bound
 
@@ -588,14 +588,13 @@ class LinUCBRouter(Router):
         ------
         RouterBenchDataError
             For a frame that fails validation or lacks prompts.
-        ValueError
+        RouterBenchDataError
             For settings out of range (see :func:`~routerbench_utils.routers.online.replay_stream` and :class:`~routerbench_utils.routers.online.BudgetPacer`).
         """
         super().fit(stream)
         if len(stream) < 1:
             raise RouterBenchDataError("stream: expected at least one prompt to replay, got an empty frame")
-        self.embedder_ = (self.embedding if self.embedding is not None
-                          else TfidfSvdEmbedder(seed=self.random_state))
+        self.embedder_ = fresh_embedding(self.embedding, self.random_state)
         texts = prompt_texts(stream, "stream")
         features = np.asarray(self.embedder_.fit(texts).transform(texts), dtype=float)
         n = len(stream)
@@ -606,7 +605,7 @@ class LinUCBRouter(Router):
         if self.budget_per_prompt is not None:
             rho = float(self.budget_per_prompt)
             if not (np.isfinite(rho) and rho > 0):
-                raise ValueError(f"budget_per_prompt: expected a positive number of USD or None, got "
+                raise RouterBenchDataError(f"budget_per_prompt: expected a positive number of USD or None, got "
                                  f"{self.budget_per_prompt!r}")
             self.pacer_ = BudgetPacer(rho * n, n, self.learning_rate)
             self.pacer_.start(self._bounds(costs))
@@ -674,18 +673,19 @@ class LinUCBRouter(Router):
         """
         return self._predict(test)[0]
 
-    def default_params(self) -> list:
+    def default_settings(self) -> list:
         return list(WTP_GRID)
 
-    def route(self, test: pd.DataFrame, willingness_to_pay: float = 1.0) -> np.ndarray:
+    def route(self, test: pd.DataFrame, willingness_to_pay: float | None = None) -> np.ndarray:
         """Route with the frozen policy at willingness to pay :math:`\\lambda` (no exploration).
 
         Parameters
         ----------
         test : DataFrame
             RouterBench-format rows with prompts.
-        willingness_to_pay : float
-            :math:`\\lambda \\ge 0` (USD per unit of quality).
+        willingness_to_pay : float, optional
+            :math:`\\lambda \\ge 0` (USD per unit of quality); default the router's own
+            ``willingness_to_pay``.
 
         Returns
         -------
@@ -693,39 +693,11 @@ class LinUCBRouter(Router):
             One model name per row.
         """
         quality, cost = self._predict(test)
-        return choose_by_value(quality, cost, _wtp(willingness_to_pay), self.models_)
+        return choose_by_value(quality, cost, _wtp(self._knob(willingness_to_pay, 1.0)), self.models_)
 
     def _choices(self, test: pd.DataFrame, params: list) -> list[np.ndarray]:
         quality, cost = self._predict(test)  # once for every willingness to pay
         return [choose_by_value(quality, cost, _wtp(p), self.models_) for p in params]
-
-    def outcomes(self, test: pd.DataFrame, params: Sequence | None = None
-                 ) -> tuple[list, np.ndarray, np.ndarray]:
-        """``(params, cost, quality)``: per-prompt matrices of shape (len(params), len(test)).
-
-        The same as :meth:`routerbench_utils.Router.outcomes`, computed on model indices rather than names (a sweep
-        of the willingness to pay is one argmax per value).
-
-        Parameters
-        ----------
-        test : DataFrame
-            RouterBench-format rows with prompts.
-        params : sequence of float, optional
-            Willingness-to-pay values (default: :data:`~routerbench_utils.routers.WTP_GRID`).
-
-        Returns
-        -------
-        params : list
-        cost, quality : ndarray
-            What the chosen models spent and scored on each prompt, one row per value.
-        """
-        params = self.default_params() if params is None else list(params)
-        quality, cost = self._predict(test)
-        true_cost, true_score = cost_matrix(test, self.models_), score_matrix(test, self.models_)
-        rows = np.arange(len(test))
-        chosen = [np.argmax(_wtp(p) * quality - cost, axis=1) for p in params]
-        return (params, np.array([true_cost[rows, a] for a in chosen]).reshape(len(params), -1),
-                np.array([true_score[rows, a] for a in chosen]).reshape(len(params), -1))
 
 
 def _wtp(value) -> float:
@@ -777,7 +749,7 @@ def regret_curves(scores, costs, chosen, checkpoints: Sequence[int] | None = Non
     ------
     RouterBenchDataError
         For NaN or infinite scores or costs, or negative costs.
-    ValueError
+    RouterBenchDataError
         For shapes that do not match, a chosen index out of range, or checkpoints outside [1, T].
 
     Examples
@@ -789,11 +761,11 @@ def regret_curves(scores, costs, chosen, checkpoints: Sequence[int] | None = Non
     s, c = np.asarray(scores, dtype=float), np.asarray(costs, dtype=float)
     a = np.asarray(chosen)
     if s.ndim != 2 or s.shape != c.shape:
-        raise ValueError(f"scores and costs: expected two arrays of one shape (T, models), got {s.shape} "
+        raise RouterBenchDataError(f"scores and costs: expected two arrays of one shape (T, models), got {s.shape} "
                          f"and {c.shape}")
     n, k = s.shape
     if a.shape != (n,) or not np.issubdtype(a.dtype, np.integer) or (a < 0).any() or (a >= k).any():
-        raise ValueError(f"chosen: expected {n} model indices in [0, {k}), got shape {a.shape}")
+        raise RouterBenchDataError(f"chosen: expected {n} model indices in [0, {k}), got shape {a.shape}")
     if not (np.isfinite(s).all() and np.isfinite(c).all()):
         raise RouterBenchDataError("scores/costs: expected finite values for every prompt and model")
     if (c < 0).any():
@@ -801,7 +773,7 @@ def regret_curves(scores, costs, chosen, checkpoints: Sequence[int] | None = Non
     t = (np.unique(np.linspace(1, n, min(n, 200)).round().astype(int)) if checkpoints is None
          else np.asarray(sorted({int(v) for v in checkpoints})))
     if t.size == 0 or t[0] < 1 or t[-1] > n:
-        raise ValueError(f"checkpoints: expected numbers of prompts in [1, {n}]")
+        raise RouterBenchDataError(f"checkpoints: expected numbers of prompts in [1, {n}]")
     rows = np.arange(n)
     quality = np.cumsum(s[rows, a])[t - 1]
     spend = np.cumsum(c[rows, a])[t - 1]

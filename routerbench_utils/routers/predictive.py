@@ -15,7 +15,7 @@ from sklearn.svm import LinearSVR
 
 from .. import _checks
 from ..data import dataset_column, score_matrix
-from ..embed import TfidfSvdEmbedder, fit_transform, prompt_texts
+from ..embed import fit_transform, fresh_embedding, prompt_texts
 from ..errors import RouterBenchDataError
 from .neighbours import CosineKNNRegressor, check_search
 from .base import Router, WTP_GRID, check_wtp, choose_by_value, dataset_costs, row_costs
@@ -76,7 +76,7 @@ class _PredictiveRouter(Router):
         """
         super().fit(train)
         _checks.enough_prompts(len(train), self._min_prompts, type(self).__name__, self._min_prompts_why)
-        self.embedder_ = self.embedding if self.embedding is not None else TfidfSvdEmbedder(seed=self.seed)
+        self.embedder_ = fresh_embedding(self.embedding, self.seed)
         texts = prompt_texts(train, "train")
         features = _embed_training(self.embedder_, texts)  # each training prompt tokenised once
         with warnings.catch_warnings(record=True) as caught:
@@ -108,7 +108,7 @@ class _PredictiveRouter(Router):
         features = self.embedder_.transform(prompt_texts(test, "test"))
         return np.clip(np.asarray(self.estimator_.predict(features)).reshape(len(test), -1), 0.0, 1.0)
 
-    def default_params(self) -> list:
+    def default_settings(self) -> list:
         """The official willingness-to-pay grid, :data:`routerbench_utils.routers.WTP_GRID`.
 
         Returns
@@ -117,16 +117,16 @@ class _PredictiveRouter(Router):
         """
         return list(WTP_GRID)
 
-    def route(self, test: pd.DataFrame, willingness_to_pay: float = 1.0) -> np.ndarray:
+    def route(self, test: pd.DataFrame, willingness_to_pay: float | None = None) -> np.ndarray:
         """Per row, the model maximising :math:`\\lambda\\, \\hat q_{im} - \\hat c_{d(i), m}`.
 
         Parameters
         ----------
         test : DataFrame
             Rows with ``prompt`` and ``eval_name`` columns (their scores are not read).
-        willingness_to_pay : float, default 1.0
+        willingness_to_pay : float, optional
             :math:`\\lambda \\ge 0`, USD per unit of quality: 0 picks the cheapest model, a large value
-            the best predicted one.
+            the best predicted one; default 1.0.
 
         Returns
         -------
@@ -139,7 +139,7 @@ class _PredictiveRouter(Router):
             If the router is not fitted, ``willingness_to_pay`` is negative or NaN, or ``test`` has no
             ``prompt`` column or a missing prompt.
         """
-        wtp = check_wtp(willingness_to_pay)
+        wtp = check_wtp(self._knob(willingness_to_pay, 1.0))
         return choose_by_value(self.predict_quality(test), row_costs(self.costs_, test), wtp, self.models_)
 
     def _choices(self, test: pd.DataFrame, params: list) -> list[np.ndarray]:
@@ -423,7 +423,7 @@ class ClassifierRouter(Router):
                 raise RouterBenchDataError(f"model {name!r} is not in the training data ({self.models_})")
         _checks.enough_prompts(len(train), 2, "ClassifierRouter", "the TF-IDF embedding keeps words seen in "
                                "two prompts or more")
-        self.embedder_ = self.embedding if self.embedding is not None else TfidfSvdEmbedder(seed=self.seed)
+        self.embedder_ = fresh_embedding(self.embedding, self.seed)
         texts = prompt_texts(train, "train")
         features = _embed_training(self.embedder_, texts)
         label = (train[self.strong].to_numpy(dtype=float) > train[self.weak].to_numpy(dtype=float)).astype(int)
@@ -459,7 +459,7 @@ class ClassifierRouter(Router):
             return np.full(len(test), self.constant_)
         return self.estimator_.predict_proba(self.embedder_.transform(prompt_texts(test, "test")))[:, 1]
 
-    def default_params(self) -> list:
+    def default_settings(self) -> list:
         """The thresholds learned in ``fit`` (``thresholds_``), from all-strong to all-weak.
 
         Returns
@@ -468,15 +468,16 @@ class ClassifierRouter(Router):
         """
         return list(self.thresholds_)
 
-    def route(self, test: pd.DataFrame, threshold: float = 0.5) -> np.ndarray:
+    def route(self, test: pd.DataFrame, threshold: float | None = None) -> np.ndarray:
         """The strong model where :math:`\\hat p(x_i) \\ge` ``threshold``, else the weak one.
 
         Parameters
         ----------
         test : DataFrame
             Rows with a ``prompt`` column.
-        threshold : float, default 0.5
-            :math:`\\tau`; above 1 sends every prompt to the weak model, 0 every prompt to the strong one.
+        threshold : float, optional
+            :math:`\\tau`; above 1 sends every prompt to the weak model, 0 every prompt to the strong one;
+            default 0.5.
 
         Returns
         -------
@@ -488,7 +489,8 @@ class ClassifierRouter(Router):
         RouterBenchDataError
             If the router is not fitted, or ``test`` has no ``prompt`` column or a missing prompt.
         """
-        return np.where(self.predict_strong(test) >= float(threshold), self.strong, self.weak).astype(object)
+        tau = float(self._knob(threshold, 0.5))
+        return np.where(self.predict_strong(test) >= tau, self.strong, self.weak).astype(object)
 
 
 class TaskLabelRouter(_PredictiveRouter):
