@@ -147,6 +147,52 @@ def claim(holds: bool, text: str, observed: str) -> ClaimResult:
     return ClaimResult(holds, text, observed)
 
 
+def conclude(name: str, holds: bool, text: str, instead: str) -> ClaimResult:
+    """Check a result on the data at hand and give the page the sentence those data support.
+
+    A summary or a "what we learned" paragraph states results; on another data set the result may not
+    hold. ``conclude`` checks it like :func:`claim` (and logs it the same way when ``$RBU_CLAIMS_LOG`` is
+    set), then glues under ``name`` the sentence the page should print: ``text`` where the result holds,
+    ``instead`` (what the data show) where it does not. The prose writes ``{glue:text}`name``` where the
+    sentence belongs, so the summary itself changes with the data rather than a warning appearing
+    elsewhere. Outside a notebook kernel nothing is glued; the chosen sentence is in the result.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    name : str
+        The glue key the prose refers to, e.g. ``"summary_knn"``.
+    holds : bool
+        Whether the data support ``text`` (computed from the data at hand).
+    text : str
+        The sentence where the result holds.
+    instead : str
+        The sentence where it does not: what the data show, with the numbers.
+
+    Returns
+    -------
+    ClaimResult
+        True when the result holds; ``observed`` is ``instead``.
+
+    Examples
+    --------
+    >>> bool(conclude("summary_demo", 1 < 2, "One is less than two.", "It is not."))
+    True
+    """
+    holds = bool(holds)
+    path = os.environ.get(CLAIMS_LOG_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(json.dumps({"claim": text, "holds": holds, "observed": instead,
+                                  "conclusion": name}) + "\n")
+    if "ipykernel" in sys.modules:
+        from myst_nb import glue
+
+        glue(name, text if holds else instead, display=False)
+    return ClaimResult(holds, text, instead)
+
+
 def notice(text: str) -> None:
     """Say in one visible line that a section needs something the data lack, e.g. a dataset.
 
