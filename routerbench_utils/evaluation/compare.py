@@ -7,7 +7,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from ..catalog import DATASETS
-from ..data import cost_matrix, dataset_column, models, score_matrix
+from ..data import cost_matrix, dataset_column, models, score_matrix, validate
 from ..errors import RouterBenchDataError
 from ..metrics import aiq, bootstrap_aiq, cost_to_reach, interval, saving_ci
 from ..routers import (CascadeRouter, ClassifierRouter, KNNRouter, MLPRouter, OracleRouter, Router, SVMRouter,
@@ -138,6 +138,8 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
     routers = default_routers(seed) if routers is None else routers
     if not routers:
         raise RouterBenchDataError("routers: expected at least one router")
+    validate(train, source="train")  # an empty or broken split would otherwise give an empty table
+    validate(test, source="test")
     train_ds, test_ds = dataset_column(train).to_numpy(), dataset_column(test).to_numpy()
     present = list(pd.unique(test_ds))
     names = datasets if datasets is not None else (

@@ -120,6 +120,8 @@ def evaluate_routing(df: pd.DataFrame, chosen, cost: str = "mean") -> tuple[floa
     """
     if cost not in ("mean", "total"):
         raise RouterBenchDataError(f"cost: expected 'mean' or 'total', got {cost!r}")
+    if not isinstance(df, pd.DataFrame) or len(df) == 0:
+        raise RouterBenchDataError("df: expected a wide frame with at least one prompt to evaluate the routing on")
     c, q = routing_outcomes(df, chosen)
     return (float(c.sum()) if cost == "total" else float(c.mean())), float(q.mean())
 

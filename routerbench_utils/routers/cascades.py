@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .. import _checks
 from ..data import cost_matrix, score_matrix, validate
 from ..errors import RouterBenchDataError
 from .base import BUDGET_GRID, Router, dataset_costs, row_costs
@@ -104,8 +105,9 @@ class CascadeRouter(Router):
         """
         for label, rate in (("error_rate", self.error_rate), ("false_accept", self.false_accept),
                             ("false_reject", self.false_reject)):
-            if rate is not None and not 0.0 <= rate <= 1.0:
-                raise RouterBenchDataError(f"{label}: expected a probability in [0, 1], got {rate!r}")
+            if rate is not None:
+                _checks.number(rate, label, low=0.0, high=1.0)
+        _checks.number(self.threshold, "threshold", low=0.0, high=1.0)
         super().fit(train)
         # The two judge error rates; either defaults to the symmetric error_rate.
         self.false_accept_ = self.error_rate if self.false_accept is None else self.false_accept
@@ -149,9 +151,8 @@ class CascadeRouter(Router):
 
     def _sweep_arrays(self, test: pd.DataFrame, settings: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One simulation for every budget: the model answering, every call paid, the last call's score."""
-        if any(not float(p) >= 0 for p in settings):
-            raise RouterBenchDataError("settings: budgets must be >= 0 USD per query")
-        cost, quality, last = self._simulate(test, [float(p) for p in settings])
+        budgets = [_checks.number(p, "budget", low=0.0, allow_inf=True) for p in settings]
+        cost, quality, last = self._simulate(test, budgets)
         return np.asarray(self.models_, dtype=object)[last], cost, quality
 
     def outcomes(self, test: pd.DataFrame, settings: Sequence | None = None, *, params: Sequence | None = None):
@@ -179,9 +180,9 @@ class CascadeRouter(Router):
         """
         self._check_fitted()
         params = self._settings(settings, params)
-        if any(not float(p) >= 0 for p in params):
-            raise RouterBenchDataError("params: budgets must be >= 0 USD per query")
-        cost, quality, _ = self._simulate(test, [float(p) for p in params])
+        # a budget of 0 (or below the cheapest call) still calls the cheapest model: the first call is always made
+        budgets = [_checks.number(p, "budget", low=0.0, allow_inf=True) for p in params]
+        cost, quality, _ = self._simulate(test, budgets)
         return params, cost, quality
 
     def route(self, test: pd.DataFrame, budget: float | None = None) -> np.ndarray:
@@ -207,6 +208,7 @@ class CascadeRouter(Router):
             If the router is not fitted, or ``test`` fails validation or lacks a model of ``models_``.
         """
         self._check_fitted()
-        _, _, last = self._simulate(test, [float(self._knob(budget, np.inf))])
+        _, _, last = self._simulate(test, [_checks.number(self._knob(budget, np.inf), "budget", low=0.0,
+                                                          allow_inf=True)])
         return np.asarray(self.models_, dtype=object)[last[0]]
 
