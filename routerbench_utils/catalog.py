@@ -194,13 +194,30 @@ ORACLE_PICK_SHARES = MappingProxyType({
     }.items()
 })
 
-#: How routers behaved on real RouterBench rows (ARC-Challenge, MBPP, Winogrande; official split;
-#: TF-IDF + SVD embeddings): AIQ minus the Zero router's AIQ, and the judge error rate at which the
-#: cascade's edge over the Zero router is gone. Measured figures, kept as data for comparison.
+#: How routers behaved on real RouterBench rows (ARC-Challenge, MBPP, Winogrande of the 5-shot file):
+#: AIQ minus the Zero router's AIQ, and the judge error rate at which the cascade's edge over the Zero
+#: router is gone. Measured figures, kept as data for comparison; the protocol they were measured with
+#: is :data:`REAL_ROUTER_PROTOCOL`.
 REAL_ROUTER_FINDINGS = MappingProxyType({
     "KNN k=40 vs Zero": {"arc-challenge": -0.003, "mbpp": -0.002, "winogrande": -0.02},
     "Cascade e=0 vs Zero": {"arc-challenge": 0.03, "mbpp": 0.15, "winogrande": 0.17},
     "Cascade edge gone at error": {"arc-challenge": 0.05, "mbpp": 0.2, "winogrande": 0.4},
+})
+
+#: The protocol of :data:`REAL_ROUTER_FINDINGS`: what a computation must fix to be comparable with them.
+#: ``embedding_dimension`` is the TF-IDF + truncated SVD width (``rbu.embed.TfidfSvdEmbedder(n_components=...)``;
+#: the package's default is 100); the willingness-to-pay grid is the official list
+#: (:data:`routerbench_utils.routers.WTP_GRID`); the cascade's figures use the official budgets and error
+#: rates; the AIQ difference is a point estimate on the test split (no resampling), one judge seed (0).
+REAL_ROUTER_PROTOCOL = MappingProxyType({
+    "split": "official (70 % train / 30 % test per dataset, numpy seed 42)",
+    "embedding": "TF-IDF + truncated SVD, fitted on the training prompts",
+    "embedding_dimension": 256,
+    "k": 40,
+    "grid": "official willingness-to-pay list (32 values); official budgets and judge error rates",
+    "aiq": "AIQ minus the Zero router's over the models' cost range on the test split; the cascade's "
+           "in the official code's variant",
+    "seeds": "SVD random_state 0; cascade judge seed 0 (one draw)",
 })
 
 

@@ -15,8 +15,12 @@ from .. import _checks
 from ..errors import RouterBenchDataError, first_ids
 
 
-#: The official willingness-to-pay grid: 32 values from 1e-10 to 1e9 (geometric).
-WTP_GRID = tuple(np.logspace(-10, 9, 32))
+#: The official willingness-to-pay grid (USD per point of score): the 32 values of ``WILLINGNESS_TO_PAY``
+#: in RouterBench's own code (withmartian/routerbench, ``utils.py``), from 1e-10 to 1e9, dense between
+#: 1 and 1e5 where the models' trade-offs lie.
+WTP_GRID = (1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 0.005, 0.01, 0.1, 0.5, 1.0, 1.5, 2.0, 10.0, 50.0,
+            100.0, 500.0, 1000.0, 2000.0, 3000.0, 4000.0, 5000.0, 7500.0, 10000.0, 25000.0, 50000.0, 75000.0,
+            100000.0, 1e6, 1e9)
 
 
 #: The official per-query budgets of the cascade (USD).
