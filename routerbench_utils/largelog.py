@@ -124,6 +124,21 @@ def _kind(sql_type: str) -> str:
     return "number" if sql_type.startswith(_NUMERIC) else sql_type
 
 
+def _duration_columns(name: str, columns: Sequence[str]) -> list[str]:
+    """The columns among ``columns`` that the file's Arrow schema types as durations (none when pyarrow,
+    which pandas uses to write Parquet, is not installed)."""
+    try:
+        import pyarrow.parquet as pq
+        import pyarrow.types as pat
+    except ImportError:
+        return []
+    try:
+        schema = pq.read_schema(name)
+    except Exception:  # unreadable: DuckDB's own check names the file
+        return []
+    return [c for c in columns if c in schema.names and pat.is_duration(schema.field(c).type)]
+
+
 def _check_columns(con, files: list[str]) -> dict[str, str]:
     """Check every file's schema before any aggregation; return the column types the files share.
 
@@ -157,6 +172,11 @@ def _check_columns(con, files: list[str]) -> dict[str, str]:
                          "numbers (" + ("USD" if column == "cost" else "seconds" if column == "latency"
                                         else "a quality in [0, 1]") + ")",
                          "write it as a floating-point column")
+        for column in _duration_columns(name, ("quality", "cost", "latency")):
+            # Parquet stores a duration as plain 64-bit integers: DuckDB reads nanoseconds as BIGINT
+            problems.add(f"file {name!r}", f"column {column!r} holds durations (an Arrow duration, read as "
+                         "integer nanoseconds): a duration is not a cost", "numbers in USD (costs), seconds "
+                         "(latencies) or [0, 1] (qualities)", "write it as a floating-point column")
         schemas.append((name, these))
     if schemas:
         first_name, first = schemas[0]

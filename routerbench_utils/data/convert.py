@@ -129,7 +129,13 @@ def long_to_wide(df: pd.DataFrame, missing: str = "raise") -> pd.DataFrame:
 
     # One array holds every number of the wide frame, in its column order: per model its score,
     # cost (and latency). Each row of the log is written once, into its cell.
-    fields = [quality, cost] + ([df["latency"].to_numpy(dtype=float)] if "latency" in df.columns else [])
+    fields = [quality, cost]
+    if "latency" in df.columns:
+        latency = df[["latency"]]
+        if pd.api.types.is_timedelta64_dtype(latency["latency"].dtype):  # a duration is a latency: in seconds
+            latency = latency.assign(latency=latency["latency"].dt.total_seconds())
+        fields.append(_numeric(latency.assign(**{ID: df[ID].to_numpy()}), "latency", 0.0, np.inf,
+                               "a latency >= 0 in seconds"))
     if in_order:
         values = np.stack(fields, axis=-1).reshape(n_prompts, n_models, len(fields))
     else:
@@ -226,6 +232,12 @@ def _per_prompt(column: pd.Series, name: str, prompt_code: np.ndarray, in_order_
 def _numeric(df: pd.DataFrame, column: str, low: float, high: float, what: str) -> np.ndarray:
     """``df[column]`` as floats, checked as :func:`routerbench_utils.data.schema.check_numeric` checks
     a wide frame's column (the same messages), without copying the log."""
+    dtype = df[column].dtype
+    if pd.api.types.is_timedelta64_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        # pd.to_numeric would turn a duration into nanoseconds and accept them as dollars
+        raise RouterBenchDataError(
+            f"column {column!r} has dtype {dtype} (durations or dates), not numbers: expected {what}; a duration "
+            "is not a cost: store costs in USD and latencies in seconds, as floats")
     values = pd.to_numeric(df[column], errors="coerce")
     bad = (values.isna() & df[column].notna()).to_numpy()
     if bad.any():
