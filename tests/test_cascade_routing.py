@@ -10,8 +10,10 @@ from sklearn.base import clone
 
 import routerbench_utils as rbu
 from routerbench_utils import RouterBenchDataError
-from routerbench_utils.routers.cascade_routing import (CascadeRoutingRouter, compare_on_plane, expected_gain, judge_error,
-                                               noise_for_judge_error, positive_part_mean, reservation_value)
+from routerbench_utils.routers.cascade_routing import (CascadeRoutingRouter, expected_gain, judge_error,
+                                                       noise_for_judge_error, positive_part_mean,
+                                                       reservation_value)
+from routerbench_utils.evaluation import compare_on_plane
 from routerbench_utils.routers import WTP_GRID, choose_by_value
 
 GRID = [0.0, 1e-3, 0.05, 1.0, 30.0, 1e3, 1e9]

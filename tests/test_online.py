@@ -11,8 +11,8 @@ from sklearn.base import clone
 
 import routerbench_utils as rbu
 from routerbench_utils import RouterBenchDataError
-from routerbench_utils.routers.online import (BudgetPacer, LinUCBRouter, aiq_learning_curve, regret_curves,
-                                      replay_stream, stream_order)
+from routerbench_utils.routers.online import (BudgetPacer, LinUCBRouter, replay_stream, stream_order)
+from routerbench_utils.evaluation import aiq_learning_curve, regret_curves
 
 
 def synthetic(n: int = 600, d: int = 6, k: int = 4, seed: int = 0):

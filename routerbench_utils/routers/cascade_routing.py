@@ -16,17 +16,16 @@ cascading as one strategy").
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from scipy.special import erfcx, ndtr, ndtri
 
-from ..data import cost_matrix, dataset_column, models, score_matrix, validate
+from ..data import cost_matrix, dataset_column, score_matrix, validate
 from ..errors import RouterBenchDataError
 from ..frontier import model_points
-from ..metrics import aiq, bootstrap_aiq, interval, saving_ci
 from .base import WTP_GRID, Router
 
 #: Smallest prior variance of a model's score: no model is certain to be right (or wrong) on a
@@ -698,75 +697,14 @@ def _argmax_with_ties(value: np.ndarray, cost: np.ndarray) -> np.ndarray:
     return pick
 
 
-def compare_on_plane(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], model_cost, model_quality,
-                     candidate: str, n_boot: int = 200, seed: int = 0, level: float = 0.95,
-                     variant: str = "paper") -> pd.DataFrame:
-    """Strategies side by side on the cost-quality plane, with paired bootstrap intervals.
+def __getattr__(name: str):
+    # compare_on_plane is evaluation, a layer above the routers: it moved to routerbench_utils.evaluation.
+    # Looked up by name on first use (no import), so the routers never depend on the evaluation layer.
+    if name == "compare_on_plane":
+        import importlib
 
-    Every curve is scored over one cost range, the cheapest to the dearest model's mean cost
-    (``model_cost``), as in :func:`~routerbench_utils.compare_routers`. Every strategy is resampled
-    on the same prompts (:func:`~routerbench_utils.bootstrap_aiq` with one ``seed``; the resamples
-    come from :func:`~routerbench_utils.metrics.resample_weights`), so per resample :math:`b`
+        from .._deprecated import warn_moved
 
-    .. math:: \\Delta_b = \\mathrm{AIQ}_b(\\text{candidate}) - \\mathrm{AIQ}_b(\\text{other}),
-              \\qquad \\Delta^{\\max}_b = \\mathrm{AIQ}_b(\\text{candidate}) - \\max_{o}
-              \\mathrm{AIQ}_b(o)
-
-    are paired differences; "the candidate beats every other strategy" holds beyond the noise when
-    the interval of :math:`\\Delta^{\\max}` lies above 0.
-
-    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
-    strategy").
-
-    Parameters
-    ----------
-    curves : mapping of str to (cost, quality)
-        Per strategy, per-prompt matrices of shape (points, prompts) (``Router.outcomes``' last two).
-    model_cost, model_quality : array of shape (models, prompts)
-        Every model's per-prompt cost and score on the same prompts.
-    candidate : str
-        The key of ``curves`` whose edge over the others is measured.
-    n_boot, seed, level, variant
-        Resamples, their seed, the interval level and the AIQ variant.
-
-    Returns
-    -------
-    DataFrame
-        One row per strategy: ``aiq``, ``aiq_low``, ``aiq_high``; ``edge``, ``edge_low``,
-        ``edge_high`` (the candidate minus this strategy; on the candidate's own row, minus the best
-        of the others, :math:`\\Delta^{\\max}`); ``saving``, ``saving_low``, ``saving_high``
-        (:func:`~routerbench_utils.saving_ci` at the best single model's quality, same resamples).
-
-    Raises
-    ------
-    RouterBenchDataError
-        If ``candidate`` is not a key of ``curves`` or there is no other strategy.
-    """
-    if candidate not in curves:
-        raise RouterBenchDataError(f"candidate: {candidate!r} is not one of the curves ({list(curves)})")
-    if len(curves) < 2:
-        raise RouterBenchDataError("curves: expected the candidate and at least one other strategy")
-    mc, mq = np.asarray(model_cost, dtype=float), np.asarray(model_quality, dtype=float)
-    means = mc.mean(axis=1)
-    lo, hi = float(means.min()), float(means.max())
-    samples, estimates, savings = {}, {}, {}
-    for name, (c, q) in curves.items():
-        c, q = np.atleast_2d(np.asarray(c, dtype=float)), np.atleast_2d(np.asarray(q, dtype=float))
-        samples[name] = bootstrap_aiq(c, q, n_boot=n_boot, seed=seed, c_min=lo, c_max=hi, variant=variant)
-        estimates[name] = aiq(c.mean(axis=1), q.mean(axis=1), c_min=lo, c_max=hi, variant=variant)
-        savings[name] = saving_ci(c, q, mc, mq, level=level, n_boot=n_boot, seed=seed)
-    others = [name for name in curves if name != candidate]
-    rows = []
-    for name in curves:
-        ci = interval(estimates[name], samples[name], level)
-        if name == candidate:
-            best_other = np.max([samples[o] for o in others], axis=0)
-            edge = interval(estimates[name] - max(estimates[o] for o in others),
-                            samples[name] - best_other, level)
-        else:
-            edge = interval(estimates[candidate] - estimates[name], samples[candidate] - samples[name], level)
-        s = savings[name]
-        rows.append({"strategy": name, "aiq": ci["aiq"], "aiq_low": ci["low"], "aiq_high": ci["high"],
-                     "edge": edge["aiq"], "edge_low": edge["low"], "edge_high": edge["high"],
-                     "saving": s["saving"], "saving_low": s["low"], "saving_high": s["high"]})
-    return pd.DataFrame(rows).set_index("strategy")
+        warn_moved(f"{__name__}.compare_on_plane", "routerbench_utils.evaluation.compare_on_plane")
+        return importlib.import_module("routerbench_utils.evaluation").compare_on_plane
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

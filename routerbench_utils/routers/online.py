@@ -11,9 +11,9 @@ cost, and nothing about the models it did not call. This module holds the pieces
 - :class:`~routerbench_utils.routers.online.LinUCBRouter`: the same bandit as a :class:`~routerbench_utils.routers.Router` (``fit``
   replays a frame as a stream, ``route``/``curve`` use the frozen policy), with snapshots of the
   policy after chosen numbers of prompts;
-- :func:`~routerbench_utils.routers.online.regret_curves`: cumulative regret of a stream of choices against the Oracle, the best single
+- :func:`~routerbench_utils.evaluation.regret_curves`: cumulative regret of a stream of choices against the Oracle, the best single
   model at the same spend and the Zero router's mixture at the same spend;
-- :func:`~routerbench_utils.routers.online.aiq_learning_curve`: AIQ of the policy frozen after ``n`` prompts, on held-out prompts.
+- :func:`~routerbench_utils.evaluation.aiq_learning_curve`: AIQ of the policy frozen after ``n`` prompts, on held-out prompts.
 """
 from __future__ import annotations
 
@@ -29,8 +29,6 @@ from threadpoolctl import threadpool_limits
 from ..data import cost_matrix, models, score_matrix, validate
 from ..embed import fresh_embedding, prompt_texts
 from ..errors import RouterBenchDataError
-from ..frontier import ndch
-from ..metrics import aiq
 from .base import WTP_GRID, Router, choose_by_value
 
 #: How far below the total budget the pacer keeps its own ceiling (a relative margin), so that the
@@ -707,125 +705,14 @@ def _wtp(value) -> float:
     return wtp
 
 
-def regret_curves(scores, costs, chosen, checkpoints: Sequence[int] | None = None) -> pd.DataFrame:
-    """Cumulative regret of a stream of choices against three comparators, after ``t`` prompts.
+def __getattr__(name: str):
+    # regret_curves and aiq_learning_curve evaluate a router: they moved to routerbench_utils.evaluation,
+    # a layer above the routers, looked up by name on first use (no import from here).
+    if name in ("regret_curves", "aiq_learning_curve"):
+        import importlib
 
-    With :math:`Q_t = \\sum_{i \\le t} s_{i a_i}` and :math:`S_t = \\sum_{i \\le t} c_{i a_i}` the
-    router's cumulative score and spend, and :math:`Q_{ta}, C_{ta}` those of model :math:`a` alone
-    on the same prompts:
+        from .._deprecated import warn_moved
 
-    - ``oracle``: :math:`R^{O}_t = \\sum_{i \\le t} \\max_a s_{ia} - Q_t \\ge 0`, against the best
-      score on every prompt (at any cost);
-    - ``best_fixed``: :math:`R^{F}_t = \\max\\{Q_{ta} : C_{ta} \\le S_t\\} - Q_t`, against the best single
-      model the same money would have paid for on these prompts (NaN if none);
-    - ``zero``: :math:`R^{Z}_t = t\\,\\tilde f_t(S_t/t) - Q_t`, against the Zero router's mixture at
-      the same spend: :math:`\\tilde f_t` is the non-decreasing convex hull (:func:`~routerbench_utils.ndch`)
-      of the models' mean (cost, score) points on the first :math:`t` prompts (NaN where the router
-      spent less than the cheapest point of the hull).
-
-    Any mixture of models includes the single models, and no mixture beats the per-prompt best, so
-    :math:`R^O_t \\ge R^Z_t \\ge R^F_t` wherever defined. :math:`R^Z` and :math:`R^F` are negative
-    when the router beats the comparator.
-
-    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
-
-    Parameters
-    ----------
-    scores, costs : array_like of shape (T, models)
-        Every model's score and cost on the stream's prompts, in stream order (an evaluation reads
-        them all; the router saw only its own choices).
-    chosen : array_like of int, shape (T,)
-        The model (column index) called for each prompt.
-    checkpoints : sequence of int, optional
-        Values of :math:`t` (1 to T); default: 200 evenly spaced ones ending at T.
-
-    Returns
-    -------
-    DataFrame
-        One row per checkpoint: ``prompts`` (:math:`t`), ``spend`` (:math:`S_t`), ``quality``
-        (:math:`Q_t`), ``oracle``, ``best_fixed``, ``zero`` (cumulative regrets, in units of score).
-
-    Raises
-    ------
-    RouterBenchDataError
-        For NaN or infinite scores or costs, or negative costs.
-    RouterBenchDataError
-        For shapes that do not match, a chosen index out of range, or checkpoints outside [1, T].
-
-    Examples
-    --------
-    >>> s = np.array([[1.0, 0.0], [0.0, 1.0]]); c = np.array([[0.1, 0.2], [0.1, 0.2]])
-    >>> regret_curves(s, c, [0, 0], checkpoints=[2])["oracle"].tolist()
-    [1.0]
-    """
-    s, c = np.asarray(scores, dtype=float), np.asarray(costs, dtype=float)
-    a = np.asarray(chosen)
-    if s.ndim != 2 or s.shape != c.shape:
-        raise RouterBenchDataError(f"scores and costs: expected two arrays of one shape (T, models), got {s.shape} "
-                         f"and {c.shape}")
-    n, k = s.shape
-    if a.shape != (n,) or not np.issubdtype(a.dtype, np.integer) or (a < 0).any() or (a >= k).any():
-        raise RouterBenchDataError(f"chosen: expected {n} model indices in [0, {k}), got shape {a.shape}")
-    if not (np.isfinite(s).all() and np.isfinite(c).all()):
-        raise RouterBenchDataError("scores/costs: expected finite values for every prompt and model")
-    if (c < 0).any():
-        raise RouterBenchDataError(f"costs: {int((c < 0).sum())} negative values; expected costs >= 0 USD")
-    t = (np.unique(np.linspace(1, n, min(n, 200)).round().astype(int)) if checkpoints is None
-         else np.asarray(sorted({int(v) for v in checkpoints})))
-    if t.size == 0 or t[0] < 1 or t[-1] > n:
-        raise RouterBenchDataError(f"checkpoints: expected numbers of prompts in [1, {n}]")
-    rows = np.arange(n)
-    quality = np.cumsum(s[rows, a])[t - 1]
-    spend = np.cumsum(c[rows, a])[t - 1]
-    best = np.cumsum(s.max(axis=1))[t - 1]
-    model_q, model_c = np.cumsum(s, axis=0)[t - 1], np.cumsum(c, axis=0)[t - 1]  # (checkpoints, models)
-    # Rounding: a model that costs exactly the router's spend counts as affordable.
-    affordable = model_c <= spend[:, None] * (1 + 1e-12)
-    fixed = np.where(affordable, model_q, -np.inf).max(axis=1)
-    fixed = np.where(np.isfinite(fixed), fixed, np.nan)
-    zero = np.array([ti * float(ndch(mc / ti, mq / ti)(sp / ti))
-                     for ti, mc, mq, sp in zip(t, model_c, model_q, spend)])
-    return pd.DataFrame({"prompts": t, "spend": spend, "quality": quality, "oracle": best - quality,
-                         "best_fixed": fixed - quality, "zero": zero - quality})
-
-
-def aiq_learning_curve(router: LinUCBRouter, test: pd.DataFrame, c_min: float, c_max: float,
-                       sizes: Sequence[int] | None = None) -> pd.DataFrame:
-    """AIQ on held-out prompts of the policy frozen after ``n`` prompts of the stream, for each ``n``.
-
-    For each size :math:`n`, :meth:`LinUCBRouter.snapshot` freezes the estimates after :math:`n`
-    prompts, its curve sweeps the willingness to pay on ``test``, and
-    :func:`~routerbench_utils.aiq` gives
-    :math:`\\frac{1}{c_{max} - c_{min}}\\int_{c_{min}}^{c_{max}} \\tilde f_n(c)\\,dc`.
-
-    See the chapter :ref:`chap-online` ("Online routing under partial feedback").
-
-    Parameters
-    ----------
-    router : LinUCBRouter
-        A fitted router.
-    test : DataFrame
-        Held-out rows (not in the stream).
-    c_min, c_max : float
-        The shared cost range of the AIQ (e.g. the models' mean costs on ``test``).
-    sizes : sequence of int, optional
-        Checkpoints of the router (default: all of them and the whole stream).
-
-    Returns
-    -------
-    DataFrame
-        Columns ``prompts`` (:math:`n`) and ``aiq``.
-
-    Raises
-    ------
-    RouterBenchDataError
-        If a size is not a checkpoint of the router (see :meth:`LinUCBRouter.snapshot`).
-    """
-    router._check_fitted()
-    if sizes is None:
-        sizes = sorted(set(router.result_.snapshots) | {router.n_seen_})
-    rows = []
-    for n in sizes:
-        curve = router.snapshot(int(n)).curve(test)
-        rows.append({"prompts": int(n), "aiq": aiq(curve["cost"], curve["quality"], c_min=c_min, c_max=c_max)})
-    return pd.DataFrame(rows)
+        warn_moved(f"{__name__}.{name}", f"routerbench_utils.evaluation.{name}")
+        return getattr(importlib.import_module("routerbench_utils.evaluation"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,456 @@
+"""One evaluation engine: every comparison of the book as one tidy table of estimates with intervals
+(chapters "All routers compared", "Cascade routing", "Online routing under partial feedback").
+
+Every function here scores curves (per-prompt cost and quality matrices, one row per setting of a
+router's knob) over one shared cost range, the cheapest to the dearest model's mean cost, and takes its
+intervals from one bootstrap path, :func:`routerbench_utils.metrics.bootstrap_aiq` and
+:func:`routerbench_utils.saving_ci` on the resamples of
+:func:`routerbench_utils.metrics.resample_weights`: every curve is resampled on the same prompts, so a
+difference of two curves' samples is a paired difference. The result is one table, :data:`COLUMNS`:
+
+- ``dataset``, ``router`` and ``setting`` (what was scored; ``setting`` is, e.g., the number of prompts
+  an online router had seen);
+- ``metric``: ``aiq``; ``aiq_gain`` (the router minus ``baseline``, paired); ``saving`` (the best
+  single model's cost over the router's cost at that quality);
+- ``estimate``, ``low``, ``high``: the full-sample value and its percentile interval;
+- ``baseline``: the curve a paired difference is taken against (empty for the other metrics);
+- ``resampling``: the resampling behind the interval, e.g. ``"paired bootstrap: 200 resamples of 120
+  prompts, random_state=0"``.
+
+The wide tables of the chapters (:func:`compare_routers`, :func:`compare_on_plane`,
+:func:`aiq_learning_curve`) are reshapes of it.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
+from ..catalog import DATASETS
+from ..data import cost_matrix, dataset_column, models, score_matrix, validate
+from ..errors import RouterBenchDataError
+from ..metrics import aiq, bootstrap_aiq, cost_to_reach, interval, saving_ci
+from ..routers import Router
+from .compare import TEST_HULL, default_routers
+
+#: The columns of every table of the engine, in order.
+COLUMNS = ["dataset", "router", "setting", "metric", "estimate", "low", "high", "baseline", "resampling"]
+
+
+def resampling(n_boot: int, n_prompts: int, random_state: int) -> str:
+    """The text of the ``resampling`` column: which bootstrap gave an interval.
+
+    See the chapter :ref:`chap-compare` ("All routers compared").
+
+    Parameters
+    ----------
+    n_boot : int
+        Resamples (0: no interval).
+    n_prompts : int
+        Prompts per resample.
+    random_state : int
+        Seed of the resamples.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> resampling(200, 120, 0)
+    'paired bootstrap: 200 resamples of 120 prompts, random_state=0'
+    >>> resampling(0, 120, 0)
+    'none'
+    """
+    if not n_boot:
+        return "none"
+    return f"paired bootstrap: {int(n_boot)} resamples of {int(n_prompts)} prompts, random_state={random_state}"
+
+
+def _matrices(curves: Mapping[str, tuple]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    out = {}
+    for name, pair in curves.items():
+        if len(pair) == 3:  # (settings, cost, quality), as Router.outcomes returns it
+            pair = pair[1:]
+        c, q = pair
+        out[name] = (np.atleast_2d(np.asarray(c, dtype=float)), np.atleast_2d(np.asarray(q, dtype=float)))
+    return out
+
+
+def paired_samples(curves: Mapping[str, tuple], c_min: float, c_max: float, n_boot: int = 200,
+                   random_state: int = 0, variant: str = "paper") -> tuple[dict, dict]:
+    """Every curve's AIQ and its bootstrap samples, all resampled on the same prompts.
+
+    .. math:: \\mathrm{AIQ}_b(R) = \\frac{1}{c_{max} - c_{min}} \\int_{c_{min}}^{c_{max}}
+        \\tilde f_{R, b}(c)\\,dc,
+
+    with :math:`\\tilde f_{R, b}` the hull of router :math:`R`'s curve on resample :math:`b`; one seed and
+    one prompt count give every curve the same resamples, so :math:`\\mathrm{AIQ}_b(R) -
+    \\mathrm{AIQ}_b(S)` is a paired difference.
+
+    See the chapter :ref:`chap-compare` ("All routers compared").
+
+    Parameters
+    ----------
+    curves : mapping of str to (cost, quality) or (settings, cost, quality)
+        Per-prompt matrices of shape (settings, prompts) (e.g. ``router.outcomes(test)``).
+    c_min, c_max : float
+        The shared cost range.
+    n_boot : int, default 200
+        Resamples.
+    random_state : int, default 0
+        Seed of the resamples.
+    variant : {"paper", "official"}
+        The AIQ formula, as in :func:`routerbench_utils.aiq`.
+
+    Returns
+    -------
+    estimates : dict of str to float
+        Full-sample AIQ per curve.
+    samples : dict of str to ndarray of shape (n_boot,)
+        Bootstrap AIQ per curve.
+
+    Raises
+    ------
+    RouterBenchDataError
+        As :func:`routerbench_utils.bootstrap_aiq` (e.g. curves on different numbers of prompts).
+    """
+    estimates, samples = {}, {}
+    for name, (c, q) in _matrices(curves).items():
+        samples[name] = bootstrap_aiq(c, q, n_boot=n_boot, seed=random_state, c_min=c_min, c_max=c_max,
+                                      variant=variant)
+        estimates[name] = aiq(c.mean(axis=1), q.mean(axis=1), c_min=c_min, c_max=c_max, variant=variant)
+    return estimates, samples
+
+
+def paired_estimates(curves: Mapping[str, tuple], model_cost, model_quality, baseline: str | None = None,
+                     n_boot: int = 200, random_state: int = 0, level: float = 0.95, variant: str = "paper",
+                     dataset: str | None = None, details: bool = False) -> pd.DataFrame:
+    """AIQ, the paired gain over a baseline and the saving at matched quality of every curve, with
+    bootstrap intervals, as one tidy table (:data:`COLUMNS`).
+
+    The cost range is the cheapest to the dearest model's mean cost (rows of ``model_cost``); intervals
+    come from :func:`paired_samples` (AIQ and gain) and :func:`routerbench_utils.saving_ci` (saving), all
+    on the same resamples:
+
+    .. math:: \\Delta(R) = \\mathrm{AIQ}(R) - \\mathrm{AIQ}(B), \\qquad
+        \\Delta_b(R) = \\mathrm{AIQ}_b(R) - \\mathrm{AIQ}_b(B), \\qquad
+        S(R) = c^* / c_R(q^*).
+
+    See the chapter :ref:`chap-compare` ("All routers compared").
+
+    Parameters
+    ----------
+    curves : mapping of str to (cost, quality) or (settings, cost, quality)
+        Per-prompt matrices of shape (settings, prompts), one curve per name.
+    model_cost, model_quality : array-like of shape (models, prompts)
+        Every single model's per-prompt cost and score on the same prompts.
+    baseline : str, optional
+        A key of ``curves``: add an ``aiq_gain`` row for every other curve.
+    n_boot : int, default 200
+        Resamples of the prompts.
+    random_state : int, default 0
+        Seed of the resamples.
+    level : float, default 0.95
+        Coverage of the intervals.
+    variant : {"paper", "official"}
+        The AIQ formula.
+    dataset : str, optional
+        The value of the ``dataset`` column.
+    details : bool, default False
+        Add the columns of :func:`routerbench_utils.saving_ci` (``best``, ``best_quality``,
+        ``best_cost``, ``reached``, ``same_best``) and ``cost_to_match`` on the saving rows.
+
+    Returns
+    -------
+    DataFrame
+        :data:`COLUMNS`, rows per curve: ``aiq``, then ``aiq_gain`` (not for the baseline), then
+        ``saving``.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``baseline`` is not a key of ``curves``, and as :func:`paired_samples`.
+
+    Examples
+    --------
+    >>> models_c, models_q = np.array([[1.0, 1.0], [3.0, 3.0]]), np.array([[0.0, 1.0], [1.0, 1.0]])
+    >>> router = ([[1.0, 3.0]], [[1.0, 1.0]])  # one setting: the right model per prompt
+    >>> table = paired_estimates({"models": (models_c, models_q), "router": router}, models_c, models_q,
+    ...                          baseline="models", n_boot=20)
+    >>> table[["router", "metric", "estimate"]].round(3).to_numpy().tolist()
+    [['models', 'aiq', 0.75], ['models', 'saving', 1.0], ['router', 'aiq', 0.75], ['router', 'aiq_gain', 0.0], ['router', 'saving', 1.5]]
+    """
+    return _paired(curves, model_cost, model_quality, baseline, n_boot, random_state, level, variant, dataset,
+                   details)[0]
+
+
+def _paired(curves, model_cost, model_quality, baseline=None, n_boot=200, random_state=0, level=0.95,
+            variant="paper", dataset=None, details=False) -> tuple[pd.DataFrame, dict, dict]:
+    """:func:`paired_estimates`' table, with the estimates and bootstrap samples behind it."""
+    matrices = _matrices(curves)
+    if baseline is not None and baseline not in matrices:
+        raise RouterBenchDataError(f"baseline: {baseline!r} is not one of the curves ({list(matrices)})")
+    mc, mq = np.asarray(model_cost, dtype=float), np.asarray(model_quality, dtype=float)
+    means = mc.mean(axis=1)
+    lo, hi = float(means.min()), float(means.max())
+    estimates, samples = paired_samples(matrices, lo, hi, n_boot, random_state, variant)
+    how = resampling(n_boot, mc.shape[1], random_state)
+    rows = []
+    for name, (c, q) in matrices.items():
+        ci = interval(estimates[name], samples[name], level)
+        rows.append({"router": name, "metric": "aiq", "estimate": ci["aiq"], "low": ci["low"],
+                     "high": ci["high"], "baseline": None})
+        if baseline is not None and name != baseline:
+            gain = interval(estimates[name] - estimates[baseline], samples[name] - samples[baseline], level)
+            rows.append({"router": name, "metric": "aiq_gain", "estimate": gain["aiq"], "low": gain["low"],
+                         "high": gain["high"], "baseline": baseline})
+        saved = saving_ci(c, q, mc, mq, level=level, n_boot=n_boot, seed=random_state)
+        row = {"router": name, "metric": "saving", "estimate": saved["saving"], "low": saved["low"],
+               "high": saved["high"], "baseline": None}
+        if details:
+            row.update({k: saved[k] for k in ("best", "best_quality", "best_cost", "reached", "same_best")})
+            row["cost_to_match"] = cost_to_reach(c.mean(axis=1), q.mean(axis=1), saved["best_quality"])
+        rows.append(row)
+    table = pd.DataFrame(rows).assign(dataset=dataset, setting=None, resampling=how)
+    extra = [c for c in table.columns if c not in COLUMNS]
+    return table[COLUMNS + extra], estimates, samples
+
+
+def _fresh(label: str, router) -> Router:
+    """An unfitted copy of ``router``, a Router instance."""
+    if isinstance(router, Router):
+        return clone(router)
+    raise RouterBenchDataError(
+        f"routers[{label!r}]: expected a Router instance such as rbu.KNNRouter(k=40), got {router!r}")
+
+
+def _evaluate(train, test, routers, datasets, n_boot, random_state, variant):
+    """Per dataset: the curves (settings, cost, quality) and the tidy table with saving details."""
+    routers = default_routers(random_state) if routers is None else routers
+    if not routers:
+        raise RouterBenchDataError("routers: expected at least one router")
+    validate(train, source="train")  # an empty or broken split would otherwise give an empty table
+    validate(test, source="test")
+    train_ds, test_ds = dataset_column(train).to_numpy(), dataset_column(test).to_numpy()
+    present = list(pd.unique(test_ds))
+    names = datasets if datasets is not None else (
+        [d for d in DATASETS if d in present] + [d for d in present if d not in DATASETS])
+    for name in names:
+        tr, te = train[train_ds == name], test[test_ds == name]
+        if len(tr) == 0 or len(te) == 0:
+            raise RouterBenchDataError(f"dataset {name!r}: no training or no test rows")
+        zero_cost, zero_quality = cost_matrix(te).T, score_matrix(te).T  # one row per model
+        entries = {TEST_HULL: (models(te), zero_cost, zero_quality)}
+        for label, router in routers.items():
+            entries[label] = _fresh(label, router).fit(tr).outcomes(te)
+        table = paired_estimates(entries, zero_cost, zero_quality, baseline=TEST_HULL, n_boot=n_boot,
+                                 random_state=random_state, variant=variant, dataset=name, details=True)
+        table["best"] = table["best"].map(lambda k: models(te)[int(k)] if pd.notna(k) else None)
+        yield name, entries, table
+
+
+def evaluate_routers(train: pd.DataFrame, test: pd.DataFrame, routers: Mapping[str, Router] | None = None,
+                     datasets: list[str] | None = None, n_boot: int = 200, random_state: int = 0,
+                     variant: str = "paper") -> pd.DataFrame:
+    """Fit a fresh copy of every router on each dataset's training rows, sweep it on the test rows, and
+    score it against the Zero router (the hull of the models' test points): one tidy table.
+
+    Per dataset, :func:`paired_estimates` with ``baseline`` the Zero router
+    (:data:`routerbench_utils.evaluation.TEST_HULL`): ``aiq``, ``aiq_gain`` and ``saving`` per router,
+    with paired bootstrap intervals.
+
+    See the chapter :ref:`chap-compare` ("All routers compared").
+
+    Parameters
+    ----------
+    train, test : DataFrame
+        RouterBench-format training and test rows; every dataset compared needs rows on both sides.
+    routers : mapping of str to Router, optional
+        Display name -> router (each is cloned). Default
+        :func:`routerbench_utils.evaluation.default_routers` with ``random_state``.
+    datasets : list of str, optional
+        The datasets, in this order; default every dataset of ``test``, the paper's seven first.
+    n_boot : int, default 200
+        Bootstrap resamples of the test prompts.
+    random_state : int, default 0
+        Seed of the resamples (and of the default routers).
+    variant : {"paper", "official"}
+        The AIQ formula.
+
+    Returns
+    -------
+    DataFrame
+        :data:`COLUMNS`, one block of rows per dataset.
+
+    Raises
+    ------
+    RouterBenchDataError
+        As :func:`compare_routers`.
+    """
+    tables = [table[COLUMNS] for _, _, table in _evaluate(train, test, routers, datasets, n_boot, random_state,
+                                                          variant)]
+    return pd.concat(tables, ignore_index=True)
+
+
+def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
+                    routers: Mapping[str, Router] | None = None,
+                    datasets: list[str] | None = None, n_boot: int = 200, seed: int = 0,
+                    variant: str = "paper") -> dict[str, pd.DataFrame]:
+    """The wide form of :func:`evaluate_routers`: fit a fresh copy of every router (``sklearn.base.clone``) on each dataset's training rows, sweep
+    it on the test rows, and score it.
+
+    The Zero router of the comparison (``"Zero (test hull)"``, :data:`routerbench_utils.evaluation.compare.TEST_HULL`)
+    is the hull of the models' own test points. Every curve of a dataset is scored over one shared range
+    :math:`[c_{min}, c_{max}]`, the cheapest to the dearest model's mean cost on its test rows:
+
+    .. math::
+
+        \\mathrm{AIQ}(R) = \\frac{1}{c_{max} - c_{min}} \\int_{c_{min}}^{c_{max}} \\tilde f_R(c)\\,dc,
+        \\qquad \\Delta(R) = \\mathrm{AIQ}(R) - \\mathrm{AIQ}(\\mathrm{Zero}),
+
+    with :math:`\\tilde f_R` the non-decreasing convex hull of router :math:`R`'s points (``variant``
+    ``"paper"``; see :func:`routerbench_utils.aiq` for ``"official"``). Intervals come from ``n_boot``
+    resamples of the test prompts (seeded): every curve of a dataset is resampled on the same prompts, so
+    a router's samples minus the Zero router's are paired differences. The saving at matched quality is
+    :math:`S = c^* / c_R(q^*)`, the best single model's cost over the cheapest cost at which the router
+    reaches its quality (:func:`routerbench_utils.saving_ci`).
+
+    See the chapter :ref:`chap-compare` ("All routers compared").
+
+    Parameters
+    ----------
+    train, test : DataFrame
+        RouterBench-format training and test rows (e.g. :func:`routerbench_utils.official_split`); every
+        dataset compared needs rows on both sides.
+    routers : mapping of str to Router, optional
+        Display name -> router (fitted or not: each is cloned, so the originals are left as they are).
+        Default :func:`routerbench_utils.evaluation.compare.default_routers` with ``seed``.
+    datasets : list of str, optional
+        The datasets to compare, in this order. Default: every dataset of ``test``, the paper's seven in
+        the paper's order first.
+    n_boot : int, default 200
+        Bootstrap resamples of the test prompts for the intervals.
+    seed : int, default 0
+        Seed of the resamples (and of the default routers).
+    variant : {"paper", "official"}
+        The AIQ formula, as in :func:`routerbench_utils.aiq`.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``{"curves": ..., "aiq": ..., "savings": ...}``:
+
+        - ``curves``: one row per (dataset, router, setting) with ``cost`` and ``quality``, the Zero
+          router's rows (one per model) first;
+        - ``aiq``: per (dataset, router) ``aiq`` with its bootstrap interval (``low``, ``high``), and the
+          paired difference to the Zero router ``vs_zero`` with its interval (``vs_zero_low``,
+          ``vs_zero_high``);
+        - ``savings``: per (dataset, router) the best single model on the test rows (``best_model``,
+          ``best_quality``, ``best_cost``; the cheapest of those tied at the top), the cheapest cost at
+          which the router reaches its quality (``cost_to_match``), the ratio ``saving`` (NaN where the
+          router never reaches it) and, from :func:`routerbench_utils.saving_ci` on the same resamples
+          as the AIQ intervals, its interval (``saving_low``, ``saving_high``; a resample where the
+          router never reaches the best quality counts as 0), the share of resamples where it reaches it
+          (``reached``) and the share whose best model is the full sample's (``same_best``: how fragile
+          "matched quality" is).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``routers`` is empty or holds something that is not a :class:`routerbench_utils.Router`; a
+        dataset compared has no training or no test rows; either frame lacks ``eval_name`` or fails
+        validation (missing columns, out-of-range scores, negative costs); or a router's own ``fit``
+        refuses the training rows (e.g. a cascade's error rate outside [0, 1]).
+    """
+    curve_rows, aiq_rows, saving_rows = [], [], []
+    for name, entries, table in _evaluate(train, test, routers, datasets, n_boot, seed, variant):
+        for label, (params, c, q) in entries.items():
+            curve_rows += [(name, label, p, cm, qm) for p, cm, qm in zip(params, c.mean(axis=1), q.mean(axis=1))]
+        by = table.set_index(["router", "metric"])
+        for label in entries:
+            a = by.loc[(label, "aiq")]
+            g = by.loc[(label, "aiq_gain")] if label != TEST_HULL else None
+            diff = (g["estimate"], g["low"], g["high"]) if g is not None else (0.0, 0.0, 0.0)
+            aiq_rows.append((name, label, a["estimate"], a["low"], a["high"], *diff))
+            s = by.loc[(label, "saving")]
+            saving_rows.append((name, label, s["best"], s["best_quality"], s["best_cost"], s["cost_to_match"],
+                                s["estimate"], s["low"], s["high"], s["reached"], s["same_best"]))
+    return {
+        "curves": pd.DataFrame(curve_rows, columns=["dataset", "router", "setting", "cost", "quality"]),
+        "aiq": pd.DataFrame(aiq_rows, columns=["dataset", "router", "aiq", "low", "high",
+                                               "vs_zero", "vs_zero_low", "vs_zero_high"]),
+        "savings": pd.DataFrame(saving_rows, columns=["dataset", "router", "best_model", "best_quality",
+                                                      "best_cost", "cost_to_match", "saving", "saving_low",
+                                                      "saving_high", "reached", "same_best"]),
+    }
+
+
+def compare_on_plane(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], model_cost, model_quality,
+                     candidate: str, n_boot: int = 200, seed: int = 0, level: float = 0.95,
+                     variant: str = "paper") -> pd.DataFrame:
+    """Strategies side by side on the cost-quality plane, with paired bootstrap intervals: the wide form
+    of :func:`paired_estimates` with each strategy's edge over the others.
+
+    Every curve is scored over one cost range, the cheapest to the dearest model's mean cost
+    (``model_cost``), as in :func:`~routerbench_utils.compare_routers`. Every strategy is resampled
+    on the same prompts (:func:`~routerbench_utils.bootstrap_aiq` with one ``seed``; the resamples
+    come from :func:`~routerbench_utils.metrics.resample_weights`), so per resample :math:`b`
+
+    .. math:: \\Delta_b = \\mathrm{AIQ}_b(\\text{candidate}) - \\mathrm{AIQ}_b(\\text{other}),
+              \\qquad \\Delta^{\\max}_b = \\mathrm{AIQ}_b(\\text{candidate}) - \\max_{o}
+              \\mathrm{AIQ}_b(o)
+
+    are paired differences; "the candidate beats every other strategy" holds beyond the noise when
+    the interval of :math:`\\Delta^{\\max}` lies above 0.
+
+    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
+    strategy").
+
+    Parameters
+    ----------
+    curves : mapping of str to (cost, quality)
+        Per strategy, per-prompt matrices of shape (points, prompts) (``Router.outcomes``' last two).
+    model_cost, model_quality : array of shape (models, prompts)
+        Every model's per-prompt cost and score on the same prompts.
+    candidate : str
+        The key of ``curves`` whose edge over the others is measured.
+    n_boot, seed, level, variant
+        Resamples, their seed, the interval level and the AIQ variant.
+
+    Returns
+    -------
+    DataFrame
+        One row per strategy: ``aiq``, ``aiq_low``, ``aiq_high``; ``edge``, ``edge_low``,
+        ``edge_high`` (the candidate minus this strategy; on the candidate's own row, minus the best
+        of the others, :math:`\\Delta^{\\max}`); ``saving``, ``saving_low``, ``saving_high``
+        (:func:`~routerbench_utils.saving_ci` at the best single model's quality, same resamples).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``candidate`` is not a key of ``curves`` or there is no other strategy.
+    """
+    if candidate not in curves:
+        raise RouterBenchDataError(f"candidate: {candidate!r} is not one of the curves ({list(curves)})")
+    if len(curves) < 2:
+        raise RouterBenchDataError("curves: expected the candidate and at least one other strategy")
+    table, estimates, samples = _paired(curves, model_cost, model_quality, n_boot=n_boot, random_state=seed,
+                                        level=level, variant=variant)
+    by = table.set_index(["router", "metric"])
+    others = [name for name in curves if name != candidate]
+    rows = []
+    for name in curves:
+        if name == candidate:
+            best_other = np.max([samples[o] for o in others], axis=0)
+            edge = interval(estimates[name] - max(estimates[o] for o in others),
+                            samples[name] - best_other, level)
+        else:
+            edge = interval(estimates[candidate] - estimates[name], samples[candidate] - samples[name], level)
+        a, s = by.loc[(name, "aiq")], by.loc[(name, "saving")]
+        rows.append({"strategy": name, "aiq": a["estimate"], "aiq_low": a["low"], "aiq_high": a["high"],
+                     "edge": edge["aiq"], "edge_low": edge["low"], "edge_high": edge["high"],
+                     "saving": s["estimate"], "saving_low": s["low"], "saving_high": s["high"]})
+    return pd.DataFrame(rows).set_index("strategy")
