@@ -1,14 +1,19 @@
 """Generate and grade the graded problem sets with Otter-Grader, offline.
 
     python scripts/problemsets.py generate            # student notebooks + autograders
-    python scripts/problemsets.py grade ps1_cost_quality submission.ipynb [...]
+    python scripts/problemsets.py grade ps1_data_plane submission.ipynb [...]
 
-The instructor sources are ``problemsets/<name>.ipynb`` (Otter Assign's format: questions, solutions,
-public and hidden tests). ``generate`` writes, for each, under ``_build/problemsets/<name>/``:
+The instructor sources are ``problemsets/ps<week>_<topic>.ipynb`` (Otter Assign's format: questions,
+solutions, public and hidden tests, written questions with their rubric). ``generate`` builds the
+package's wheel (scripts/course_kit.py) and writes, for each set, under ``_build/problemsets/<name>/``:
 
-- ``student/<name>.ipynb``: what students get (solutions replaced by ``...``, hidden tests removed,
-  a first cell that installs ``routerbench_utils`` and ``otter-grader`` when missing);
-- ``autograder/<name>.ipynb`` (the solutions) and ``autograder/<name>-autograder.zip`` (every test).
+- ``student/<name>.ipynb``: what students get (solutions replaced by ``...``, hidden tests and rubrics
+  removed, a first cell that installs the wheel published with the book and ``otter-grader`` when
+  missing);
+- ``autograder/<name>.ipynb`` (the solutions) and ``autograder/<name>-autograder.zip``: every test, and
+  the wheel (``files/<wheel>``), which the zip's environment installs from the zip itself
+  (``environment.yml`` names ``/autograder/source/files/<wheel>``: Gradescope's setup script, or any
+  machine that unpacks the zip there), so it grades without the repository or network for the package.
 
 ``grade`` runs Otter Run (no Docker, no network) on each submission and prints its score per question.
 """
@@ -25,6 +30,10 @@ import time
 from pathlib import Path
 
 import nbformat
+import yaml
+
+sys.path.insert(0, str(Path(__file__).parent))
+import course_kit  # noqa: E402  (scripts/course_kit.py: the wheel and the downloads' install cell)
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "problemsets"
@@ -45,26 +54,29 @@ def _otter_requirement() -> str:
     raise RuntimeError("requirements.txt pins no otter-grader")
 
 
-def _book_script():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("book_script", ROOT / "scripts" / "book.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+#: Where Gradescope (and ``otter run``'s copy of its layout) unpacks the zip; ``files/`` holds the
+#: autograder's extra files.
+GRADESCOPE_SOURCE = "/autograder/source"
 
 
-def generate_one(name: str, out: Path = OUT, run_tests: bool = False) -> Path:
+def generate_one(name: str, out: Path = OUT, run_tests: bool = False, wheel: Path | None = None) -> Path:
     """Otter Assign on one source; returns its output folder (``student/``, ``autograder/``)."""
+    wheel = wheel or course_kit.wheel()
     master = nbformat.read(SOURCES / f"{name}.ipynb", as_version=4)
+    # The zip carries the wheel and its environment installs it from there (not from a repository).
+    config_cell = master.cells[0]
+    config = yaml.safe_load(config_cell.source.split("\n", 1)[1])
+    config["autograder_files"] = [wheel.name]
+    config["requirements"] = [f"{GRADESCOPE_SOURCE}/files/{wheel.name}"]
+    config_cell.source = "# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False)
     # The install cell goes first, before Otter's own cells: outside any question, Otter keeps it.
-    setup = _book_script().install_cell(extra=[("otter", _otter_requirement())])
-    master.cells.insert(0, setup)
+    master.cells.insert(0, course_kit.install_cell(extra=[("otter", _otter_requirement())]))
     target = out / name
     shutil.rmtree(target, ignore_errors=True)
     with tempfile.TemporaryDirectory() as tmp:
         staged = Path(tmp) / f"{name}.ipynb"
         nbformat.write(master, staged)
+        shutil.copy(wheel, Path(tmp) / wheel.name)
         cmd = [str(OTTER), "assign", str(staged), str(target)] + ([] if run_tests else ["--no-run-tests"])
         done = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, env=_grading_env())
     if done.returncode != 0:
@@ -76,15 +88,60 @@ def generate_one(name: str, out: Path = OUT, run_tests: bool = False) -> Path:
 
 
 def generate(out: Path = OUT, run_tests: bool = False) -> list[Path]:
-    return [generate_one(name, out, run_tests) for name in names()]
+    """Every set, after building the wheel (from clean: the autograders carry this build's package)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    wheel = course_kit.build_wheel()
+    with ThreadPoolExecutor(max_workers=2) as pool:  # each Otter Assign is its own process
+        return list(pool.map(lambda name: generate_one(name, out, run_tests, wheel), names()))
 
 
 def ensure_generated(out: Path = OUT) -> None:
-    """Generate the problem sets whose output is missing or older than their source (cheap when current)."""
+    """Generate the problem sets whose output is missing or older than their source or the package
+    (cheap when current). One process at a time (test workers share the output)."""
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _generate_stale(out)
+
+
+def _generate_stale(out: Path) -> None:
     for name in names():
         student = out / name / "student" / f"{name}.ipynb"
-        if not student.exists() or student.stat().st_mtime < (SOURCES / f"{name}.ipynb").stat().st_mtime:
+        newest = max((SOURCES / f"{name}.ipynb").stat().st_mtime, course_kit.wheel().stat().st_mtime)
+        if not student.exists() or student.stat().st_mtime < newest:
             generate_one(name, out)
+
+
+def questions(name: str) -> dict[str, dict]:
+    """The questions of an instructor source, in order: name -> config (``points``, ``manual``)."""
+    configs = {}
+    for cell in nbformat.read(SOURCES / f"{name}.ipynb", as_version=4).cells:
+        if cell.cell_type == "raw" and cell.source.lower().startswith("# begin question"):
+            config = yaml.safe_load(cell.source.split("\n", 1)[1])
+            configs[config["name"]] = config
+    return configs
+
+
+def partial_submission(name: str, out: Path = OUT, answered: int | None = None):
+    """A partly correct submission: the student notebook with the instructor's answers to the first
+    ``answered`` autograded questions (default: half of them, at least one) and the others left as handed
+    out. Returns the notebook and the names of the answered questions: each of them should score full
+    marks and every other question zero (a later answer may use an earlier one, never the reverse)."""
+    graded = [q for q, config in questions(name).items() if not config.get("manual")]
+    answered = max(1, len(graded) // 2) if answered is None else answered
+    student = nbformat.read(out / name / "student" / f"{name}.ipynb", as_version=4)
+    solved = nbformat.read(out / name / "autograder" / f"{name}.ipynb", as_version=4)
+    blanks = [c for c in student.cells if c.cell_type == "code" and "otter_answer_cell" in c.metadata.get("tags", [])]
+    answers = [c for c in solved.cells if c.cell_type == "code"
+               and "otter_assign_solution_cell" in c.metadata.get("tags", [])]
+    if not len(blanks) == len(answers) == len(graded):
+        raise RuntimeError(f"{name}: {len(blanks)} answer cells, {len(answers)} solutions, {len(graded)} questions")
+    for blank, answer in list(zip(blanks, answers))[:answered]:
+        blank.source = answer.source
+    return student, graded[:answered]
 
 
 def _grading_env() -> dict:
