@@ -1,7 +1,8 @@
 """Every formula typeset when the book is built: MathJax 3 (the npm package ``mathjax-full``, installed by
 ``scripts/setup.sh`` into ``.venv/node``) turns each formula's TeX into an SVG, and the page carries the SVG.
 
-Why at build time: the page needs no math script and no math font, so every formula is finished when the
+Why at build time: the page needs no math script and no math font (each glyph is an SVG path, once
+per page in a hidden ``<defs>``), so every formula is finished when the
 HTML arrives (0 s of typesetting on the 543-formula API page, where MathJax 2 in the browser took 10-13 s),
 nothing is fetched at read time, and Chromium prints exactly what the screen shows. MathJax's SVG sets each
 formula's baseline on the text's (``vertical-align`` by its depth): tests/test_browser.py measures it.
@@ -9,7 +10,9 @@ formula's baseline on the text's (``vertical-align`` by its depth): tests/test_b
 A formula MathJax cannot read (an unknown macro, unbalanced braces) is a Sphinx warning at its source line,
 so the strict build fails on it instead of showing MathJax's red error box.
 
-Also the page styles of the book (``_ext/rbu-pages.css``: tables, math and figures on every screen).
+Also the page styles of the book (``_ext/rbu-pages.css``: tables, math and figures on every screen), and
+the two other page extensions: book tables (``book_tables.py``) and offline interactive figures
+(``interactive_figures.py``).
 """
 from __future__ import annotations
 
@@ -44,6 +47,7 @@ class MathJax:
     def __init__(self) -> None:
         self._process: subprocess.Popen | None = None
         self.cache: dict[tuple[str, bool], dict] = {}
+        self.glyphs: dict[str, str] = {}  # glyph id -> its <path>, which every formula using it refers to
 
     def _start(self) -> subprocess.Popen:
         if self._process is None:
@@ -73,8 +77,7 @@ class MathJax:
             if not line:
                 raise RuntimeError("build_math: MathJax's node process stopped")
             answer = json.loads(line)
-            # Each SVG names its glyph paths MJX-<n>-...; the page gives them names unique on the page.
-            answer["html"] = re.sub(r"MJX-\d+-", "MJX-@-", answer["html"])
+            self.glyphs.update(answer.pop("glyphs"))
             self.cache[formula] = answer
         writer.join()
 
@@ -115,16 +118,42 @@ def _typeset_page(app, doctree, docname) -> None:
 
 
 def _svg(self, tex: str, display: bool) -> str:
-    """The typeset formula with its glyph names made unique on this page, and its TeX as the label."""
-    self._rbu_math = getattr(self, "_rbu_math", 0) + 1
+    """The typeset formula, with its TeX as the label a screen reader reads."""
     html = self.builder.app.mathjax_svg.cache[(tex, display)]["html"]
-    html = html.replace("MJX-@-", f"MJX-{self._rbu_math}-")
     return html.replace("<svg ", f'<svg aria-label="{self.attval(tex)}" ', 1)
 
 
+GLYPH_USE = re.compile(r'xlink:href="#(MJX-[^"]+)"')
+
+
+def _add_glyphs(app, pagename, templatename, context, doctree) -> None:
+    """Put the glyphs the page's formulas draw, each once, in a hidden SVG at the top of the page."""
+    body = context.get("body", "")
+    used = sorted(set(GLYPH_USE.findall(body)))
+    if used and getattr(app, "mathjax_svg", None) is not None:
+        paths = "".join(app.mathjax_svg.glyphs[g] for g in used)
+        context["body"] = (f'<svg id="MJX-SVG-global-cache" style="display: none" aria-hidden="true"><defs>{paths}'
+                           f"</defs></svg>\n" + body)
+
+
+#: Inline formulas wider than this (in ex of the text, about 8 px) may not fit a phone's column (about
+#: 350 px). The theme clips an inline formula's box (``span.math``: inline-flex, overflow hidden); a wide
+#: one gets the class ``rbu-wide-math``, whose box scrolls sideways instead (_ext/rbu-pages.css).
+WIDE_INLINE_EX = 30.0
+SVG_WIDTH = re.compile(r'<svg [^>]*?width="([\d.]+)ex"')
+
+
+def is_wide(html: str) -> bool:
+    """Whether a typeset inline formula is wider than :data:`WIDE_INLINE_EX`."""
+    width = SVG_WIDTH.search(html)
+    return width is not None and float(width.group(1)) > WIDE_INLINE_EX
+
+
 def visit_math(self, node: nodes.math) -> None:
-    self.body.append(self.starttag(node, "span", "", CLASS="math notranslate nohighlight"))
-    self.body.append(_svg(self, node.astext(), False) + "</span>")
+    html = _svg(self, node.astext(), False)
+    classes = "math notranslate nohighlight" + (" rbu-wide-math" if is_wide(html) else "")
+    self.body.append(self.starttag(node, "span", "", CLASS=classes))
+    self.body.append(html + "</span>")
     raise nodes.SkipNode
 
 
@@ -161,11 +190,13 @@ def _stop(app, exception) -> None:
 
 
 def setup(app):
-    app.setup_extension("book_tables")
+    app.setup_extension("book_tables")  # the book's page extensions, loaded with this one from _config.yml
+    app.setup_extension("interactive_figures")
     app.add_html_math_renderer(RENDERER, (visit_math, None), (visit_displaymath, None))
     app.connect("config-inited", _use_svg_math, priority=900)
     app.connect("builder-inited", _copy_styles)
     app.connect("doctree-resolved", _typeset_page)
+    app.connect("html-page-context", _add_glyphs)
     app.connect("build-finished", _stop)
     app.add_css_file(CSS.name)
     return {"parallel_read_safe": True, "parallel_write_safe": False}

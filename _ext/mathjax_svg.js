@@ -1,8 +1,9 @@
 // Typeset TeX to SVG with MathJax 3 (the npm package mathjax-full), for _ext/build_math.py.
 // Reads one JSON request per line on stdin, {"tex": "...", "display": true|false}, and answers one
-// JSON line per request, {"html": "<mjx-container ...><svg ...>", "error": null | "TeX error message"}.
-// Glyphs are drawn as paths inside each formula's own SVG (fontCache "local"), so a page needs no math
-// font and no script: the formula is finished when the HTML arrives, and prints as it shows.
+// JSON line per request, {"html": "<mjx-container ...><svg ...>", "error": null | "TeX error message",
+// "glyphs": {"MJX-TEX-I-1D465": "<path d=...>", ...}}. Glyphs are SVG paths that the formula <use>s by id
+// (fontCache "global"): the page carries each glyph once, in one hidden <defs> (_ext/build_math.py), so a
+// page needs no math font and no script: the formula is finished when the HTML arrives, and prints as it shows.
 'use strict';
 const readline = require('readline');
 const {mathjax} = require('mathjax-full/js/mathjax.js');
@@ -14,10 +15,11 @@ const {AllPackages} = require('mathjax-full/js/input/tex/AllPackages.js');
 
 const adaptor = liteAdaptor();
 RegisterHTMLHandler(adaptor);
-// Every TeX package but the ones that load code at run time or change the page's state between formulas.
-const packages = AllPackages.filter(p => !['autoload', 'require', 'setoptions', 'tagformat'].includes(p));
+// Every TeX package but the ones that load code at run time, change state between formulas, or hide an
+// error (noerrors, noundefined): an unknown macro must be an error that fails the build.
+const packages = AllPackages.filter(p => !['autoload', 'require', 'setoptions', 'tagformat', 'noerrors', 'noundefined'].includes(p));
 const tex = new TeX({packages: packages, formatError: (jax, err) => jax.formatError(err)});
-const svg = new SVG({fontCache: 'local'});
+const svg = new SVG({fontCache: 'global'});
 const doc = mathjax.document('', {InputJax: tex, OutputJax: svg});
 
 if (process.argv[2] === '--css') {  // the few rules MathJax's SVG output needs on the page
@@ -35,7 +37,11 @@ lines.on('line', line => {
     const node = doc.convert(request.tex, {display: !!request.display, em: 16, ex: 8, containerWidth: 80 * 16});
     const html = adaptor.outerHTML(node);
     const error = html.includes('data-mjx-error') ? (html.match(/data-mjx-error="([^"]*)"/) || [])[1] : null;
-    answer = {html: html, error: error};
+    const glyphs = {};
+    for (const [, id] of html.matchAll(/xlink:href="#(MJX-[^"]+)"/g)) {
+      glyphs[id] = `<path id="${id}" d="${svg.fontCache.cache.get(id)}"></path>`;
+    }
+    answer = {html: html, error: error, glyphs: glyphs};
   } catch (err) {
     answer = {html: '', error: String(err && err.message || err)};
   }

@@ -2,6 +2,14 @@
 
 Every chapter calls :func:`~routerbench_utils.use_book_style` once; plotting helpers take an ``ax`` and return it, so a
 reader can compose them. Axis labels are lowercase with units.
+
+Figures are drawn for every screen: the default figure is 4.6 inches wide with no text under
+:data:`MIN_FONT_PT`, so that shown across a phone's column it still reads at 8 pt; panels stack one above
+the other (:func:`panel_grid`); costs go on a log axis when they span orders of magnitude
+(:func:`format_cost_axis`); lines carry their names at their ends (:func:`label_lines`) instead of a
+legend. The cost-quality plane and the comparison of routers also come as interactive figures
+(:func:`interactive_cost_quality`, :func:`interactive_comparison`; Plotly, loaded on first use) that
+work offline in a static HTML page.
 """
 from __future__ import annotations
 
@@ -14,6 +22,13 @@ import seaborn as sns
 from .catalog import MODELS, short_name
 
 COST_LABEL = "cost per query (USD)"
+#: The smallest text the book's figures draw, in points: a figure of the default width (4.6 in) shown
+#: across a 400 CSS px phone's column (about 350 px) still shows it at 8 pt (10.5 pt x 350 / (4.6 x 96) = 8.3).
+MIN_FONT_PT = 10.5
+#: The default figure size in inches (width, height).
+FIGSIZE = (4.6, 3.1)
+#: Costs spanning more than this many decades are drawn on a log axis by ``log_cost="auto"``.
+LOG_DECADES = 1.0
 QUALITY_LABEL = "quality (mean score)"
 
 _palette = sns.color_palette("tab20", 20)
@@ -31,7 +46,8 @@ ROUTER_COLORS = {
 def use_book_style() -> None:
     """Set the book's seaborn/matplotlib style (white grid, readable sizes, tight layout).
 
-    Seaborn's ``whitegrid`` theme at notebook size, figures of 7 x 4.2 inches with automatic layout,
+    Seaborn's ``whitegrid`` theme, figures of 4.6 x 3.1 inches with automatic layout, every text at
+    least :data:`MIN_FONT_PT` (10.5 pt: 8 pt when the figure is shown across a 400 CSS px phone),
     legends without a frame. Changes matplotlib's global ``rcParams``: call it once at the top of a
     chapter.
 
@@ -41,14 +57,19 @@ def use_book_style() -> None:
     -------
     None
     """
-    sns.set_theme(context="notebook", style="whitegrid", font_scale=0.95)
+    sns.set_theme(context="notebook", style="whitegrid")
     mpl.rcParams.update({
-        "figure.figsize": (7.0, 4.2), "figure.dpi": 100, "savefig.dpi": 150,
-        "figure.autolayout": True, "axes.titlesize": "medium", "legend.frameon": False,
+        # 4.6 in wide: on a phone's ~350 px column the smallest text (MIN_FONT_PT) still shows at 8 pt,
+        # and on a desktop the figure is about as wide as the text column at 150 dpi.
+        "figure.figsize": FIGSIZE, "figure.dpi": 100, "savefig.dpi": 150,
+        "figure.autolayout": True, "legend.frameon": False,
+        "font.size": MIN_FONT_PT, "axes.labelsize": MIN_FONT_PT + 0.5, "axes.titlesize": MIN_FONT_PT + 0.5,
+        "xtick.labelsize": MIN_FONT_PT, "ytick.labelsize": MIN_FONT_PT, "legend.fontsize": MIN_FONT_PT,
+        "legend.title_fontsize": MIN_FONT_PT, "figure.titlesize": MIN_FONT_PT + 1,
     })
 
 
-def model_scatter(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bool = True,
+def model_scatter(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bool | str = True,
                   labels: bool = True) -> plt.Axes:
     """Scatter one point per model (columns ``model``, ``cost``, ``quality``) in the book's colours.
 
@@ -64,8 +85,9 @@ def model_scatter(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bo
         One row per model, e.g. :func:`routerbench_utils.model_points` of one dataset.
     ax : matplotlib Axes, optional
         Where to draw; default the current axes.
-    log_cost : bool, default True
-        Log scale for the cost axis (costs span orders of magnitude).
+    log_cost : bool or "auto", default True
+        Log scale for the cost axis (costs span orders of magnitude); "auto": when they span more than
+        :data:`LOG_DECADES` decades (:func:`spans_decades`).
     labels : bool, default True
         Write each model's short name beside its point (:func:`routerbench_utils.plots.label_points`).
 
@@ -80,6 +102,8 @@ def model_scatter(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bo
         If ``points`` lacks a ``model``, ``cost`` or ``quality`` column.
     """
     ax = plt.gca() if ax is None else ax
+    if log_cost == "auto":
+        log_cost = spans_decades(points["cost"])
     for row in points.itertuples(index=False):  # one point per model: at most a few dozen rows
         ax.scatter(row.cost, row.quality, color=MODEL_COLORS.get(row.model, "grey"),
                    marker=MODEL_MARKERS.get(row.model, "o"), s=45, zorder=3, edgecolor="white",
@@ -92,10 +116,13 @@ def model_scatter(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bo
     return ax
 
 
-def format_cost_axis(ax: plt.Axes, log_cost: bool = True) -> plt.Axes:
+def format_cost_axis(ax: plt.Axes, log_cost: bool | str = True) -> plt.Axes:
     """Label the cost axis; on a log axis show only decades, on a linear one at most four ticks.
 
-    The label is "cost per query (USD)", as on every cost-quality figure of the book.
+    The label is "cost per query (USD)", as on every cost-quality figure of the book. With
+    ``log_cost="auto"`` the axis is logarithmic when the x values drawn so far span more than
+    :data:`LOG_DECADES` decades, ``log10(max / min) > 1`` (eleven models from USD 0.0001 to 0.006 per
+    query would otherwise crowd nine points into the left twentieth of a linear axis).
 
     See the chapter :ref:`chap-plane` ("The cost-quality plane").
 
@@ -103,14 +130,16 @@ def format_cost_axis(ax: plt.Axes, log_cost: bool = True) -> plt.Axes:
     ----------
     ax : matplotlib Axes
         The axes whose x axis is cost.
-    log_cost : bool, default True
-        Set a log scale (labels only at decades) instead of a linear one.
+    log_cost : bool or "auto", default True
+        Set a log scale (labels only at decades) instead of a linear one; "auto" decides from the data.
 
     Returns
     -------
     matplotlib Axes
         ``ax``.
     """
+    if log_cost == "auto":
+        log_cost = spans_decades(_drawn_x(ax))
     if log_cost:
         ax.set_xscale("log")
         ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
@@ -120,8 +149,85 @@ def format_cost_axis(ax: plt.Axes, log_cost: bool = True) -> plt.Axes:
     return ax
 
 
+def spans_decades(costs, decades: float = LOG_DECADES) -> bool:
+    """Whether positive costs span more than ``decades`` orders of magnitude: ``log10(max / min) > decades``.
+
+    The test behind ``log_cost="auto"`` (:func:`format_cost_axis`); zero and negative costs are ignored.
+
+    See the chapter :ref:`chap-plane` ("The cost-quality plane").
+
+    Parameters
+    ----------
+    costs : array_like
+        Costs per query.
+    decades : float, default LOG_DECADES (1.0)
+        The span above which a log axis reads better.
+
+    Returns
+    -------
+    bool
+        False when fewer than two positive costs are given.
+
+    Examples
+    --------
+    >>> spans_decades([0.0001, 0.006]), spans_decades([0.001, 0.004])
+    (True, False)
+    """
+    positive = np.asarray(costs, dtype=float)
+    positive = positive[np.isfinite(positive) & (positive > 0)]
+    return positive.size >= 2 and float(np.log10(positive.max() / positive.min())) > decades
+
+
+def _drawn_x(ax: plt.Axes) -> np.ndarray:
+    """The x values of the points and lines drawn on ``ax``."""
+    parts = [np.asarray(line.get_xdata(), dtype=float) for line in ax.get_lines()]
+    parts += [np.asarray(c.get_offsets())[:, 0] for c in ax.collections if len(c.get_offsets())]
+    return np.concatenate(parts) if parts else np.array([])
+
+
+def label_lines(ax: plt.Axes, fontsize: float = MIN_FONT_PT, min_gap: float = 0.06) -> None:
+    """Write each labelled line's name at its right end, in its colour, and drop the legend.
+
+    Direct labels read faster than a legend and need no room beside a small figure. Labels are nudged
+    apart vertically so that none is closer than ``min_gap`` (a fraction of the axis' height) to the
+    next; lines whose label starts with an underscore (matplotlib's "no label") are skipped.
+
+    See the chapter :ref:`chap-compare` ("All routers compared").
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Axes with labelled lines (``ax.plot(..., label=...)``).
+    fontsize : float, default MIN_FONT_PT
+        Font size of the labels.
+    min_gap : float, default 0.06
+        Smallest vertical distance between two labels, as a fraction of the y axis' span.
+
+    Returns
+    -------
+    None
+    """
+    lines = [line for line in ax.get_lines()
+             if not line.get_label().startswith("_") and len(line.get_xdata())]
+    if not lines:
+        return
+    low, high = ax.get_ylim()
+    gap = min_gap * (high - low)
+    ends = sorted(((float(np.asarray(line.get_ydata(), dtype=float)[-1]), line) for line in lines),
+                  key=lambda pair: pair[0])
+    placed: list[float] = []
+    for y, line in ends:  # bottom up: each label at its line's end or just above the one below it
+        y = max(y, placed[-1] + gap) if placed else y
+        placed.append(y)
+        x = np.asarray(line.get_xdata(), dtype=float)[-1]
+        ax.annotate(line.get_label(), (x, y), xytext=(4, 0), textcoords="offset points", va="center",
+                    ha="left", fontsize=fontsize, color=line.get_color(), annotation_clip=False)
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+
+
 def label_points(ax: plt.Axes, x: np.ndarray, y: np.ndarray, texts: list[str], log_x: bool = True,
-                 fontsize: float = 8.0) -> None:
+                 fontsize: float = MIN_FONT_PT) -> None:
     """Label points, nudging labels vertically so that neighbours do not overlap.
 
     Labels are placed right of their point and greedily pushed up until no two labels whose x
@@ -140,7 +246,7 @@ def label_points(ax: plt.Axes, x: np.ndarray, y: np.ndarray, texts: list[str], l
         One label per point.
     log_x : bool, default True
         Whether the x axis is logarithmic (closeness is then judged in decades).
-    fontsize : float, default 8.0
+    fontsize : float, default MIN_FONT_PT
         Font size of the labels.
 
     Returns
@@ -215,7 +321,7 @@ def plot_frontier(hull, ax: plt.Axes | None = None, c_max: float | None = None, 
     return ax
 
 
-def cost_quality_plot(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bool = True,
+def cost_quality_plot(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bool | str = True,
                       hull: bool = True, labels: bool = True, c_max: float | None = None) -> plt.Axes:
     """The book's cost-quality plot of one dataset: every model as a point, and the Zero router (the
     hull of the models) as a dashed line. ``points`` has columns ``model``, ``cost``, ``quality``.
@@ -228,8 +334,8 @@ def cost_quality_plot(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost
         One row per model of one dataset, e.g. ``model_points(df)`` restricted to a dataset.
     ax : matplotlib Axes, optional
         Where to draw; default the current axes.
-    log_cost : bool, default True
-        Log scale for the cost axis.
+    log_cost : bool or "auto", default True
+        Log scale for the cost axis; "auto": when the costs span more than a decade.
     hull : bool, default True
         Draw the Zero router (:func:`routerbench_utils.ndch` of the models' points).
     labels : bool, default True
@@ -288,12 +394,15 @@ def router_legend(ax: plt.Axes, families: list[str], loc: str = "lower right", *
     ax.legend(handles=handles, loc=loc, **kwargs)
 
 
-def panel_grid(n: int, ncols: int = 2, panel_size: tuple[float, float] = (5.5, 3.7), **kwargs
+def panel_grid(n: int, ncols: int = 1, panel_size: tuple[float, float] = (FIGSIZE[0], 3.0), **kwargs
                ) -> tuple[plt.Figure, list[plt.Axes]]:
-    """A figure with ``n`` panels (one per dataset present, say) in rows of ``ncols``.
+    """A figure with ``n`` panels (one per dataset present, say) in rows of ``ncols``; by default stacked.
 
     Returns ``(fig, axes)`` with exactly ``n`` axes in a flat list; unused grid cells are removed, so
-    the figure fits what the data hold (one dataset gives one panel).
+    the figure fits what the data hold (one dataset gives one panel). A figure is one picture, which a
+    phone shrinks to its ~350 px column as a whole: panels side by side shrink their text below 8 pt
+    there (two 4.6-inch panels show 10.5 pt text at 4 pt), panels stacked in one column of the default
+    width keep it legible on every screen. ``ncols=2`` suits a figure meant for print only.
 
     See the chapter :ref:`chap-plane` ("The cost-quality plane").
 
@@ -301,9 +410,9 @@ def panel_grid(n: int, ncols: int = 2, panel_size: tuple[float, float] = (5.5, 3
     ----------
     n : int
         Number of panels, at least 1 (e.g. ``len(rbu.datasets_present(df))``).
-    ncols : int, default 2
+    ncols : int, default 1
         Panels per row (fewer when ``n`` is smaller).
-    panel_size : (float, float), default (5.5, 3.7)
+    panel_size : (float, float), default (4.6, 3.0)
         Width and height of one panel in inches.
     **kwargs
         Passed to ``matplotlib.pyplot.subplots`` (e.g. ``sharey=True``).
@@ -329,3 +438,233 @@ def panel_grid(n: int, ncols: int = 2, panel_size: tuple[float, float] = (5.5, 3
     for ax in axes[n:]:
         fig.delaxes(ax)
     return fig, axes[:n]
+
+
+# Interactive figures --------------------------------------------------------------------------------------
+#: Plotly's display options for the book's interactive figures: fit the column, no logo, no editing.
+PLOTLY_CONFIG = {"responsive": True, "displaylogo": False, "scrollZoom": False,
+                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+
+
+def _hex(color) -> str:
+    return mpl.colors.to_hex(color)
+
+
+class InteractiveFigure:
+    """A Plotly figure that shows itself in a notebook and on a static HTML page, without the network.
+
+    In JupyterLab it renders through Plotly's own extension (its JSON); on the book's pages as a
+    ``<div class="rbu-interactive">`` whose script calls Plotly, which the page loads from its own files
+    (the book's build copies ``plotly.min.js`` from the installed ``plotly`` package). The ``div``'s id
+    comes from the figure's content, so two builds give identical pages.
+
+    See the chapter :ref:`chap-plane` ("The cost-quality plane").
+
+    Parameters
+    ----------
+    figure : plotly.graph_objects.Figure
+        The figure.
+    description : str
+        What the figure shows, for a screen reader (the ``div``'s ``aria-label``).
+    """
+
+    def __init__(self, figure, description: str):
+        self.figure = figure
+        self.description = description
+
+    def to_html(self) -> str:
+        """The figure as an HTML fragment that expects ``window.Plotly`` on the page.
+
+        Returns
+        -------
+        str
+            ``<div class="rbu-interactive" role="figure" aria-label=...>`` with Plotly's ``div`` and script.
+        """
+        import hashlib
+        import html
+
+        spec = self.figure.to_json()
+        div_id = "rbu-plot-" + hashlib.sha1(spec.encode()).hexdigest()[:12]
+        inner = self.figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                                    config=PLOTLY_CONFIG, default_width="100%",
+                                    default_height=f"{self.figure.layout.height or 440}px")
+        return (f'<div class="rbu-interactive" role="figure" aria-label="{html.escape(self.description)}">'
+                f"{inner}</div>")
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {"application/vnd.plotly.v1+json": self.figure.to_plotly_json(), "text/html": self.to_html()}
+
+
+def _dataset_title(name: str) -> str:
+    from .catalog import DATASET_TITLES
+
+    return DATASET_TITLES.get(name, name)
+
+
+def _plane_figure(datasets: list[str], traces: list[tuple[str, object]], title: str, log_cost: bool):
+    """One Plotly figure holding every dataset's traces, with a menu that shows one dataset at a time."""
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    for name, trace in traces:
+        trace.visible = name == datasets[0]
+        figure.add_trace(trace)
+    buttons = [dict(label=_dataset_title(name), method="update",
+                    args=[{"visible": [owner == name for owner, _ in traces]},
+                          {"xaxis.autorange": True, "yaxis.autorange": True}]) for name in datasets]
+    menus = [dict(buttons=buttons, direction="down", x=0, xanchor="left", y=1.02, yanchor="bottom",
+                  showactive=True, pad={"r": 4, "t": 0})] if len(datasets) > 1 else []
+    figure.update_layout(
+        template="simple_white", height=460, margin=dict(l=56, r=12, t=56, b=48),
+        font=dict(size=13),  # CSS px: 9.75 pt, legible on a phone at the figure's full width
+        hovermode="closest", updatemenus=menus, title=dict(text=title, x=1, xanchor="right", y=0.98, font=dict(size=13)),
+        legend=dict(orientation="h", x=0, y=-0.2, yanchor="top", itemclick="toggle",
+                    itemdoubleclick="toggleothers", font=dict(size=12)),
+        xaxis=dict(title=COST_LABEL, type="log" if log_cost else "linear", showgrid=True, gridcolor="#eee"),
+        yaxis=dict(title=QUALITY_LABEL, showgrid=True, gridcolor="#eee"))
+    return figure
+
+
+def _model_traces(points: pd.DataFrame, name: str, hull: bool) -> list:
+    import plotly.graph_objects as go
+
+    from .frontier import ndch
+
+    part = points[points["dataset"] == name] if "dataset" in points else points
+    traces = [go.Scatter(
+        x=part["cost"], y=part["quality"], mode="markers", name="models",
+        marker=dict(size=10, color=[_hex(MODEL_COLORS.get(m, "grey")) for m in part["model"]],
+                    symbol=[_PLOTLY_SYMBOLS.get(MODEL_MARKERS.get(m, "o"), "circle") for m in part["model"]],
+                    line=dict(width=0.5, color="white")),
+        text=[short_name(m) for m in part["model"]],
+        hovertemplate="<b>%{text}</b><br>cost %{x:.3~g} USD per query<br>quality %{y:.3f}<extra></extra>")]
+    if hull and len(part):
+        frontier = ndch(part["cost"], part["quality"])
+        traces.append(go.Scatter(x=list(frontier.cost), y=list(frontier.quality), mode="lines",
+                                 name="Zero router", line=dict(color=ROUTER_COLORS["Zero"], dash="dash", width=1.5),
+                                 hovertemplate="Zero router<br>cost %{x:.3~g} USD<br>quality %{y:.3f}<extra></extra>"))
+    return traces
+
+
+_PLOTLY_SYMBOLS = {"o": "circle", "s": "square", "D": "diamond", "^": "triangle-up", "v": "triangle-down",
+                   "<": "triangle-left", ">": "triangle-right", "p": "pentagon", "h": "hexagon", "X": "x",
+                   "P": "cross"}
+
+
+def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...], argument: str, function: str) -> None:
+    from .errors import RouterBenchDataError
+
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise RouterBenchDataError(
+            f"{function}: argument {argument!r} lacks the column(s) {missing}; expected columns {list(columns)} "
+            f"(found {list(frame.columns)}). Pass rbu.model_points(test) for the models, or the 'curves' of "
+            f"rbu.compare_routers(...) for routers.")
+
+
+def interactive_cost_quality(points: pd.DataFrame, hull: bool = True, log_cost: bool | str = "auto"
+                             ) -> InteractiveFigure:
+    """The cost-quality plane as an interactive figure: one dataset at a time, chosen from a menu.
+
+    Every model is a point in its book colour and marker; hovering names it with its cost and quality.
+    The Zero router (the non-decreasing convex hull of the models, :func:`routerbench_utils.ndch`) is
+    the dashed line; a click on a legend entry hides or shows it. Works offline inside a static HTML
+    page (see :class:`InteractiveFigure`); the static :func:`cost_quality_plot` stays the printed figure.
+
+    See the chapter :ref:`chap-plane` ("The cost-quality plane").
+
+    Parameters
+    ----------
+    points : DataFrame
+        Columns ``model``, ``cost``, ``quality`` and, for the dataset menu, ``dataset``: e.g.
+        :func:`routerbench_utils.model_points` of the test split.
+    hull : bool, default True
+        Draw the Zero router of each dataset.
+    log_cost : bool or "auto", default "auto"
+        Log scale for the cost axis; "auto" when the costs span more than a decade.
+
+    Returns
+    -------
+    InteractiveFigure
+        Its ``figure`` attribute is the Plotly figure.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``points`` lacks a column, naming it.
+    """
+    _require_columns(points, ("model", "cost", "quality"), "points", "interactive_cost_quality")
+    datasets = list(pd.unique(points["dataset"])) if "dataset" in points else [""]
+    traces = [(name, trace) for name in datasets for trace in _model_traces(points, name, hull)]
+    log = spans_decades(points["cost"]) if log_cost == "auto" else bool(log_cost)
+    figure = _plane_figure(datasets, traces, "hover a point; choose the dataset", log)
+    return InteractiveFigure(figure, "Interactive cost-quality plane: each model's mean cost per query and "
+                             "quality, one dataset at a time, with the Zero router's frontier.")
+
+
+def interactive_comparison(curves: pd.DataFrame, points: pd.DataFrame | None = None, hull: bool = True,
+                           log_cost: bool | str = "auto") -> InteractiveFigure:
+    """All routers compared on the cost-quality plane, interactively: one dataset at a time from a menu,
+    each router's frontier (the non-decreasing convex hull of its sweep) as a line.
+
+    Hovering a line names the router with the cost and quality there; a click on a router in the
+    legend hides or shows it, a double click shows it alone. With ``points``, the models are drawn as
+    in :func:`interactive_cost_quality` (and their Zero router, dashed). Routers take the colours of
+    :data:`ROUTER_COLORS` by their family (the name's first word), other routers Plotly's own.
+
+    See the chapter :ref:`chap-compare` ("All routers compared").
+
+    Parameters
+    ----------
+    curves : DataFrame
+        Columns ``router``, ``cost``, ``quality`` and, for the dataset menu, ``dataset``: e.g. the
+        ``"curves"`` of :func:`routerbench_utils.compare_routers`.
+    points : DataFrame, optional
+        The models' points (:func:`routerbench_utils.model_points`), drawn beneath the routers.
+    hull : bool, default True
+        Draw each router's non-decreasing convex hull (:func:`routerbench_utils.ndch`) rather than its
+        raw sweep.
+    log_cost : bool or "auto", default "auto"
+        Log scale for the cost axis; "auto" when the costs span more than a decade.
+
+    Returns
+    -------
+    InteractiveFigure
+        Its ``figure`` attribute is the Plotly figure.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``curves`` or ``points`` lacks a column, naming it.
+    """
+    import plotly.graph_objects as go
+
+    from .frontier import ndch
+
+    _require_columns(curves, ("router", "cost", "quality"), "curves", "interactive_comparison")
+    if points is not None:
+        _require_columns(points, ("model", "cost", "quality"), "points", "interactive_comparison")
+    datasets = list(pd.unique(curves["dataset"])) if "dataset" in curves else [""]
+    routers = list(pd.unique(curves["router"]))
+    fallback = dict(zip(routers, [_hex(c) for c in sns.color_palette("colorblind", len(routers))]))
+    traces = []
+    for name in datasets:
+        if points is not None:
+            traces += [(name, t) for t in _model_traces(points, name, hull=True)]
+        here = curves[curves["dataset"] == name] if "dataset" in curves else curves
+        for router, part in here.groupby("router", sort=False):
+            line = ndch(part["cost"], part["quality"]) if hull else part.sort_values("cost")
+            color = ROUTER_COLORS.get(str(router).split(" ")[0], fallback[router])
+            traces.append((name, go.Scatter(
+                x=list(line.cost if hull else line["cost"]), y=list(line.quality if hull else line["quality"]),
+                mode="lines+markers", marker=dict(size=4), name=str(router), line=dict(color=color, width=2),
+                legendgroup=str(router),
+                hovertemplate=f"<b>{router}</b><br>cost %{{x:.3~g}} USD per query<br>quality %{{y:.3f}}<extra></extra>")))
+    costs = curves["cost"] if points is None else pd.concat([curves["cost"], points["cost"]])
+    log = spans_decades(costs) if log_cost == "auto" else bool(log_cost)
+    figure = _plane_figure(datasets, traces, "click a router to hide it; choose the dataset", log)
+    return InteractiveFigure(figure, "Interactive comparison of routers: each router's cost-quality frontier, "
+                             "one dataset at a time; routers can be hidden and shown.")

@@ -1,0 +1,128 @@
+"""The book's figure helpers (routerbench_utils.plots): legible sizes on a phone, log cost axes where
+costs span decades, direct labels, stacked panels, and the interactive figures' behaviour and HTML."""
+from __future__ import annotations
+
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+import routerbench_utils as rbu  # noqa: E402
+from routerbench_utils import plots  # noqa: E402
+from routerbench_utils.errors import RouterBenchDataError  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def points():
+    test = rbu.official_split(rbu.load(seed=1, scale=0.05, verbose=False))[1]
+    return rbu.model_points(test)
+
+
+def test_book_style_draws_no_text_below_the_phone_minimum():
+    plots.use_book_style()
+    sizes = {key: matplotlib.font_manager.FontProperties(size=matplotlib.rcParams[key]).get_size_in_points()
+             for key in ("font.size", "xtick.labelsize", "ytick.labelsize", "legend.fontsize",
+                         "axes.labelsize", "axes.titlesize")}
+    assert min(sizes.values()) >= plots.MIN_FONT_PT, sizes
+    width = matplotlib.rcParams["figure.figsize"][0]
+    # shown across a phone's ~350 CSS px column, the smallest text is 8 pt or more
+    assert plots.MIN_FONT_PT * 350 / (width * 96) >= 8
+    matplotlib.rcdefaults()
+
+
+def test_spans_decades_and_the_automatic_log_axis():
+    assert plots.spans_decades([1e-4, 6e-3]) and not plots.spans_decades([1e-3, 4e-3])
+    assert not plots.spans_decades([0.0, 1e-3]) and not plots.spans_decades([])
+    fig, ax = plt.subplots()
+    ax.scatter([1e-4, 5e-4, 6e-3], [0.5, 0.6, 0.7])
+    plots.format_cost_axis(ax, log_cost="auto")
+    assert ax.get_xscale() == "log"
+    fig2, ax2 = plt.subplots()
+    ax2.plot([1e-3, 2e-3, 3e-3], [0.5, 0.6, 0.7])
+    plots.format_cost_axis(ax2, log_cost="auto")
+    assert ax2.get_xscale() == "linear"
+    plt.close("all")
+
+
+def test_label_lines_names_each_line_at_its_end_and_drops_the_legend():
+    fig, ax = plt.subplots()
+    for k, name in enumerate(["KNN", "MLP", "Cascade"]):
+        ax.plot([0, 1], [0.5, 0.5 + 0.001 * k], label=name)  # three ends almost on top of each other
+    ax.plot([0, 1], [0.2, 0.3], label="_hidden")
+    ax.legend()
+    plots.label_lines(ax)
+    texts = [t for t in ax.texts]
+    assert [t.get_text() for t in texts] == ["KNN", "MLP", "Cascade"] and ax.get_legend() is None
+    low, high = ax.get_ylim()
+    ys = sorted(t.xy[1] for t in texts)
+    assert np.all(np.diff(ys) >= 0.06 * (high - low) - 1e-12)
+    assert all(t.get_fontsize() >= plots.MIN_FONT_PT for t in texts)
+    plt.close(fig)
+
+
+def test_panel_grid_stacks_panels_by_default():
+    fig, axes = plots.panel_grid(3)
+    columns = {round(ax.get_position().x0, 3) for ax in axes}
+    assert len(axes) == 3 and len(columns) == 1
+    assert fig.get_size_inches()[0] == pytest.approx(plots.FIGSIZE[0])
+    plt.close(fig)
+
+
+def _spec(figure) -> dict:
+    return json.loads(figure.figure.to_json())
+
+
+def test_interactive_plane_shows_one_dataset_at_a_time(points):
+    figure = plots.interactive_cost_quality(points)
+    spec = _spec(figure)
+    datasets = list(pd.unique(points["dataset"]))
+    buttons = spec["layout"]["updatemenus"][0]["buttons"]
+    assert [b["label"] for b in buttons] == [rbu.DATASET_TITLES.get(d, d) for d in datasets]
+    visible = [t.get("visible", True) for t in spec["data"]]
+    assert sum(visible) == 2  # the first dataset's models and its Zero router
+    for button in buttons:  # each choice shows exactly its dataset's two traces
+        assert sum(button["args"][0]["visible"]) == 2
+    first = points[points["dataset"] == datasets[0]]
+    models = spec["data"][0]
+    assert models["text"] == [rbu.short_name(m) for m in first["model"]]
+    assert "%{text}" in models["hovertemplate"] and spec["layout"]["xaxis"]["type"] == "log"
+
+
+def test_interactive_html_is_stable_and_loads_nothing(points):
+    one, two = plots.interactive_cost_quality(points).to_html(), plots.interactive_cost_quality(points).to_html()
+    assert one == two  # ids from the content: two builds give identical pages
+    assert one.startswith('<div class="rbu-interactive" role="figure" aria-label="')
+    assert "<script src" not in one and "cdn" not in one.lower() and "Plotly.newPlot" in one
+    bundle = plots.interactive_cost_quality(points)._repr_mimebundle_()
+    assert set(bundle) == {"application/vnd.plotly.v1+json", "text/html"}
+
+
+def test_interactive_comparison_draws_each_routers_frontier(points):
+    rows = []
+    for name in pd.unique(points["dataset"])[:2]:
+        for router, lift in (("KNN k=40", 0.0), ("Cascade e=0", 0.02)):
+            cost = np.array([1e-4, 1e-3, 5e-3])
+            rows.append(pd.DataFrame({"dataset": name, "router": router, "cost": cost,
+                                      "quality": np.array([0.6, 0.55, 0.8]) + lift}))
+    curves = pd.concat(rows, ignore_index=True)
+    spec = _spec(plots.interactive_comparison(curves))
+    lines = [t for t in spec["data"] if t.get("visible", True)]
+    assert [t["name"] for t in lines] == ["KNN k=40", "Cascade e=0"]
+    assert lines[0]["y"] == [0.6, 0.8]  # the non-decreasing hull drops the dominated middle point
+    assert lines[0]["line"]["color"] == plots.ROUTER_COLORS["KNN"]
+    assert lines[1]["line"]["color"] == plots.ROUTER_COLORS["Cascade"]
+    with_models = _spec(plots.interactive_comparison(curves, points=points))
+    assert sum(t.get("visible", True) for t in with_models["data"]) == 4
+
+
+def test_interactive_figures_name_a_missing_column(points):
+    with pytest.raises(RouterBenchDataError, match="'quality'"):
+        plots.interactive_cost_quality(points.drop(columns="quality"))
+    with pytest.raises(RouterBenchDataError, match="'router'"):
+        plots.interactive_comparison(points)
