@@ -10,11 +10,20 @@ code lines wrapped. The pages are then merged with pypdf: one top-level bookmark
 sections below it), links between pages turned into links inside the PDF, the book's contents listed
 with page numbers on the first page, and each page's footer stamped with its chapter and its page
 number in the whole book. Everything is read from disk (``file://``); no network is used.
+
+Each page's print is kept (``cache``) under a key of everything it depends on (``page_key``): after an
+edit only the pages whose HTML changed are printed again, and the book is merged anew from the prints.
+
+Why not the stock tools: Jupyter Book's ``pdfhtml`` prints one single-page HTML through pyppeteer, which
+downloads its own Chromium when first used (the build uses no network) and leaves no page boundaries
+for the bookmarks, page numbers and links kept here; ``pdflatex`` needs TeX and drops the chapters' HTML
+outputs (tables).
 """
 from __future__ import annotations
 
 import argparse
 import base64
+import hashlib
 import html
 import io
 import json
@@ -316,10 +325,13 @@ def _browser_cpu(driver) -> float:
         return 0.0
 
 
-def print_pages(pages: list[Page], contents: str, workers: int, timeout: float = 600.0) -> float:
+def print_pages(pages: list[Page], contents: str, workers: int, timeout: float = 600.0,
+                first: Page | None = None) -> float:
     """Print every page, ``workers`` Chromium processes at a time; each takes the most expensive page
     left whenever it is free (longest first balances the load), and reuses its browser for its pages.
+    ``contents`` is printed on ``first`` (default: the first of ``pages``), the book's root page.
     Returns the CPU seconds the browsers used."""
+    first = pages[0] if first is None else first
     cpu: list[float] = []
     todo: queue.Queue[Page] = queue.Queue()
     for page in sorted(pages, key=lambda p: -p.cost):
@@ -336,7 +348,7 @@ def print_pages(pages: list[Page], contents: str, workers: int, timeout: float =
                 except queue.Empty:
                     return
                 try:
-                    print_page(driver, page, contents if page is pages[0] else None, timeout)
+                    print_page(driver, page, contents if page is first else None, timeout)
                 except Exception as error:
                     raise RuntimeError(f"printing {page.path} to PDF failed: {error}") from error
         except BaseException as error:  # reported once every worker has stopped
@@ -492,7 +504,60 @@ def merge(pages: list[Page], target: Path, book_title: str) -> int:
     return len(writer.pages)
 
 
-def build_pdf(html_dir: Path, toc: Path, target: Path, workers: int = 2) -> float:
+def page_key(page: Page, contents: str | None, static: str) -> str:
+    """What a page's print depends on: its HTML, the ids other pages link to in it, the printed contents
+    (root page), the site's style and scripts (``static``) and this script."""
+    parts = [Path(__file__).read_bytes(), page.path.read_bytes(), json.dumps(page.anchors).encode(),
+             (contents or "").encode(), static.encode()]
+    return hashlib.sha256(b"".join(hashlib.sha256(p).digest() for p in parts)).hexdigest()
+
+
+def static_key(html_dir: Path) -> str:
+    """The site's own style and scripts (``_static``, without the MathJax of a pinned package); images
+    are named by their content, so a page's HTML changes with its figures."""
+    files = sorted(p for p in (Path(html_dir) / "_static").rglob("*")
+                   if p.is_file() and "mathjax" not in p.relative_to(html_dir).parts)
+    h = hashlib.sha256()
+    for path in files:
+        h.update(str(path.relative_to(html_dir)).encode() + hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _from_cache(pages: list[Page], contents: str, static: str, cache: Path | None) -> tuple[list[Page], dict]:
+    """The pages whose print is not in ``cache`` (a folder of ``<key>.pdf`` and ``<key>.json``); the
+    others get their cached print and sections. Returns the pages to print and every page's key."""
+    keys = {page.entry: page_key(page, contents if page is pages[0] else None, static) for page in pages}
+    if cache is None:
+        return pages, keys
+    todo = []
+    for page in pages:
+        pdf, meta = cache / f"{keys[page.entry]}.pdf", cache / f"{keys[page.entry]}.json"
+        if pdf.exists() and meta.exists():
+            page.pdf = pdf.read_bytes()
+            page.sections = [tuple(s) for s in json.loads(meta.read_text())["sections"]]
+        else:
+            todo.append(page)
+    return todo, keys
+
+
+def _to_cache(pages: list[Page], keys: dict, cache: Path) -> None:
+    """Keep each page's print under its key, and only the prints of this book (older ones are removed)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    wanted = set()
+    for page in pages:
+        key = keys[page.entry]
+        wanted |= {f"{key}.pdf", f"{key}.json"}
+        if not (cache / f"{key}.pdf").exists():
+            (cache / f"{key}.json").write_text(json.dumps({"entry": page.entry, "sections": page.sections}))
+            partial = cache / f".{key}.{os.getpid()}"
+            partial.write_bytes(page.pdf)
+            os.replace(partial, cache / f"{key}.pdf")
+    for path in cache.iterdir():
+        if path.name not in wanted:
+            path.unlink()
+
+
+def build_pdf(html_dir: Path, toc: Path, target: Path, workers: int = 2, cache: Path | None = None) -> float:
     """Print the reader's edition in ``html_dir`` (every page of ``toc``, root first) to ``target``.
 
     Parameters
@@ -505,29 +570,38 @@ def build_pdf(html_dir: Path, toc: Path, target: Path, workers: int = 2) -> floa
         The PDF to write (atomically: a partial file renamed at the end).
     workers : int
         Chromium processes printing at once (one per core).
+    cache : Path, optional
+        A folder of page prints kept from build to build: a page whose HTML (and everything else its print
+        depends on, ``page_key``) did not change is not printed again, only merged.
 
     Returns
     -------
     float
         The seconds it took.
     """
-    return _build(html_dir, toc, target, workers)[0]
+    return _build(html_dir, toc, target, workers, cache)[0]
 
 
-def _build(html_dir: Path, toc: Path, target: Path, workers: int) -> tuple[float, list[Page], float]:
+def _build(html_dir: Path, toc: Path, target: Path, workers: int,
+           cache: Path | None = None) -> tuple[float, list[Page], float]:
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
         raise ValueError(f"workers={workers!r}: expected a positive number of Chromium processes, e.g. 2")
     start = time.perf_counter()
     pages, parts = plan(Path(html_dir), Path(toc))
     book_title = pages[0].title
-    cpu = print_pages(pages, contents_html(pages, parts), workers)
+    contents = contents_html(pages, parts)
+    todo, keys = _from_cache(pages, contents, static_key(html_dir), cache)
+    cpu = print_pages(todo, contents, workers, first=pages[0]) if todo else 0.0
+    if cache is not None:
+        _to_cache(pages, keys, cache)
     printed = time.perf_counter() - start
     count = merge(pages, Path(target), book_title)
     seconds = time.perf_counter() - start
     slowest = max(pages, key=lambda p: p.seconds)
     print(f"book: PDF {target} ({Path(target).stat().st_size / 1e6:.1f} MB, {count} pages from {len(pages)} "
-          f"HTML pages) in {seconds:.0f} s: {printed:.0f} s printing with {workers} Chromium (slowest page "
-          f"{slowest.entry}, {slowest.seconds:.0f} s), {seconds - printed:.0f} s merging")
+          f"HTML pages, {len(todo)} printed, {len(pages) - len(todo)} unchanged) in {seconds:.0f} s: "
+          f"{printed:.0f} s printing with {workers} Chromium (slowest page {slowest.entry}, "
+          f"{slowest.seconds:.0f} s), {seconds - printed:.0f} s merging")
     return seconds, pages, cpu
 
 
