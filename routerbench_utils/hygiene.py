@@ -10,7 +10,8 @@ import pandas as pd
 
 from .catalog import PRICES_PER_MTOK
 from .data import EVAL_NAME, ID, PROMPT, cost_column, models
-from .data.schema import reused_ids
+from .data.problems import Problems
+from .data.schema import key_problems, reused_ids
 from .errors import RouterBenchDataError, first_ids
 
 _COLUMNS = ["check", "severity", "column", "rows", "detail"]
@@ -59,10 +60,20 @@ def hygiene_report(df: pd.DataFrame, train: pd.DataFrame | None = None, strict: 
     def add(check: str, severity: str, column: str, where, detail: str) -> None:
         """Record a finding; ``where`` is a boolean mask over ``df`` or a list of ids."""
         where = np.asarray(where)
-        ids = df[ID].to_numpy()[where] if where.dtype == bool else where
+        if where.dtype == bool:
+            ids = df[ID].to_numpy()[where] if ID in df.columns else np.flatnonzero(where)  # rows, without ids
+        else:
+            ids = where
         findings.append((check, severity, column, len(ids), f"{detail} ({first_ids(ids, 3)})"))
 
     keyed = ID in df.columns and EVAL_NAME in df.columns
+    if keyed:
+        unusable = Problems()
+        if not key_problems(df, unusable, duplicates=False):
+            findings.append(("unusable ids", "error", ID, len(df), "; ".join(map(str, unusable))))
+            keyed = False  # the checks below need (eval_name, sample_id) pairs of scalars
+    elif ID in df.columns and not isinstance(df[ID], pd.Series):
+        findings.append(("unusable ids", "error", ID, len(df), "the sample_id column appears several times"))
     if keyed:
         # a prompt is its (eval_name, sample_id) pair: an id reused by another task is another prompt
         dup = df.duplicated([EVAL_NAME, ID], keep=False).to_numpy()
@@ -73,14 +84,18 @@ def hygiene_report(df: pd.DataFrame, train: pd.DataFrame | None = None, strict: 
             add("ids reused across tasks", "warning", ID, reused,
                 "the same sample_id names prompts of several tasks: each (eval_name, sample_id) is one prompt; "
                 "join on both columns, never on sample_id alone")
-    elif ID in df.columns:
-        dup = df[ID].duplicated(keep=False).to_numpy()
+    elif ID in df.columns and isinstance(df[ID], pd.Series) and not any(f[0] == "unusable ids" for f in findings):
+        dup = df[ID].astype(str).duplicated(keep=False).to_numpy()
         if dup.any():
             add("duplicate ids", "error", ID, dup, "the same sample_id on several rows")
     if not models(df):
         findings.append(("no model columns", "error", "", 0, "no '<model>' column with a '<model>|total_cost' "
                          "partner: nothing to check (rbu.data.validate names the columns that are wrong)"))
     for m in models(df):
+        if isinstance(df[m], pd.DataFrame) or isinstance(df[cost_column(m)], pd.DataFrame):
+            findings.append(("not numbers", "error", m, len(df), "the model's score or cost column appears "
+                             "several times"))
+            continue
         if not pd.api.types.is_numeric_dtype(df[m]) or not pd.api.types.is_numeric_dtype(df[cost_column(m)]):
             add("not numbers", "error", m, np.ones(len(df), dtype=bool),
                 f"dtypes {df[m].dtype} / {df[cost_column(m)].dtype}: expected float scores and costs in USD")

@@ -12,7 +12,8 @@ import pandas as pd
 from ..catalog import NO_MODEL_CORRECT
 from ..errors import RouterBenchDataError, first_ids
 from .oracle import oracle_choice
-from .schema import EVAL_NAME, ID, LATENCY_SUFFIX, ORACLE, PROMPT, cost_column, models, require_columns
+from .schema import (EVAL_NAME, ID, LATENCY_SUFFIX, ORACLE, PROMPT, container_rows, cost_column, models,
+                     require_columns)
 
 
 def long_to_wide(df: pd.DataFrame, missing: str = "raise") -> pd.DataFrame:
@@ -75,6 +76,15 @@ def long_to_wide(df: pd.DataFrame, missing: str = "raise") -> pd.DataFrame:
             raise RouterBenchDataError(
                 f"column {column!r}: {int(absent.sum())} rows are missing a value "
                 f"(sample_ids {first_ids(df.loc[absent, ID])})")
+    for column in [ID, "model"] + [c for c in (EVAL_NAME, PROMPT) if c in df.columns]:
+        if isinstance(df[column], pd.DataFrame):
+            raise RouterBenchDataError(f"column {column!r} appears {df[column].shape[1]} times; expected one "
+                                       "column of each name")
+        bad = container_rows(df[column])
+        if bad.any():
+            raise RouterBenchDataError(
+                f"column {column!r}: {int(bad.sum())} values are lists or other containers "
+                f"({first_ids(df.loc[bad, column].tolist(), 3)}); expected one text or number per row")
     quality = _numeric(df, "quality", 0.0, 1.0, "a quality in [0, 1]")
     cost = _numeric(df, "cost", 0.0, np.inf, "a cost >= 0 in USD")
 

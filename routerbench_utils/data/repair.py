@@ -17,7 +17,8 @@ from ..errors import RouterBenchDataError, first_ids
 from .oracle import oracle_labels
 from .problems import Problems
 from .schema import (EVAL_NAME, ID, LATENCY_SUFFIX, ORACLE, PROMPT, RESPONSE_SUFFIX, cost_column,
-                     dataset_column, model_column_problems, models, prompt_keys, reused_ids, validate)
+                     dataset_column, key_problems, model_column_problems, models, prompt_keys, reused_ids,
+                     validate)
 
 
 @dataclass
@@ -100,12 +101,7 @@ def repair(df: pd.DataFrame, source: str = "frame", tasks: str = "paper"
                      "rename the id and task columns; a long log (one row per prompt and model) goes through "
                      "rbu.long_to_wide")
     else:
-        for column in (ID, EVAL_NAME):
-            absent = df[column].isna().to_numpy()
-            if absent.any():
-                problems.add(f"column {column!r}", f"{int(absent.sum())} rows have no value (rows "
-                             f"{first_ids(np.flatnonzero(absent).tolist())})", f"a {column} on every row",
-                             "fill it in or drop those rows: rows without an id or task cannot be told apart")
+        key_problems(df, problems, duplicates=False)  # split ids are merged below
     left_out = model_column_problems(df, problems)
     names = models(df)
     if not names and not len(problems):

@@ -400,8 +400,39 @@ def check_numeric(df: pd.DataFrame, column: str, low: float, high: float, what: 
         raise RouterBenchDataError(f"column {column!r}: {found}; expected {what}")
 
 
-def key_problems(df: pd.DataFrame, problems: Problems) -> None:
-    """Add to ``problems`` rows without a ``sample_id`` or an ``eval_name``, and prompts on several rows.
+def container_rows(values: pd.Series) -> np.ndarray:
+    """Rows of ``values`` that hold a list, tuple, dict, set or array instead of one text or number.
+
+    Checked row by row only when pandas cannot tell the column's kind at once (an object column of
+    mixed values); such values cannot be ids, tasks or model names.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    values : Series
+        A column.
+
+    Returns
+    -------
+    ndarray of bool
+        True where the row holds a container.
+
+    Examples
+    --------
+    >>> container_rows(pd.Series(["a", [1, 2], 3], dtype=object)).tolist()
+    [False, True, False]
+    """
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "integer", "floating", "mixed-integer-float",
+                                                         "empty", "boolean", "decimal"):
+        return np.zeros(len(values), dtype=bool)
+    return np.fromiter((isinstance(v, (list, tuple, dict, set, np.ndarray)) for v in values), bool, len(values))
+
+
+def key_problems(df: pd.DataFrame, problems: Problems, duplicates: bool = True) -> bool:
+    """Add to ``problems`` what is wrong with the prompt keys: missing ids or tasks, ids that are lists,
+    tasks that are not text, and (with ``duplicates``) a prompt on several rows. Returns whether the
+    keys are usable (each row's ``(eval_name, sample_id)`` a pair of scalars).
 
     A prompt is keyed by its task and its id, ``(eval_name, sample_id)``: ids that restart at 0 in
     each task (common in exported files) name different prompts, not one prompt split over rows.
@@ -414,24 +445,49 @@ def key_problems(df: pd.DataFrame, problems: Problems) -> None:
         A frame with ``sample_id`` and ``eval_name``.
     problems : Problems
         Where to add the problems found.
+    duplicates : bool, default True
+        Also report prompts on several rows (the repair merges those instead).
 
     Returns
     -------
-    None
+    bool
+        True when every key is a pair of scalars (missing values aside).
     """
     rows = np.arange(len(df))
+    usable = True
     for column, why in ((ID, "rows without an id cannot be told apart and would be merged into one prompt"),
                         (EVAL_NAME, "a row without a task cannot be given its dataset")):
-        absent = df[column].isna().to_numpy()
+        values = df[column]
+        if isinstance(values, pd.DataFrame):
+            problems.add(f"column {column!r}", f"the name appears {values.shape[1]} times", "one column of "
+                         "each name", "rename or drop the copies")
+            usable = False
+            continue
+        absent = values.isna().to_numpy()
         if absent.any():
-            problems.add(f"column {column!r}", f"{int(absent.sum())} rows have no value (rows {first_ids(rows[absent].tolist())})",
-                         f"a {column} on every row", f"fill it in or drop those rows: {why}")
-    dup = df.duplicated([EVAL_NAME, ID], keep=False).to_numpy() & df[ID].notna().to_numpy()
-    if dup.any():
-        problems.add(f"column {ID!r}", f"{int(dup.sum())} rows share an id within one task "
-                     f"({first_ids(df.loc[dup, ID].unique())})",
-                     "one row per prompt, a prompt being keyed by (eval_name, sample_id)",
-                     "drop the repeated rows (rbu.data.repair merges the official files' split ids)")
+            problems.add(f"column {column!r}", f"{int(absent.sum())} rows have no value (rows "
+                         f"{first_ids(rows[absent].tolist())})", f"a {column} on every row",
+                         f"fill it in or drop those rows: {why}")
+        if column == ID:
+            bad = container_rows(values)
+            expected = "one id (text or a number) per row"
+        else:
+            bad = ~absent & ~np.fromiter((isinstance(v, str) for v in values), bool, len(values)) \
+                if pd.api.types.infer_dtype(values, skipna=True) != "string" else np.zeros(len(values), bool)
+            expected = "the task's name as text (e.g. 'mbpp', 'mmlu-anatomy')"
+        if bad.any():
+            problems.add(f"column {column!r}", f"{int(bad.sum())} values are not usable as a key "
+                         f"({first_ids(values[bad].tolist(), 3)} in rows {first_ids(rows[bad].tolist(), 3)})",
+                         expected, "correct those values")
+            usable = False
+    if usable and duplicates:
+        dup = df.duplicated([EVAL_NAME, ID], keep=False).to_numpy() & df[ID].notna().to_numpy()
+        if dup.any():
+            problems.add(f"column {ID!r}", f"{int(dup.sum())} rows share an id within one task "
+                         f"({first_ids(df.loc[dup, ID].unique())})",
+                         "one row per prompt, a prompt being keyed by (eval_name, sample_id)",
+                         "drop the repeated rows (rbu.data.repair merges the official files' split ids)")
+    return usable
 
 
 def prompt_keys(df: pd.DataFrame) -> np.ndarray:
