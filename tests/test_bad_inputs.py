@@ -836,6 +836,25 @@ def test_reused_ids_in_a_parquet_log_give_the_in_memory_points(tmp_path):
     pd.testing.assert_frame_equal(points, expected, check_dtype=False, rtol=1e-12)
 
 
+@case("answer", "parquet-no-temporary-copy-left")
+def test_no_temporary_folder_outlives_the_call(tmp_path, monkeypatch):
+    """DuckDB's spill folder is the only temporary copy the package makes of a reader's data: it goes
+    with the call, whether the call returns or raises."""
+    import tempfile
+
+    spill_root = tmp_path / "tmp"
+    spill_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill_root))
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    _parquet(long_log(), logs)
+    assert len(rbu.largelog.model_points(logs)) == 3 * 4
+    bad = long_log().assign(quality=2.0)
+    bad.to_parquet(logs / "part-9.parquet", index=False)
+    raises(lambda: rbu.largelog.model_points(logs), "not a quality in \\[0, 1\\]")
+    assert list(spill_root.iterdir()) == []
+
+
 # --------------------------------------------------------------------------------------------- size
 
 def test_corpus_size():
