@@ -22,7 +22,7 @@ def main() -> None:
     names = rbu.models(df)
     start = time.perf_counter()
     texts = df["prompt"].astype(str).tolist()
-    embedder = rbu.embed.TfidfSvdEmbedder(seed=0).fit(texts)
+    embedder = rbu.embed.TfidfSvdEmbedder(random_state=0).fit(texts)
     features = embedder.transform(texts)
     print(f"embedding of {len(df):,} prompts (fit and transform, once): "
           f"{time.perf_counter() - start:.1f} s")

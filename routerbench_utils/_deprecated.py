@@ -6,15 +6,60 @@ module with a :class:`DeprecationWarning`; the old top-level page helpers (``rbu
 """
 from __future__ import annotations
 
+import functools
 import importlib
+import sys
 import warnings
 from collections.abc import Callable
 
 
-def warn_moved(old: str, new: str, stacklevel: int = 3) -> None:
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first frame outside the package, counted from ``warn_moved``: the warning
+    points at the user's line, however deep in the package the old name was resolved."""
+    frame, level = sys._getframe(2), 2
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("routerbench_utils"):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def warn_moved(old: str, new: str, stacklevel: int | None = None) -> None:
     """Warn that the dotted name ``old`` is now ``new`` (and goes in the next release)."""
     warnings.warn(f"{old} has moved to {new}; the old name will be removed in the next release",
-                  DeprecationWarning, stacklevel=stacklevel)
+                  DeprecationWarning, stacklevel=_caller_level() if stacklevel is None else stacklevel)
+
+
+def renamed_keywords(**old_to_new: str) -> Callable:
+    """Decorator: a function whose keyword ``old`` was renamed ``new`` still takes ``old`` for one
+    release, with a :class:`DeprecationWarning` (the signature shows the new names only)."""
+
+    def decorate(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            for old, new in old_to_new.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(f"{func.__name__}() got both {new!r} and its old name {old!r}")
+                    warn_moved(f"the keyword {old!r} of {func.__qualname__}()", repr(new))
+                    kwargs[new] = kwargs.pop(old)
+            return func(*args, **kwargs)
+
+        wrapper.__renamed__ = dict(old_to_new)
+        return wrapper
+
+    return decorate
+
+
+def renamed_argument(given: dict, old: str, new: str, value, owner: str):
+    """The value of a renamed ``__init__`` parameter: ``value`` (the new keyword's), or the old keyword's
+    from ``given`` (the ``**renamed`` catch-all) with a :class:`DeprecationWarning`. scikit-learn's
+    ``get_params`` ignores ``**renamed``, so only the new name is a parameter."""
+    unknown = sorted(set(given) - {old})
+    if unknown:
+        raise TypeError(f"{owner}() got unexpected keyword arguments {unknown}")
+    if old not in given:
+        return value
+    warn_moved(f"the keyword {old!r} of {owner}()", repr(new))
+    return given[old]
 
 
 def moved_module(old: str, new: str) -> tuple[Callable[[str], object], Callable[[], list[str]]]:

@@ -17,6 +17,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import Normalizer
 
+from ._deprecated import renamed_argument
 from .data import PROMPT
 from .errors import RouterBenchDataError
 
@@ -96,7 +97,7 @@ def fresh_embedding(embedding, random_state: int = 0):
     ----------
     embedding : object or None
         An embedding with ``fit(texts)`` and ``transform(texts)``, or None for
-        ``TfidfSvdEmbedder(seed=random_state)``.
+        ``TfidfSvdEmbedder(random_state=random_state)``.
     random_state : int, default 0
         Seed of the default embedding.
 
@@ -112,7 +113,7 @@ def fresh_embedding(embedding, random_state: int = 0):
     False
     """
     if embedding is None:
-        return TfidfSvdEmbedder(seed=random_state)
+        return TfidfSvdEmbedder(random_state=random_state)
     return clone(embedding, safe=False)
 
 
@@ -150,7 +151,7 @@ class TfidfSvdEmbedder:
     training prompts once: :meth:`fit_transform` returns their features from the same counts.
 
     On a large training set the singular directions :math:`V_k` are fitted on ``svd_rows`` training
-    prompts drawn with ``seed`` (the vocabulary and IDF weights on all of them, and every prompt is
+    prompts drawn with ``random_state`` (the vocabulary and IDF weights on all of them, and every prompt is
     embedded): the SVD's cost grows with the rows while 25,000 prompts already pin down 100
     directions. At 10^5 training prompts this halves the fit (4.7 s to 1.3 s for the SVD).
 
@@ -160,7 +161,7 @@ class TfidfSvdEmbedder:
     ----------
     n_components : int, default 100
         Dimensions :math:`k` kept by the SVD (fewer on a small training set).
-    seed : int, default 0
+    random_state : int, default 0
         Seed of the randomised SVD and of the row sample.
     svd_rows : int or None, default 25000
         At most this many training prompts fit the SVD (all of them when there are fewer, or when
@@ -180,9 +181,10 @@ class TfidfSvdEmbedder:
     (4, 2)
     """
 
-    def __init__(self, n_components: int = 100, seed: int = 0, svd_rows: int | None = 25_000):
+    def __init__(self, n_components: int = 100, random_state: int = 0, svd_rows: int | None = 25_000, **renamed):
         self.n_components = n_components
-        self.seed = seed
+        self.random_state = renamed_argument(renamed, "seed", "random_state", random_state,
+                                             type(self).__name__)
         self.svd_rows = svd_rows
 
     def fit(self, texts: list[str]) -> "TfidfSvdEmbedder":
@@ -231,7 +233,7 @@ class TfidfSvdEmbedder:
         if self.svd_rows is not None and (isinstance(self.svd_rows, bool) or not isinstance(self.svd_rows, int)
                                           or self.svd_rows < 2):
             raise ValueError(f"svd_rows: expected an integer >= 2 or None, got {self.svd_rows!r}")
-        self.key_ = ("tfidf-svd", digest, self.n_components, self.seed, self.svd_rows)
+        self.key_ = ("tfidf-svd", digest, self.n_components, self.random_state, self.svd_rows)
         if self.key_ in _CACHE and self.key_ + (digest,) in _CACHE:
             self.pipeline_ = _cached(self.key_, None)
             return _cached(self.key_ + (digest,), None)
@@ -246,10 +248,10 @@ class TfidfSvdEmbedder:
         weigher = TfidfTransformer(sublinear_tf=True).fit(counts)
         weighted = weigher.transform(counts)  # the matrix TfidfVectorizer.fit_transform gives
         if self.svd_rows is not None and weighted.shape[0] > self.svd_rows:
-            rows = np.random.default_rng(self.seed).choice(weighted.shape[0], self.svd_rows, replace=False)
+            rows = np.random.default_rng(self.random_state).choice(weighted.shape[0], self.svd_rows, replace=False)
             weighted = weighted[np.sort(rows)]
         k = int(max(1, min(self.n_components, weighted.shape[1] - 1, weighted.shape[0] - 1)))
-        reducer = make_pipeline(TruncatedSVD(n_components=k, random_state=self.seed), Normalizer())
+        reducer = make_pipeline(TruncatedSVD(n_components=k, random_state=self.random_state), Normalizer())
         reducer.fit(weighted)
         del weighted
         counts.sort_indices()  # the layout counter.transform(texts) gives, so the features match it

@@ -15,6 +15,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from ._deprecated import renamed_keywords
 from .catalog import MODELS, PRICES_PER_MTOK, SCORE_TARGETS
 from .data import ID, check_model_values, cost_column, models, oracle_labels, validate
 from .embedded import solve_offsets
@@ -85,7 +86,8 @@ def with_request_fees(df: pd.DataFrame, fees: dict[str, float]) -> pd.DataFrame:
     return out
 
 
-def rag_routerbench(seed: int = 0, n: int = 800, recent_share: float = 0.4,
+@renamed_keywords(seed="random_state")
+def rag_routerbench(random_state: int = 0, n: int = 800, recent_share: float = 0.4,
                     fees: dict[str, float] | None = None) -> pd.DataFrame:
     """The embedded RAG data set: ``n`` prompts, ``eval_name`` ``'rag'``, the 11 offline models plus the
     online services, in the clean wide schema, with a ``post_cutoff`` column (the truth a router
@@ -108,7 +110,7 @@ def rag_routerbench(seed: int = 0, n: int = 800, recent_share: float = 0.4,
 
     Parameters
     ----------
-    seed : int, default 0
+    random_state : int, default 0
         Seed of every draw.
     n : int, default 800
         Prompts, at least 10.
@@ -134,7 +136,7 @@ def rag_routerbench(seed: int = 0, n: int = 800, recent_share: float = 0.4,
         raise RouterBenchDataError(f"n: expected at least 10 prompts, got {n!r}")
     if not 0.0 < recent_share < 1.0:
         raise RouterBenchDataError(f"recent_share: expected a share in (0, 1), got {recent_share!r}")
-    rng = np.random.default_rng([int(seed), 8])
+    rng = np.random.default_rng([int(random_state), 8])
     names = list(MODELS) + list(ONLINE_SERVICES)
     recent = rng.random(n) < recent_share
     difficulty = rng.standard_normal(n)
@@ -171,8 +173,9 @@ def _rag_prompts(recent: np.ndarray, rng: np.random.Generator) -> list[str]:
             for r, a, e, b, f, d in zip(recent, asks_r, events, asks_e, facts, detail)]
 
 
+@renamed_keywords(seed="random_state")
 def retrieval_pipeline(df: pd.DataFrame, generator: str, name: str, hit_rate: float = 0.85,
-                       fee: float = 0.002, context_tokens: int = 1500, seed: int = 0) -> pd.DataFrame:
+                       fee: float = 0.002, context_tokens: int = 1500, random_state: int = 0) -> pd.DataFrame:
     """Add a model column for a two-stage pipeline: retrieval (``fee`` per request, finds the needed
     document with probability ``hit_rate``), then an offline ``generator`` reading ``context_tokens``
     more input tokens.
@@ -202,7 +205,7 @@ def retrieval_pipeline(df: pd.DataFrame, generator: str, name: str, hit_rate: fl
         Retrieval's fee :math:`\\phi`, USD per request.
     context_tokens : int, default 1500
         Extra input tokens :math:`T^{ctx}` the generator reads, at its input price :math:`p^{in}_g`.
-    seed : int, default 0
+    random_state : int, default 0
         Seed of the hits and of the informed answers.
 
     Returns
@@ -223,7 +226,7 @@ def retrieval_pipeline(df: pd.DataFrame, generator: str, name: str, hit_rate: fl
         raise RouterBenchDataError("df: missing column 'post_cutoff'; use rag_routerbench()")
     if not 0.0 <= hit_rate <= 1.0:
         raise RouterBenchDataError(f"hit_rate: expected a probability, got {hit_rate!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     hit = rng.random(len(df)) < hit_rate
     evergreen_skill = _OFFLINE_EVERGREEN[generator]
     informed = (rng.random(len(df)) < evergreen_skill).astype(float)

@@ -188,7 +188,7 @@ def test_thresholded_after_estimates_are_the_cascade_judge(data, noise_after):
     stop = np.where(accept.any(axis=1), accept.argmax(axis=1), accept.shape[1] - 1)
     cost = np.cumsum(est["cost"][rows, est["order"]], axis=1)[rows[:, 0], stop]
     quality = est["score"][rows, est["order"]][rows[:, 0], stop]
-    _, c, q = rbu.CascadeRouter(judge_error(noise_after), seed=5).fit(train).outcomes(test, settings=[np.inf])
+    _, c, q = rbu.CascadeRouter(judge_error(noise_after), random_state=5).fit(train).outcomes(test, settings=[np.inf])
     np.testing.assert_allclose(c[0], cost, rtol=1e-12)
     np.testing.assert_array_equal(q[0], quality)
     # and the judge errs at the stated rate (a check of the draws, 1 in 10^4 to fail by chance)
@@ -353,19 +353,19 @@ def test_compare_on_plane_pairs_the_resamples(split):
     curves = {name: r.outcomes(test)[1:] for name, r in
               [("routing", routing), ("cascade", cascade), ("cascade routing", unified)]}
     mc, mq = rbu.cost_matrix(test).T, rbu.score_matrix(test).T
-    table = compare_on_plane(curves, mc, mq, candidate="cascade routing", n_boot=60, seed=3)
+    table = compare_on_plane(curves, mc, mq, candidate="cascade routing", n_boot=60, random_state=3)
     assert list(table.index) == ["routing", "cascade", "cascade routing"]
     lo, hi = mc.mean(axis=1).min(), mc.mean(axis=1).max()
     for name, (c, q) in curves.items():
         assert table.loc[name, "aiq"] == pytest.approx(rbu.aiq(c.mean(1), q.mean(1), c_min=lo, c_max=hi))
-        samples = rbu.bootstrap_aiq(c, q, n_boot=60, seed=3, c_min=lo, c_max=hi)
+        samples = rbu.bootstrap_aiq(c, q, n_boot=60, random_state=3, c_min=lo, c_max=hi)
         assert table.loc[name, "aiq_low"] == pytest.approx(np.quantile(samples, 0.025))
     edges = table["edge"]
     assert edges["routing"] == pytest.approx(table.loc["cascade routing", "aiq"] - table.loc["routing", "aiq"])
     assert edges["cascade routing"] == pytest.approx(min(edges["routing"], edges["cascade"]))
     # the edge over the best other is paired per resample: its interval lies within both pairwise ones'
     assert table.loc["cascade routing", "edge_low"] <= min(table["edge_low"].drop("cascade routing")) + 1e-12
-    saved = rbu.saving_ci(*curves["cascade"], mc, mq, n_boot=60, seed=3)
+    saved = rbu.saving_ci(*curves["cascade"], mc, mq, n_boot=60, random_state=3)
     assert table.loc["cascade", "saving_high"] == pytest.approx(saved["high"])
     with pytest.raises(RouterBenchDataError, match="candidate"):
         compare_on_plane(curves, mc, mq, candidate="knn")

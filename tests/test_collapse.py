@@ -19,13 +19,13 @@ from routerbench_utils.evaluation.collapse import (best_model_per_dataset, best_
 
 ROUTERS = {
     "oracle": rbu.OracleRouter,
-    "zero": lambda: rbu.ZeroRouter(seed=1),
-    "knn": lambda: rbu.KNNRouter(10, seed=1),
-    "mlp": lambda: rbu.MLPRouter((20,), max_iter=50, seed=1),
-    "svm": lambda: rbu.SVMRouter(seed=1),
-    "cascade": lambda: rbu.CascadeRouter(0.1, seed=1),
+    "zero": lambda: rbu.ZeroRouter(random_state=1),
+    "knn": lambda: rbu.KNNRouter(10, random_state=1),
+    "mlp": lambda: rbu.MLPRouter((20,), max_iter=50, random_state=1),
+    "svm": lambda: rbu.SVMRouter(random_state=1),
+    "cascade": lambda: rbu.CascadeRouter(0.1, random_state=1),
     "task label": rbu.TaskLabelRouter,
-    "classifier": lambda: rbu.routers.ClassifierRouter(seed=1),
+    "classifier": lambda: rbu.routers.ClassifierRouter(random_state=1),
 }
 
 
@@ -80,7 +80,7 @@ def test_call_shares_reject_bad_input():
     with pytest.raises(RouterBenchDataError, match="outside"):
         call_shares([["a", "z"]], ["a", "b"])
     with pytest.raises(RouterBenchDataError, match="params"):
-        call_shares([["a", "b"], ["a", "a"]], ["a", "b"], params=[1])
+        call_shares([["a", "b"], ["a", "a"]], ["a", "b"], settings=[1])
     with pytest.raises(RouterBenchDataError, match="at least one"):
         call_shares(np.empty((0, 0), dtype=object), ["a"])
 

@@ -95,14 +95,14 @@ def test_simulated_mixture_converges_to_the_line():
     n = 200_000
     qa, qb = (rng.random(n) < 0.6).astype(float), (rng.random(n) < 0.9).astype(float)
     ca, cb = np.full(n, 0.001), np.full(n, 0.01)
-    sim = rbu.frontier.simulate_mixture(ca, qa, cb, qb, t=[0.0, 0.25, 0.5, 1.0], seed=3)
+    sim = rbu.frontier.simulate_mixture(ca, qa, cb, qb, t=[0.0, 0.25, 0.5, 1.0], random_state=3)
     np.testing.assert_allclose(sim["quality"], sim["quality_expected"], atol=4 / np.sqrt(n))
     np.testing.assert_allclose(sim["cost"], sim["cost_expected"], rtol=0.01)
-    small = rbu.frontier.simulate_mixture(ca[:100], qa[:100], cb[:100], qb[:100], t=0.5, seed=3)
-    big = rbu.frontier.simulate_mixture(ca, qa, cb, qb, t=0.5, seed=3)
+    small = rbu.frontier.simulate_mixture(ca[:100], qa[:100], cb[:100], qb[:100], t=0.5, random_state=3)
+    big = rbu.frontier.simulate_mixture(ca, qa, cb, qb, t=0.5, random_state=3)
     # the realised point's error shrinks with more prompts (same seed, deterministic)
     assert abs(big["quality"] - big["quality_expected"]).item() < 0.01
-    assert rbu.frontier.simulate_mixture(ca[:100], qa[:100], cb[:100], qb[:100], t=0.5, seed=3).equals(small)
+    assert rbu.frontier.simulate_mixture(ca[:100], qa[:100], cb[:100], qb[:100], t=0.5, random_state=3).equals(small)
 
 
 def test_zero_router_on_model_points():

@@ -32,7 +32,7 @@ def test_a_perfect_judge_is_its_own_expectation(split):
 def test_the_expectation_is_the_mean_over_many_judge_seeds(split, rates):
     train, test = split
     seeds = 400
-    runs = [rbu.CascadeRouter(**rates, seed=s).fit(train).outcomes(test, BUDGETS)[1:] for s in range(seeds)]
+    runs = [rbu.CascadeRouter(**rates, random_state=s).fit(train).outcomes(test, BUDGETS)[1:] for s in range(seeds)]
     cost = np.mean([c for c, _ in runs], axis=0)
     quality = np.mean([q for _, q in runs], axis=0)
     cascade = rbu.CascadeRouter(**rates).fit(train)

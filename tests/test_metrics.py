@@ -79,9 +79,9 @@ def test_bootstrap_interval_covers_and_is_seeded():
     n = 400
     quality = (rng.random((3, n)) < np.array([[0.5], [0.7], [0.8]])).astype(float)
     cost = np.array([[0.001], [0.004], [0.01]]) * rng.lognormal(0, 0.2, (3, n))
-    ci = rbu.metrics.aiq_ci(cost, quality, n_boot=300, seed=5)
+    ci = rbu.metrics.aiq_ci(cost, quality, n_boot=300, random_state=5)
     assert ci["low"] < ci["aiq"] < ci["high"]
-    assert ci == rbu.metrics.aiq_ci(cost, quality, n_boot=300, seed=5)
+    assert ci == rbu.metrics.aiq_ci(cost, quality, n_boot=300, random_state=5)
     assert 0.01 < ci["high"] - ci["low"] < 0.2
     # a router compared with itself: the paired difference is exactly zero
     same = rbu.metrics.aiq_ci(cost, quality, n_boot=100, other=(cost, quality))
@@ -96,7 +96,7 @@ def test_saving_ci_matches_by_hand_and_reports_fragility():
     # two models: a cheap one right on half the prompts, a dear one right on all; the router's one
     # point is right everywhere at a mean cost of 5.5, so it saves 10 / 5.5
     model_c, model_q = [[1.0, 1.0], [10.0, 10.0]], [[0.0, 1.0], [1.0, 1.0]]
-    out = rbu.saving_ci([[1.0, 10.0]], [[1.0, 1.0]], model_c, model_q, n_boot=200, seed=1)
+    out = rbu.saving_ci([[1.0, 10.0]], [[1.0, 1.0]], model_c, model_q, n_boot=200, random_state=1)
     assert out["saving"] == pytest.approx(10 / 5.5)
     assert out["best"] == 1 and out["best_quality"] == 1.0 and out["best_cost"] == 10.0
     assert out["low"] <= out["saving"] <= out["high"] and out["reached"] == 1.0
@@ -111,10 +111,10 @@ def test_saving_ci_matches_by_hand_and_reports_fragility():
     rng = np.random.default_rng(0)
     scores = (rng.random((2, 30)) < 0.6).astype(float)
     fragile = rbu.saving_ci(np.ones((1, 30)), np.ones((1, 30)), [np.full(30, 2.0), np.full(30, 20.0)],
-                            scores, n_boot=300, seed=0)
+                            scores, n_boot=300, random_state=0)
     assert 0.0 < fragile["same_best"] < 1.0
     again = rbu.saving_ci(np.ones((1, 30)), np.ones((1, 30)), [np.full(30, 2.0), np.full(30, 20.0)],
-                          scores, n_boot=300, seed=0)
+                          scores, n_boot=300, random_state=0)
     assert again == fragile
     with pytest.raises(RouterBenchDataError):
         rbu.saving_ci([[1.0]], [[1.0]], model_c, model_q)
@@ -123,11 +123,11 @@ def test_saving_ci_matches_by_hand_and_reports_fragility():
 def test_resample_weights_are_seeded_multinomial_resamples():
     from routerbench_utils.metrics import resample_weights
 
-    w = resample_weights(50, 200, seed=3)
+    w = resample_weights(50, 200, random_state=3)
     assert w.shape == (200, 50) and np.allclose(w.sum(axis=1), 1.0)
     assert np.allclose(w * 50, np.rint(w * 50))  # counts of prompts drawn, over n
-    assert np.array_equal(w, resample_weights(50, 200, seed=3))
-    assert not np.array_equal(w, resample_weights(50, 200, seed=4))
+    assert np.array_equal(w, resample_weights(50, 200, random_state=3))
+    assert not np.array_equal(w, resample_weights(50, 200, random_state=4))
 
 
 # --- APGR on the hull and on the raw curve (RouteLLM's evaluation) ---------------------------------
@@ -285,7 +285,7 @@ def test_bootstrap_aiq_equals_one_aiq_per_resample(k, n, seed, data):
     if hi > 0:
         cases.append(("official", lo, max(hi, float(mc.min(axis=1).max()))))
     for variant, c_min, c_max in cases:
-        got = rbu.bootstrap_aiq(cost, quality, n_boot=15, seed=seed, c_min=c_min, c_max=c_max,
+        got = rbu.bootstrap_aiq(cost, quality, n_boot=15, random_state=seed, c_min=c_min, c_max=c_max,
                                 variant=variant)
         expected = [rbu.aiq(mc[b], mq[b], c_min=c_min, c_max=c_max, variant=variant) for b in range(15)]
         np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
@@ -313,7 +313,7 @@ def test_saving_ci_equals_one_cost_to_reach_per_resample(k, n, seed, data):
         reach = rbu.cost_to_reach(rc[b], rq[b], bq[b].max())
         samples.append(0.0 if np.isnan(reach) else bc[b][best] / reach)
         same.append(best == full_best)
-    out = rbu.saving_ci(cost, quality, model_cost, model_quality, n_boot=25, seed=seed)
+    out = rbu.saving_ci(cost, quality, model_cost, model_quality, n_boot=25, random_state=seed)
     low, high = np.quantile(samples, [0.025, 0.975])
     assert out["low"] == pytest.approx(low, abs=1e-12) and out["high"] == pytest.approx(high, abs=1e-12)
     assert out["same_best"] == pytest.approx(np.mean(same))
@@ -322,9 +322,9 @@ def test_saving_ci_equals_one_cost_to_reach_per_resample(k, n, seed, data):
 def test_resample_weights_are_drawn_once_and_handed_out_as_copies():
     from routerbench_utils.metrics import resample_weights
 
-    first = resample_weights(40, 30, seed=9)
+    first = resample_weights(40, 30, random_state=9)
     first[:] = 0.0  # a caller's edits must not reach the next caller
-    assert np.allclose(resample_weights(40, 30, seed=9).sum(axis=1), 1.0)
+    assert np.allclose(resample_weights(40, 30, random_state=9).sum(axis=1), 1.0)
 
 
 # --- Other papers' metrics: RouteLLM's APGR and CPT, AutoMix's IBC lift (moved from test_beyond) ---

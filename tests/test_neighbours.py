@@ -156,15 +156,15 @@ def test_ivf_is_deterministic_whatever_the_threads(monkeypatch):
     rng = np.random.default_rng(4)
     centres = rng.standard_normal((30, 16))
     train, test = clustered(rng, 4000, centres), clustered(rng, 600, centres)
-    first = neighbours.cosine_neighbours(train, test, 10, search="ivf", seed=5)
-    again = neighbours.cosine_neighbours(train.copy(), test.copy(), 10, search="ivf", seed=5)  # new index
+    first = neighbours.cosine_neighbours(train, test, 10, search="ivf", random_state=5)
+    again = neighbours.cosine_neighbours(train.copy(), test.copy(), 10, search="ivf", random_state=5)  # new index
     np.testing.assert_array_equal(first, again)
     monkeypatch.setattr(neighbours.os, "cpu_count", lambda: 1)  # one search thread instead of one per core
     np.testing.assert_array_equal(first, neighbours.cosine_neighbours(train.copy(), test.copy(), 10,
-                                                                      search="ivf", seed=5))
+                                                                      search="ivf", random_state=5))
     # the router: two fits, the same predictions
     y = rng.uniform(size=(4000, 3))
-    fits = [neighbours.CosineKNNRegressor(10, search="ivf", seed=1).fit(train.copy(), y) for _ in range(2)]
+    fits = [neighbours.CosineKNNRegressor(10, search="ivf", random_state=1).fit(train.copy(), y) for _ in range(2)]
     np.testing.assert_array_equal(fits[0].predict(test), fits[1].predict(test))
 
 
@@ -193,14 +193,14 @@ def test_ivf_knn_router_routes_as_the_exact_one_and_clones(small_data):
     exact = rbu.KNNRouter(40).fit(train)
     approx = rbu.KNNRouter(40, search="ivf").fit(train)
     assert isinstance(approx.estimator_, neighbours.CosineKNNRegressor)
-    assert approx.estimator_.get_params() == {"k": 40, "search": "ivf", "seed": 0}
+    assert approx.estimator_.get_params() == {"k": 40, "search": "ivf", "random_state": 0}
     gap = np.abs(approx.predict_quality(test) - exact.predict_quality(test)).mean()
     assert gap < 0.01, gap
     copy = clone(approx)
     assert copy.get_params() == approx.get_params() and not hasattr(copy, "estimator_")
     np.testing.assert_array_equal(copy.fit(train).route(test, 1.0), approx.route(test, 1.0))
-    assert clone(neighbours.CosineKNNRegressor(5, search="ivf", seed=3)).get_params() == {
-        "k": 5, "search": "ivf", "seed": 3}
+    assert clone(neighbours.CosineKNNRegressor(5, search="ivf", random_state=3)).get_params() == {
+        "k": 5, "search": "ivf", "random_state": 3}
 
 
 def test_bad_search_raises_before_any_work(small_data, monkeypatch):

@@ -10,7 +10,7 @@ from routerbench_utils import RouterBenchDataError
 
 @pytest.fixture(scope="module")
 def rag():
-    return rbu.rag.rag_routerbench(seed=1)
+    return rbu.rag.rag_routerbench(random_state=1)
 
 
 def test_schema_and_mechanism(rag):
@@ -27,8 +27,8 @@ def test_schema_and_mechanism(rag):
 
 
 def test_request_fees_enter_every_cost_exactly_once():
-    free = rbu.rag.rag_routerbench(seed=2, fees={s: 0.0 for s in rbu.rag.ONLINE_SERVICES})
-    paid = rbu.rag.rag_routerbench(seed=2)
+    free = rbu.rag.rag_routerbench(random_state=2, fees={s: 0.0 for s in rbu.rag.ONLINE_SERVICES})
+    paid = rbu.rag.rag_routerbench(random_state=2)
     for service, fee in rbu.rag.DEFAULT_REQUEST_FEES.items():
         np.testing.assert_allclose(paid[rbu.data.cost_column(service)] - free[rbu.data.cost_column(service)], fee)
     for model in rbu.catalog.MODELS:  # offline models pay no fee

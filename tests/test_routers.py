@@ -12,12 +12,12 @@ from routerbench_utils import RouterBenchDataError
 
 FAST_ROUTERS = {
     "oracle": rbu.OracleRouter,
-    "zero": lambda: rbu.ZeroRouter(seed=1),
-    "knn": lambda: rbu.KNNRouter(10, seed=1),
-    "mlp": lambda: rbu.MLPRouter((20,), max_iter=50, seed=1),
-    "svm": lambda: rbu.SVMRouter(seed=1),
-    "cascade": lambda: rbu.CascadeRouter(0.1, seed=1),
-    "classifier": lambda: rbu.routers.ClassifierRouter(seed=1),
+    "zero": lambda: rbu.ZeroRouter(random_state=1),
+    "knn": lambda: rbu.KNNRouter(10, random_state=1),
+    "mlp": lambda: rbu.MLPRouter((20,), max_iter=50, random_state=1),
+    "svm": lambda: rbu.SVMRouter(random_state=1),
+    "cascade": lambda: rbu.CascadeRouter(0.1, random_state=1),
+    "classifier": lambda: rbu.routers.ClassifierRouter(random_state=1),
 }
 
 
@@ -60,7 +60,7 @@ def test_unfitted_router_and_bad_names_raise(split):
         rbu.OracleRouter().fit(train).route(test, -1.0)
 
 
-ROUTERS = [rbu.OracleRouter(), rbu.ZeroRouter(seed=3), rbu.KNNRouter(5), rbu.MLPRouter((10,), max_iter=50),
+ROUTERS = [rbu.OracleRouter(), rbu.ZeroRouter(random_state=3), rbu.KNNRouter(5), rbu.MLPRouter((10,), max_iter=50),
            rbu.SVMRouter(C=2.0), rbu.CascadeRouter(0.1, false_accept=0.2), rbu.routers.ClassifierRouter(),
            rbu.TaskLabelRouter("dataset")]
 
@@ -191,10 +191,10 @@ def test_compare_routers_savings_carry_the_paired_bootstrap():
     pick = lambda d: d[rbu.data.dataset_column(d) == "mbpp"]  # noqa: E731
     tr, te = pick(train), pick(test)
     result = rbu.compare_routers(tr, te, routers={"Cascade": rbu.CascadeRouter(0.0), "KNN": rbu.KNNRouter(5)},
-                                 n_boot=30, seed=3)
+                                 n_boot=30, random_state=3)
     savings = result["savings"].set_index("router")
     _, c, q = rbu.CascadeRouter(0.0).fit(tr).outcomes(te)
-    by_hand = rbu.saving_ci(c, q, rbu.cost_matrix(te).T, rbu.score_matrix(te).T, n_boot=30, seed=3)
+    by_hand = rbu.saving_ci(c, q, rbu.cost_matrix(te).T, rbu.score_matrix(te).T, n_boot=30, random_state=3)
     row = savings.loc["Cascade"]
     assert (row["saving"], row["saving_low"], row["saving_high"]) == pytest.approx(
         (by_hand["saving"], by_hand["low"], by_hand["high"]))

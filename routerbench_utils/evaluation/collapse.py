@@ -21,7 +21,7 @@ from ..data import cost_matrix, dataset_column, models, score_matrix
 from ..errors import RouterBenchDataError
 from ..frontier import as_points, model_points
 from ..metrics import aiq, apgr, cpt
-from .._deprecated import warn_moved
+from .._deprecated import renamed_keywords, warn_moved
 from ..routers import Router, Sweep
 
 #: The metrics of :func:`~routerbench_utils.evaluation.collapse.metric_table` for which a smaller value is better.
@@ -90,7 +90,8 @@ def sweep(router: Router, test: pd.DataFrame, settings: Sequence | None = None, 
     return router.sweep(test, settings)
 
 
-def call_shares(chosen, model_names: Sequence[str], params: Sequence | None = None) -> pd.DataFrame:
+def call_shares(chosen, model_names: Sequence[str], settings: Sequence | None = None, *,
+                params: Sequence | None = None) -> pd.DataFrame:
     """The share of prompts sent to each model, at each setting of a router's knob.
 
     .. math:: \\pi_{\\theta m} = \\frac{1}{n} \\sum_{i=1}^{n} \\mathbb{1}[m_\\theta(i) = m]
@@ -106,8 +107,10 @@ def call_shares(chosen, model_names: Sequence[str], params: Sequence | None = No
     model_names : sequence of str
         The columns, in order (e.g. ``rbu.models(test)``). ``no_model_correct`` (the classic Oracle's
         label where every model fails) gets a last column when it occurs.
-    params : sequence, optional
+    settings : sequence, optional
         The index (the knob's values); default 0, 1, 2, ...
+    params : sequence, optional
+        Deprecated name of ``settings``.
 
     Returns
     -------
@@ -117,7 +120,7 @@ def call_shares(chosen, model_names: Sequence[str], params: Sequence | None = No
     Raises
     ------
     RouterBenchDataError
-        If ``chosen`` is empty, names a model outside ``model_names``, or ``params`` has another length
+        If ``chosen`` is empty, names a model outside ``model_names``, or ``settings`` has another length
         than its rows.
 
     Examples
@@ -132,16 +135,19 @@ def call_shares(chosen, model_names: Sequence[str], params: Sequence | None = No
         raise RouterBenchDataError("chosen: expected at least one routed prompt")
     names = list(model_names)
     index = _names_index(chosen, names, "chosen")
-    settings, n = chosen.shape
+    n_settings, n = chosen.shape
     width = len(names) + 1
     # One bincount for all settings: setting k's model j lands in bin k * width + j.
-    counts = np.bincount((index + width * np.arange(settings)[:, None]).ravel(),
-                         minlength=settings * width).reshape(settings, width)
-    params = list(range(settings)) if params is None else list(params)
-    if len(params) != settings:
-        raise RouterBenchDataError(f"params: {len(params)} values for {settings} rows of chosen")
+    counts = np.bincount((index + width * np.arange(n_settings)[:, None]).ravel(),
+                         minlength=n_settings * width).reshape(n_settings, width)
+    if params is not None:
+        warn_moved("the keyword params of call_shares()", "settings")
+        settings = params if settings is None else settings
+    params = list(range(n_settings)) if settings is None else list(settings)
+    if len(params) != n_settings:
+        raise RouterBenchDataError(f"settings (params): {len(params)} values for {n_settings} rows of chosen")
     columns = names + [NO_MODEL_CORRECT]
-    shares = pd.DataFrame(counts / n, columns=columns, index=pd.Index(params, name="param"))
+    shares = pd.DataFrame(counts / n, columns=columns, index=pd.Index(params, name="setting"))
     return shares if counts[:, -1].any() else shares.drop(columns=NO_MODEL_CORRECT)
 
 
@@ -204,9 +210,10 @@ def correct_overlap(quality: Mapping[str, object], kind: str = "jaccard") -> pd.
     return pd.DataFrame(values, index=labels, columns=labels)
 
 
-def best_within_budget(cost, quality, budget: float) -> int:
+@renamed_keywords(budget="budget_per_prompt")
+def best_within_budget(cost, quality, budget_per_prompt: float) -> int:
     """The operating point a router offers within a budget: of its points with mean cost at most
-    ``budget``, the one with the highest quality (ties to the cheaper, then the first).
+    ``budget_per_prompt``, the one with the highest quality (ties to the cheaper, then the first).
 
     .. math:: k^* = \\arg\\max_{k:\\, c_k \\le B} q_k
 
@@ -214,8 +221,8 @@ def best_within_budget(cost, quality, budget: float) -> int:
     ----------
     cost, quality : array_like
         The router's points (mean cost per query and mean quality per setting of its knob).
-    budget : float
-        :math:`B`, USD per query.
+    budget_per_prompt : float
+        :math:`B`, USD per prompt (the mean cost of a point is per prompt too).
 
     Returns
     -------
@@ -225,20 +232,20 @@ def best_within_budget(cost, quality, budget: float) -> int:
     Raises
     ------
     RouterBenchDataError
-        If the points are invalid, or no point costs at most ``budget`` (the message gives the cheapest).
+        If the points are invalid, or no point costs at most ``budget_per_prompt`` (the message gives the cheapest).
 
     Examples
     --------
-    >>> best_within_budget([1.0, 2.0, 3.0], [0.5, 0.8, 0.9], budget=2.5)
+    >>> best_within_budget([1.0, 2.0, 3.0], [0.5, 0.8, 0.9], budget_per_prompt=2.5)
     1
 
     See the chapter :ref:`chap-collapse` ("Routing collapse, the plateau, and metrics that disagree").
     """
     c, q = as_points(cost, quality, "best_within_budget")
-    within = c <= budget
+    within = c <= budget_per_prompt
     if not within.any():
         raise RouterBenchDataError(
-            f"budget: {budget:.3g} USD per query is below the router's cheapest point ({c.min():.3g}); "
+            f"budget_per_prompt: {budget_per_prompt:.3g} USD per prompt is below the router's cheapest point ({c.min():.3g}); "
             "expected a budget the router can meet")
     order = np.lexsort((np.arange(len(c)), c, -q))  # best quality, then cheaper, then first
     return int(order[within[order]][0])

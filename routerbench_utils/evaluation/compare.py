@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .._deprecated import renamed_keywords
 from ..routers import (CascadeRouter, ClassifierRouter, KNNRouter, MLPRouter, OracleRouter, Router, SVMRouter,
                       ZeroRouter)
 
@@ -15,7 +16,8 @@ TEST_HULL = "Zero (test hull)"
 MISSING = "\u2014"
 
 
-def default_routers(seed: int = 0) -> dict[str, Router]:
+@renamed_keywords(seed="random_state")
+def default_routers(random_state: int = 0) -> dict[str, Router]:
     """The book's line-up of routers, unfitted: the Oracle, the routed Zero router, KNN (k = 5, 10, 40),
     two MLPs, a linear SVM, three cascades (judge error 0, 0.05, 0.2) and the GPT-4-vs-Mixtral classifier.
 
@@ -26,8 +28,8 @@ def default_routers(seed: int = 0) -> dict[str, Router]:
 
     Parameters
     ----------
-    seed : int, default 0
-        The ``seed`` of every router (random mixes, embeddings, network weights, judge errors).
+    random_state : int, default 0
+        The ``random_state`` of every router (random mixes, embeddings, network weights, judge errors).
 
     Returns
     -------
@@ -37,17 +39,17 @@ def default_routers(seed: int = 0) -> dict[str, Router]:
     """
     return {
         "Oracle": OracleRouter(),
-        "Zero (routed)": ZeroRouter(seed=seed),
-        "KNN k=5": KNNRouter(5, seed=seed),
-        "KNN k=10": KNNRouter(10, seed=seed),
-        "KNN k=40": KNNRouter(40, seed=seed),
-        "MLP (100)": MLPRouter((100,), seed=seed),
-        "MLP (100, 100)": MLPRouter((100, 100), seed=seed),
-        "SVM (linear)": SVMRouter(seed=seed),
-        "Cascade e=0": CascadeRouter(0.0, seed=seed),
-        "Cascade e=0.05": CascadeRouter(0.05, seed=seed),
-        "Cascade e=0.2": CascadeRouter(0.2, seed=seed),
-        "Classifier (GPT-4 vs Mixtral)": ClassifierRouter(seed=seed),
+        "Zero (routed)": ZeroRouter(random_state=random_state),
+        "KNN k=5": KNNRouter(5, random_state=random_state),
+        "KNN k=10": KNNRouter(10, random_state=random_state),
+        "KNN k=40": KNNRouter(40, random_state=random_state),
+        "MLP (100)": MLPRouter((100,), random_state=random_state),
+        "MLP (100, 100)": MLPRouter((100, 100), random_state=random_state),
+        "SVM (linear)": SVMRouter(random_state=random_state),
+        "Cascade e=0": CascadeRouter(0.0, random_state=random_state),
+        "Cascade e=0.05": CascadeRouter(0.05, random_state=random_state),
+        "Cascade e=0.2": CascadeRouter(0.2, random_state=random_state),
+        "Classifier (GPT-4 vs Mixtral)": ClassifierRouter(random_state=random_state),
     }
 
 

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from .._deprecated import renamed_keywords
 from ..catalog import DATASETS
 from ..data import cost_matrix, dataset_column, models, score_matrix, validate
 from ..errors import RouterBenchDataError
@@ -86,7 +87,7 @@ def paired_samples(curves: Mapping[str, tuple], c_min: float, c_max: float, n_bo
     .. math:: \\mathrm{AIQ}_b(R) = \\frac{1}{c_{max} - c_{min}} \\int_{c_{min}}^{c_{max}}
         \\tilde f_{R, b}(c)\\,dc,
 
-    with :math:`\\tilde f_{R, b}` the hull of router :math:`R`'s curve on resample :math:`b`; one seed and
+    with :math:`\\tilde f_{R, b}` the hull of router :math:`R`'s curve on resample :math:`b`; one random_state and
     one prompt count give every curve the same resamples, so :math:`\\mathrm{AIQ}_b(R) -
     \\mathrm{AIQ}_b(S)` is a paired difference.
 
@@ -119,7 +120,7 @@ def paired_samples(curves: Mapping[str, tuple], c_min: float, c_max: float, n_bo
     """
     estimates, samples = {}, {}
     for name, (c, q) in _matrices(curves).items():
-        samples[name] = bootstrap_aiq(c, q, n_boot=n_boot, seed=random_state, c_min=c_min, c_max=c_max,
+        samples[name] = bootstrap_aiq(c, q, n_boot=n_boot, random_state=random_state, c_min=c_min, c_max=c_max,
                                       variant=variant)
         estimates[name] = aiq(c.mean(axis=1), q.mean(axis=1), c_min=c_min, c_max=c_max, variant=variant)
     return estimates, samples
@@ -207,7 +208,7 @@ def _paired(curves, model_cost, model_quality, baseline=None, n_boot=200, random
             gain = interval(estimates[name] - estimates[baseline], samples[name] - samples[baseline], level)
             rows.append({"router": name, "metric": "aiq_gain", "estimate": gain["aiq"], "low": gain["low"],
                          "high": gain["high"], "baseline": baseline})
-        saved = saving_ci(c, q, mc, mq, level=level, n_boot=n_boot, seed=random_state)
+        saved = saving_ci(c, q, mc, mq, level=level, n_boot=n_boot, random_state=random_state)
         row = {"router": name, "metric": "saving", "estimate": saved["saving"], "low": saved["low"],
                "high": saved["high"], "baseline": None}
         if details:
@@ -295,9 +296,10 @@ def evaluate_routers(train: pd.DataFrame, test: pd.DataFrame, routers: Mapping[s
     return pd.concat(tables, ignore_index=True)
 
 
+@renamed_keywords(seed="random_state")
 def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
                     routers: Mapping[str, Router] | None = None,
-                    datasets: list[str] | None = None, n_boot: int = 200, seed: int = 0,
+                    datasets: list[str] | None = None, n_boot: int = 200, random_state: int = 0,
                     variant: str = "paper") -> dict[str, pd.DataFrame]:
     """The wide form of :func:`evaluate_routers`: fit a fresh copy of every router (``sklearn.base.clone``) on each dataset's training rows, sweep
     it on the test rows, and score it.
@@ -327,13 +329,13 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
         dataset compared needs rows on both sides.
     routers : mapping of str to Router, optional
         Display name -> router (fitted or not: each is cloned, so the originals are left as they are).
-        Default :func:`routerbench_utils.evaluation.compare.default_routers` with ``seed``.
+        Default :func:`routerbench_utils.evaluation.compare.default_routers` with ``random_state``.
     datasets : list of str, optional
         The datasets to compare, in this order. Default: every dataset of ``test``, the paper's seven in
         the paper's order first.
     n_boot : int, default 200
         Bootstrap resamples of the test prompts for the intervals.
-    seed : int, default 0
+    random_state : int, default 0
         Seed of the resamples (and of the default routers).
     variant : {"paper", "official"}
         The AIQ formula, as in :func:`routerbench_utils.aiq`.
@@ -366,7 +368,7 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
         refuses the training rows (e.g. a cascade's error rate outside [0, 1]).
     """
     curve_rows, aiq_rows, saving_rows = [], [], []
-    for name, entries, table in _evaluate(train, test, routers, datasets, n_boot, seed, variant):
+    for name, entries, table in _evaluate(train, test, routers, datasets, n_boot, random_state, variant):
         for label, (params, c, q) in entries.items():
             curve_rows += [(name, label, p, cm, qm) for p, cm, qm in zip(params, c.mean(axis=1), q.mean(axis=1))]
         by = table.set_index(["router", "metric"])
@@ -388,15 +390,16 @@ def compare_routers(train: pd.DataFrame, test: pd.DataFrame,
     }
 
 
+@renamed_keywords(seed="random_state")
 def compare_on_plane(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], model_cost, model_quality,
-                     candidate: str, n_boot: int = 200, seed: int = 0, level: float = 0.95,
+                     candidate: str, n_boot: int = 200, random_state: int = 0, level: float = 0.95,
                      variant: str = "paper") -> pd.DataFrame:
     """Strategies side by side on the cost-quality plane, with paired bootstrap intervals: the wide form
     of :func:`paired_estimates` with each strategy's edge over the others.
 
     Every curve is scored over one cost range, the cheapest to the dearest model's mean cost
     (``model_cost``), as in :func:`~routerbench_utils.compare_routers`. Every strategy is resampled
-    on the same prompts (:func:`~routerbench_utils.bootstrap_aiq` with one ``seed``; the resamples
+    on the same prompts (:func:`~routerbench_utils.bootstrap_aiq` with one ``random_state``; the resamples
     come from :func:`~routerbench_utils.metrics.resample_weights`), so per resample :math:`b`
 
     .. math:: \\Delta_b = \\mathrm{AIQ}_b(\\text{candidate}) - \\mathrm{AIQ}_b(\\text{other}),
@@ -417,8 +420,8 @@ def compare_on_plane(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], model_
         Every model's per-prompt cost and score on the same prompts.
     candidate : str
         The key of ``curves`` whose edge over the others is measured.
-    n_boot, seed, level, variant
-        Resamples, their seed, the interval level and the AIQ variant.
+    n_boot, random_state, level, variant
+        Resamples, their random_state, the interval level and the AIQ variant.
 
     Returns
     -------
@@ -437,7 +440,7 @@ def compare_on_plane(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], model_
         raise RouterBenchDataError(f"candidate: {candidate!r} is not one of the curves ({list(curves)})")
     if len(curves) < 2:
         raise RouterBenchDataError("curves: expected the candidate and at least one other strategy")
-    table, estimates, samples = _paired(curves, model_cost, model_quality, n_boot=n_boot, random_state=seed,
+    table, estimates, samples = _paired(curves, model_cost, model_quality, n_boot=n_boot, random_state=random_state,
                                         level=level, variant=variant)
     by = table.set_index(["router", "metric"])
     others = [name for name in curves if name != candidate]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._deprecated import renamed_keywords
 from ..errors import RouterBenchDataError
 from .points import as_points
 
@@ -49,7 +50,8 @@ def interpolate(a, b, t) -> tuple[np.ndarray, np.ndarray]:
     return (1 - t) * ca + t * cb, (1 - t) * qa + t * qb
 
 
-def simulate_mixture(cost_a, quality_a, cost_b, quality_b, t, seed: int = 0) -> pd.DataFrame:
+@renamed_keywords(seed="random_state")
+def simulate_mixture(cost_a, quality_a, cost_b, quality_b, t, random_state: int = 0) -> pd.DataFrame:
     """Route each prompt to router B with probability ``t`` (else A) and return the realised points.
 
     Inputs are per-prompt costs and qualities of the two routers (arrays of equal length ``n``); ``t`` is
@@ -74,7 +76,7 @@ def simulate_mixture(cost_a, quality_a, cost_b, quality_b, t, seed: int = 0) -> 
         Router B's, on the same prompts.
     t : float or array_like
         Probability (or probabilities) of sending a prompt to B.
-    seed : int, default 0
+    random_state : int, default 0
         Seed of the draws (one row of draws per ``t``).
 
     Returns
@@ -96,7 +98,7 @@ def simulate_mixture(cost_a, quality_a, cost_b, quality_b, t, seed: int = 0) -> 
     t = np.atleast_1d(np.asarray(t, dtype=float))
     if not np.all((t >= 0) & (t <= 1)):
         raise RouterBenchDataError("t: expected probabilities in [0, 1]")
-    to_b = np.random.default_rng(seed).random((t.size, ca.size)) < t[:, None]
+    to_b = np.random.default_rng(random_state).random((t.size, ca.size)) < t[:, None]
     cost = np.where(to_b, cb, ca).mean(axis=1)
     quality = np.where(to_b, qb, qa).mean(axis=1)
     expected_c, expected_q = interpolate((ca.mean(), qa.mean()), (cb.mean(), qb.mean()), t)

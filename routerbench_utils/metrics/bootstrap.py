@@ -7,6 +7,7 @@ import functools
 
 import numpy as np
 
+from .._deprecated import renamed_keywords
 from .. import _checks
 from ..errors import RouterBenchDataError
 from ..frontier import check_costs
@@ -41,7 +42,8 @@ def _paired_setup(cost, quality, other, c_min, c_max):
     return curves, full, lo, hi
 
 
-def resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
+@renamed_keywords(seed="random_state")
+def resample_weights(n: int, n_boot: int, random_state: int) -> np.ndarray:
     """Bootstrap resamples of ``n`` prompts as weights: multinomial counts over the prompts, over ``n``.
 
     Row :math:`b` holds :math:`w_{bi} = k_{bi}/n` with :math:`(k_{b1}, \\dots, k_{bn}) \\sim
@@ -57,8 +59,8 @@ def resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
         Number of prompts.
     n_boot : int
         Number of resamples.
-    seed : int
-        Seed of the generator: the same ``(n, n_boot, seed)`` gives the same resamples, so
+    random_state : int
+        Seed of the generator: the same ``(n, n_boot, random_state)`` gives the same resamples, so
         :func:`~routerbench_utils.bootstrap_aiq` and :func:`~routerbench_utils.saving_ci` resample the same prompts.
 
     Returns
@@ -75,18 +77,18 @@ def resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
 
     Examples
     --------
-    >>> resample_weights(4, 2, seed=0).sum(axis=1).tolist()
+    >>> resample_weights(4, 2, random_state=0).sum(axis=1).tolist()
     [1.0, 1.0]
     """
-    return _resample_weights(int(n), int(n_boot), int(seed)).copy()
+    return _resample_weights(int(n), int(n_boot), int(random_state)).copy()
 
 
 @functools.lru_cache(maxsize=4)
-def _resample_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
-    """:func:`~routerbench_utils.metrics.resample_weights`, drawn once per ``(n, n_boot, seed)`` and kept (read-only): every curve
+def _resample_weights(n: int, n_boot: int, random_state: int) -> np.ndarray:
+    """:func:`~routerbench_utils.metrics.resample_weights`, drawn once per ``(n, n_boot, random_state)`` and kept (read-only): every curve
     of a comparison is resampled on the same prompts, so the draw, the slowest step of a bootstrap, is
     shared by all of them."""
-    counts = np.random.default_rng(seed).multinomial(n, np.full(n, 1.0 / n), size=n_boot)
+    counts = np.random.default_rng(random_state).multinomial(n, np.full(n, 1.0 / n), size=n_boot)
     weights = counts / n
     weights.flags.writeable = False
     return weights
@@ -169,7 +171,8 @@ def _hull_walk(cost: np.ndarray, quality: np.ndarray, c_min, c_max,
     return area, reach
 
 
-def bootstrap_aiq(cost, quality, n_boot: int = 1000, seed: int = 0, c_min: float | None = None,
+@renamed_keywords(seed="random_state")
+def bootstrap_aiq(cost, quality, n_boot: int = 1000, random_state: int = 0, c_min: float | None = None,
                   c_max: float | None = None, variant: str = "paper", other=None) -> np.ndarray:
     """AIQ on ``n_boot`` bootstrap resamples of the prompts.
 
@@ -188,7 +191,7 @@ def bootstrap_aiq(cost, quality, n_boot: int = 1000, seed: int = 0, c_min: float
         The router's per-prompt cost and score at each setting of its knob (``Router.outcomes``).
     n_boot : int
         Number of resamples.
-    seed : int
+    random_state : int
         Seed of the resamples.
     c_min, c_max : float, optional
         The fixed range; default: the full sample's curve (both curves' with ``other``).
@@ -212,13 +215,13 @@ def bootstrap_aiq(cost, quality, n_boot: int = 1000, seed: int = 0, c_min: float
     Examples
     --------
     >>> cost, quality = [[1.0, 1.0, 1.0]], [[0.0, 1.0, 1.0]]
-    >>> bootstrap_aiq(cost, quality, n_boot=3, seed=0).shape
+    >>> bootstrap_aiq(cost, quality, n_boot=3, random_state=0).shape
     (3,)
     """
     if n_boot < 1:
         raise RouterBenchDataError(f"n_boot: expected a positive count, got {n_boot}")
     curves, _, lo, hi = _paired_setup(cost, quality, other, c_min, c_max)
-    weights = _resample_weights(curves[0][0].shape[1], n_boot, seed)
+    weights = _resample_weights(curves[0][0].shape[1], n_boot, random_state)
     values = np.empty((len(curves), n_boot))
     for k, (c, q) in enumerate(curves):
         mc, mq = weights @ c.T, weights @ q.T  # (n_boot, points): every resample's curve at once
@@ -239,7 +242,8 @@ def _batch_aiq(cost: np.ndarray, quality: np.ndarray, lo: float, hi: float, vari
     return _hull_walk(cost, quality, lo, hi)[0] / (hi - lo)
 
 
-def aiq_ci(cost, quality, level: float = 0.95, n_boot: int = 1000, seed: int = 0,
+@renamed_keywords(seed="random_state")
+def aiq_ci(cost, quality, level: float = 0.95, n_boot: int = 1000, random_state: int = 0,
            c_min: float | None = None, c_max: float | None = None, variant: str = "paper",
            other=None) -> dict[str, float]:
     """AIQ with a percentile bootstrap confidence interval over prompts.
@@ -257,7 +261,7 @@ def aiq_ci(cost, quality, level: float = 0.95, n_boot: int = 1000, seed: int = 0
         As in :func:`~routerbench_utils.bootstrap_aiq`.
     level : float
         Interval level, in (0, 1).
-    n_boot, seed, c_min, c_max, variant, other
+    n_boot, random_state, c_min, c_max, variant, other
         As in :func:`~routerbench_utils.bootstrap_aiq`.
 
     Returns
@@ -279,7 +283,7 @@ def aiq_ci(cost, quality, level: float = 0.95, n_boot: int = 1000, seed: int = 0
     if not 0 < level < 1:
         raise RouterBenchDataError(f"level: expected a probability in (0, 1), got {level}")
     _, full, lo, hi = _paired_setup(cost, quality, other, c_min, c_max)
-    samples = bootstrap_aiq(cost, quality, n_boot=n_boot, seed=seed, c_min=lo, c_max=hi, variant=variant,
+    samples = bootstrap_aiq(cost, quality, n_boot=n_boot, random_state=random_state, c_min=lo, c_max=hi, variant=variant,
                             other=other)
     point = [aiq(c, q, c_min=lo, c_max=hi, variant=variant) for c, q in full]
     estimate = point[0] - point[1] if other is not None else point[0]
@@ -331,8 +335,9 @@ def interval(estimate: float, samples: np.ndarray, level: float = 0.95) -> dict[
     return {"aiq": float(estimate), "low": float(low), "high": float(high)}
 
 
+@renamed_keywords(seed="random_state")
 def saving_ci(cost, quality, model_cost, model_quality, level: float = 0.95, n_boot: int = 1000,
-              seed: int = 0) -> dict[str, float]:
+              random_state: int = 0) -> dict[str, float]:
     """A router's cost saving at the best single model's quality, with a bootstrap interval.
 
     The best single model is the cheapest of the models with the highest mean quality :math:`q^*`, at
@@ -356,8 +361,8 @@ def saving_ci(cost, quality, model_cost, model_quality, level: float = 0.95, n_b
         ``Router.outcomes``).
     model_cost, model_quality : array of shape (models, prompts)
         Every model's per-prompt cost and score on the same prompts (``cost_matrix(test).T``).
-    level, n_boot, seed
-        Interval level, number of resamples and their seed.
+    level, n_boot, random_state
+        Interval level, number of resamples and their random_state.
 
     Returns
     -------
@@ -400,7 +405,7 @@ def saving_ci(cost, quality, model_cost, model_quality, level: float = 0.95, n_b
         return best, top, bc[best], bc[best] / reach if reach > 0 else np.inf
 
     best, top, best_cost, saving = one(c.mean(axis=1), q.mean(axis=1), mc.mean(axis=1), mq.mean(axis=1))
-    weights = _resample_weights(c.shape[1], n_boot, seed)  # the same resamples as bootstrap_aiq's
+    weights = _resample_weights(c.shape[1], n_boot, random_state)  # the same resamples as bootstrap_aiq's
     rc, rq, bc, bq = weights @ c.T, weights @ q.T, weights @ mc.T, weights @ mq.T
     # Every resample at once: its best model (cheapest among those tied at the top), then the cost
     # at which the router's resampled hull reaches that model's quality, as one() does for one.

@@ -341,14 +341,14 @@ class Router(BaseEstimator):
         if params is not None:
             from .._deprecated import warn_moved
 
-            warn_moved("the keyword params", "settings", stacklevel=4)
+            warn_moved("the keyword params", "settings")
             settings = params if settings is None else settings
         if settings is not None:
             return list(settings)
         if type(self).default_params is not Router.default_params:  # a router written before the rename
             from .._deprecated import warn_moved
 
-            warn_moved(f"{type(self).__name__}.default_params", "default_settings", stacklevel=4)
+            warn_moved(f"{type(self).__name__}.default_params", "default_settings")
             return list(self.default_params())
         return list(self.default_settings())
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._deprecated import renamed_argument
 from ..data import cost_matrix, dataset_column, oracle_labels, score_matrix
 from ..errors import RouterBenchDataError
 from ..frontier import NDCH
@@ -105,7 +106,7 @@ class ZeroRouter(Router):
 
     Parameters
     ----------
-    seed : int, default 0
+    random_state : int, default 0
         Seed of the per-prompt draws (the same draws for every position).
 
     Attributes
@@ -120,8 +121,9 @@ class ZeroRouter(Router):
     family = "Zero"
     knob = "position"
 
-    def __init__(self, seed: int = 0):
-        self.seed = seed
+    def __init__(self, random_state: int = 0, **renamed):
+        self.random_state = renamed_argument(renamed, "seed", "random_state", random_state,
+                                             type(self).__name__)
 
     def fit(self, train: pd.DataFrame) -> "ZeroRouter":
         """Find each dataset's hull vertices (``vertices_``) from the models' training points.
@@ -195,7 +197,7 @@ class ZeroRouter(Router):
         unknown = sorted(set(dataset) - set(self.vertices_))
         if unknown:
             raise RouterBenchDataError(f"test: datasets {unknown} were not in the training rows")
-        draws = np.random.default_rng(self.seed).random(len(test))
+        draws = np.random.default_rng(self.random_state).random(len(test))
         chosen = np.empty(len(test), dtype=object)
         for name, (cost, names) in self.vertices_.items():
             rows = dataset == name

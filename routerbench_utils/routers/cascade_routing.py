@@ -380,8 +380,8 @@ class CascadeRoutingRouter(Router):
     least as high on graded ones, as it answers with the best rather than the last). With
     ``noise_before=inf`` and ``policy="index"`` it finds that order by itself (every reservation value
     is 1 at an infinite willingness to pay; ties go to the cheapest). The after-estimates are drawn
-    from the same uniforms as that cascade's judge (same seed, same layout): thresholded at 1/2 they
-    *are* the verdicts of ``CascadeRouter(judge_error(noise_after), seed=random_state)`` on 0/1
+    from the same uniforms as that cascade's judge (same random_state, same layout): thresholded at 1/2 they
+    *are* the verdicts of ``CascadeRouter(judge_error(noise_after), random_state=random_state)`` on 0/1
     scores.
 
     See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
@@ -565,8 +565,10 @@ class CascadeRoutingRouter(Router):
                 out[k] = np.where(closed, lam * first - cost, lam * root)
         return out.reshape(len(lams), n, m).reshape(len(lams) * n, m)
 
-    def simulate(self, test: pd.DataFrame, params: Sequence | None = None) -> dict[str, np.ndarray]:
-        """Run the strategy on ``test`` for each willingness to pay in ``params``.
+    def simulate(self, test: pd.DataFrame, settings: Sequence | None = None, *,
+                 params: Sequence | None = None) -> dict[str, np.ndarray]:
+        """Run the strategy on ``test`` for each willingness to pay in ``settings`` (``params``: its
+        deprecated name).
 
         Returns ``params`` (list) and arrays of shape (params, rows): ``cost`` (sum of the called
         models' true costs), ``quality`` (the answer's true score), ``answer`` (its column in
@@ -576,7 +578,12 @@ class CascadeRoutingRouter(Router):
         step handles every (parameter, prompt) pair still calling at once.
         """
         self._check_fitted()
-        params = [self.willingness_to_pay] if params is None else list(params)
+        if params is not None:
+            from .._deprecated import warn_moved
+
+            warn_moved("the keyword params of simulate()", "settings")
+            settings = params if settings is None else settings
+        params = [self.willingness_to_pay] if settings is None else list(settings)
         lams = [_check_wtp(p) for p in params]
         est = self.estimates(test)
         n, m = est["score"].shape

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .._deprecated import renamed_argument
 from .. import _checks
 from ..data import cost_matrix, score_matrix, validate
 from ..errors import RouterBenchDataError
@@ -22,7 +23,7 @@ class CascadeRouter(Router):
     ``false_accept`` and ``false_reject``, when given, set the two error rates separately. The next model
     is called only if the money spent so far plus its mean training cost stays within the per-query
     budget (the first model is always called). Quality is the last called model's score; cost is the
-    sum of every call. Judge errors are drawn once per (prompt, model) from ``seed``, so budgets share
+    sum of every call. Judge errors are drawn once per (prompt, model) from ``random_state``, so budgets share
     them.
 
     For prompt :math:`i`, with the models ordered by their mean training cost :math:`\\hat c_{(1)} \\le
@@ -50,7 +51,7 @@ class CascadeRouter(Router):
         separately.
     threshold : float, default 1.0
         The score :math:`\\tau` an answer needs to be good (1: only a full score).
-    seed : int, default 0
+    random_state : int, default 0
         Seed of the judge's errors.
     false_accept : float, optional
         :math:`\\epsilon_{FA}`, the probability of accepting a bad answer; default ``error_rate``.
@@ -76,11 +77,12 @@ class CascadeRouter(Router):
     family = "Cascade"
     knob = "budget"
 
-    def __init__(self, error_rate: float = 0.0, threshold: float = 1.0, seed: int = 0,
-                 false_accept: float | None = None, false_reject: float | None = None):
+    def __init__(self, error_rate: float = 0.0, threshold: float = 1.0, random_state: int = 0,
+                 false_accept: float | None = None, false_reject: float | None = None, **renamed):
         self.error_rate = error_rate
         self.threshold = threshold
-        self.seed = seed
+        self.random_state = renamed_argument(renamed, "seed", "random_state", random_state,
+                                             type(self).__name__)
         self.false_accept = false_accept
         self.false_reject = false_reject
 
@@ -132,7 +134,7 @@ class CascadeRouter(Router):
         rows = np.arange(len(test))[:, None]
         scores, costs, predicted = scores[rows, order], costs[rows, order], predicted[rows, order]
         good = scores >= self.threshold
-        draws = np.random.default_rng(self.seed).random(scores.shape)
+        draws = np.random.default_rng(self.random_state).random(scores.shape)
         wrong = draws < np.where(good, self.false_reject_, self.false_accept_)
         accept = good != wrong
         n, n_models = scores.shape

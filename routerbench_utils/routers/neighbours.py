@@ -31,6 +31,7 @@ from sklearn.base import BaseEstimator
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
+from .._deprecated import renamed_argument, renamed_keywords
 from ..errors import RouterBenchDataError
 
 #: Every search finds at least this many neighbours (when there are as many training prompts), so
@@ -106,8 +107,9 @@ def _as_features(x):
     return np.asarray(x)
 
 
+@renamed_keywords(seed="random_state")
 def cosine_neighbours(train, test, k: int, chunk_bytes: int = CHUNK_BYTES, search: str = "exact",
-                      seed: int = 0) -> np.ndarray:
+                      random_state: int = 0) -> np.ndarray:
     """Indices of the ``k`` training rows nearest to each test row in cosine distance.
 
     .. math:: d(x, y) = \\min\\Big(2, \\max\\big(0,\\; 1 - \\frac{x^\\top y}{\\lVert x\\rVert\\,
@@ -123,14 +125,14 @@ def cosine_neighbours(train, test, k: int, chunk_bytes: int = CHUNK_BYTES, searc
     (scipy) are searched in double precision throughout.
 
     ``search="ivf"`` is approximate: faiss's inverted-file index (k-means cells of the training rows,
-    seeded by ``seed``) compares each query with the training rows of its :data:`IVF_PROBES`
+    seeded by ``random_state``) compares each query with the training rows of its :data:`IVF_PROBES`
     nearest cells only, and ranks them by their single-precision similarity, equal ones by position
     (a zero query row gets the first ``k`` rows, as in the exact search). It finds about 99% of the
-    exact neighbours on the book's data. Its results depend on the seed only: the index is built on
+    exact neighbours on the book's data. Its results depend on the random_state only: the index is built on
     one thread, and each query is searched independently of the others and of the threads.
 
     Results are kept per pair of arrays (while both exist) for the largest ``k`` asked, at least
-    :data:`SHARED_K`: a second call with the same arrays, search and seed and a ``k`` no larger
+    :data:`SHARED_K`: a second call with the same arrays, search and random_state and a ``k`` no larger
     returns a slice.
 
     See the chapter :ref:`chap-predictive` ("Predictive routers").
@@ -149,7 +151,7 @@ def cosine_neighbours(train, test, k: int, chunk_bytes: int = CHUNK_BYTES, searc
     search : {"exact", "ivf"}, default "exact"
         Every pair's distance, or candidates from an inverted-file index (needs faiss-cpu, the
         ``scale`` extra; dense features only).
-    seed : int, default 0
+    random_state : int, default 0
         Seed of the index's k-means (``search="ivf"``; unused by the exact search).
 
     Returns
@@ -181,13 +183,13 @@ def cosine_neighbours(train, test, k: int, chunk_bytes: int = CHUNK_BYTES, searc
             "features: search='ivf' needs dense features, got a sparse matrix; project them first "
             "(e.g. sklearn's TruncatedSVD(random_state=0), as the default embedding does) or use "
             "search='exact'")
-    key = (id(train), id(test), search, seed if search == "ivf" else None)
+    key = (id(train), id(test), search, random_state if search == "ivf" else None)
     kept = _SEARCHES.get(key)
     if kept is not None and kept[0]() is train and kept[1]() is test and kept[2].shape[1] >= k:
         return kept[2][:, :k]
     shared = min(n_train, max(k, SHARED_K))
     if search == "ivf":
-        found = _ivf_search(train, test, shared, seed)
+        found = _ivf_search(train, test, shared, random_state)
     elif _is_sparse(train) or _is_sparse(test):
         found = _sparse_search(train, test, shared, chunk_bytes)
     else:
@@ -272,18 +274,18 @@ def _sparse_search(train, test, k: int, chunk_bytes: int) -> np.ndarray:
     return out
 
 
-def _ivf_index(train: np.ndarray, seed: int, wait: bool = True):
-    """The faiss index of the unit-length training rows (kept while ``train`` exists, per seed).
+def _ivf_index(train: np.ndarray, random_state: int, wait: bool = True):
+    """The faiss index of the unit-length training rows (kept while ``train`` exists, per random_state).
 
     An inverted file on inner products (cosine similarity of unit vectors): k-means cells of the
     rows (:data:`IVF_LISTS_PER_ROOT` ``* sqrt(n)`` of them, at most ``n // 39``; :data:`IVF_KMEANS`
     iterations on a seeded sample), each row stored in full in its cell's list. Under 78 training
     rows, one flat list (an exhaustive search). Built in a background thread whose OpenMP setting is
     one thread (faiss's k-means on several threads depends on their number), so the index depends on
-    the seed only, and the caller goes on meanwhile (a router's fit returns while its index is built
+    the random_state only, and the caller goes on meanwhile (a router's fit returns while its index is built
     and the test prompts are embedded): ``wait=False`` returns the future, ``wait=True`` the index.
     """
-    key = (id(train), int(seed))
+    key = (id(train), int(random_state))
     kept = _INDEXES.get(key)
     if kept is None or kept[0]() is not train:
         faiss = _faiss()
@@ -297,7 +299,7 @@ def _ivf_index(train: np.ndarray, seed: int, wait: bool = True):
                 index = faiss.IndexFlatIP(dim)
             else:
                 index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, lists, faiss.METRIC_INNER_PRODUCT)
-                index.cp.seed = int(seed)
+                index.cp.seed = int(random_state)
                 index.cp.niter, index.cp.max_points_per_centroid = IVF_KMEANS
                 index.train(x)
                 index.nprobe = min(IVF_PROBES, lists)
@@ -315,7 +317,7 @@ def _ivf_index(train: np.ndarray, seed: int, wait: bool = True):
 _BUILDER: ThreadPoolExecutor | None = None
 
 
-def _ivf_search(train: np.ndarray, test: np.ndarray, k: int, seed: int) -> np.ndarray:
+def _ivf_search(train: np.ndarray, test: np.ndarray, k: int, random_state: int) -> np.ndarray:
     """The k nearest training rows of every test row among the index's candidates, nearest first.
 
     Per chunk of test rows: the index's ``k`` best candidates by single-precision inner product of
@@ -327,7 +329,7 @@ def _ivf_search(train: np.ndarray, test: np.ndarray, k: int, seed: int) -> np.nd
     on the number of threads.
     """
     faiss = _faiss()
-    index = _ivf_index(train, seed)
+    index = _ivf_index(train, random_state)
     m = test.shape[0]
     out = np.empty((m, k), dtype=np.intp)
     workers = max(1, min(os.cpu_count() or 1, m))
@@ -375,7 +377,7 @@ class CosineKNNRegressor(BaseEstimator):
         Neighbours averaged.
     search : {"exact", "ivf"}, default "exact"
         The neighbour search (see :func:`~routerbench_utils.routers.neighbours.cosine_neighbours`).
-    seed : int, default 0
+    random_state : int, default 0
         Seed of the inverted-file index's k-means (``search="ivf"`` only).
 
     Attributes
@@ -384,10 +386,11 @@ class CosineKNNRegressor(BaseEstimator):
         ``min(k, number of training rows)``.
     """
 
-    def __init__(self, k: int = 40, search: str = "exact", seed: int = 0):
+    def __init__(self, k: int = 40, search: str = "exact", random_state: int = 0, **renamed):
         self.k = k
         self.search = search
-        self.seed = seed
+        self.random_state = renamed_argument(renamed, "seed", "random_state", random_state,
+                                             type(self).__name__)
 
     def fit(self, X, y: np.ndarray) -> "CosineKNNRegressor":
         """Keep the training features (the array itself, so that searches are shared) and targets.
@@ -427,7 +430,7 @@ class CosineKNNRegressor(BaseEstimator):
                     "X: search='ivf' needs dense features, got a sparse matrix; project them first "
                     "(e.g. sklearn's TruncatedSVD(random_state=0), as the default embedding does) or "
                     "use search='exact'")
-            _ivf_index(self.X_, self.seed, wait=False)  # built while the caller goes on
+            _ivf_index(self.X_, self.random_state, wait=False)  # built while the caller goes on
         return self
 
     def predict(self, X) -> np.ndarray:
@@ -442,7 +445,7 @@ class CosineKNNRegressor(BaseEstimator):
         -------
         ndarray of shape (n_test,) or (n_test, outputs)
         """
-        neighbours = cosine_neighbours(self.X_, X, self.n_neighbors_, search=self.search, seed=self.seed)
+        neighbours = cosine_neighbours(self.X_, X, self.n_neighbors_, search=self.search, random_state=self.random_state)
         out = np.empty((len(neighbours),) + self.y_.shape[1:])
         rows = max(1, CHUNK_BYTES // (8 * self.n_neighbors_ * max(1, int(np.prod(self.y_.shape[1:])))))
         for start in range(0, len(neighbours), rows):  # bounded memory for y[neighbours]

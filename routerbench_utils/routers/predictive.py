@@ -13,6 +13,7 @@ from sklearn.multioutput import MultiOutputRegressor
 from sklearn.neural_network import MLPRegressor
 from sklearn.svm import LinearSVR
 
+from .._deprecated import renamed_argument
 from .. import _checks
 from ..data import dataset_column, score_matrix
 from ..embed import fit_transform, fresh_embedding, prompt_texts
@@ -44,9 +45,10 @@ class _PredictiveRouter(Router):
     family = "Predictive"
     knob = "willingness_to_pay"
 
-    def __init__(self, embedding=None, seed: int = 0):
+    def __init__(self, embedding=None, random_state: int = 0, **renamed):
         self.embedding = embedding
-        self.seed = seed
+        self.random_state = renamed_argument(renamed, "seed", "random_state", random_state,
+                                             type(self).__name__)
 
     #: The fewest training prompts the router can be fitted on, and why (for the message).
     _min_prompts = 2
@@ -76,7 +78,7 @@ class _PredictiveRouter(Router):
         """
         super().fit(train)
         _checks.enough_prompts(len(train), self._min_prompts, type(self).__name__, self._min_prompts_why)
-        self.embedder_ = fresh_embedding(self.embedding, self.seed)
+        self.embedder_ = fresh_embedding(self.embedding, self.random_state)
         texts = prompt_texts(train, "train")
         features = _embed_training(self.embedder_, texts)  # each training prompt tokenised once
         with warnings.catch_warnings(record=True) as caught:
@@ -174,8 +176,8 @@ class KNNRouter(_PredictiveRouter):
         Neighbours per prompt.
     embedding : object, optional
         Prompt features with ``fit(texts)`` and ``transform(texts)``; default
-        :class:`~routerbench_utils.embed.TfidfSvdEmbedder` with ``seed`` (fitted on the training prompts).
-    seed : int, default 0
+        :class:`~routerbench_utils.embed.TfidfSvdEmbedder` with ``random_state`` (fitted on the training prompts).
+    random_state : int, default 0
         Seed of the default embedding, and of the index's k-means with ``search="ivf"``.
     search : {"exact", "ivf"}, default "exact"
         The neighbour search: exact, or approximate from faiss's inverted-file index (needs
@@ -205,8 +207,8 @@ class KNNRouter(_PredictiveRouter):
 
     family = "KNN"
 
-    def __init__(self, k: int = 40, embedding=None, seed: int = 0, search: str = "exact"):
-        super().__init__(embedding=embedding, seed=seed)
+    def __init__(self, k: int = 40, embedding=None, random_state: int = 0, search: str = "exact", **renamed):
+        super().__init__(embedding=embedding, random_state=random_state, **renamed)
         self.k = k
         self.search = search
 
@@ -235,7 +237,7 @@ class KNNRouter(_PredictiveRouter):
 
     def _estimator(self):
         # one neighbour search per (training, test) embedding, shared by every k and every router
-        return CosineKNNRegressor(self.k, search=self.search, seed=self.seed)
+        return CosineKNNRegressor(self.k, search=self.search, random_state=self.random_state)
 
 
 class MLPRouter(_PredictiveRouter):
@@ -262,8 +264,8 @@ class MLPRouter(_PredictiveRouter):
         Maximum epochs.
     embedding : object, optional
         Prompt features with ``fit(texts)`` and ``transform(texts)``; default
-        :class:`~routerbench_utils.embed.TfidfSvdEmbedder` with ``seed`` (fitted on the training prompts).
-    seed : int, default 0
+        :class:`~routerbench_utils.embed.TfidfSvdEmbedder` with ``random_state`` (fitted on the training prompts).
+    random_state : int, default 0
         Seed of the default embedding and of the learner.
 
     Attributes
@@ -283,8 +285,8 @@ class MLPRouter(_PredictiveRouter):
 
     family = "MLP"
 
-    def __init__(self, hidden: tuple[int, ...] = (100,), max_iter: int = 300, embedding=None, seed: int = 0):
-        super().__init__(embedding=embedding, seed=seed)
+    def __init__(self, hidden: tuple[int, ...] = (100,), max_iter: int = 300, embedding=None, random_state: int = 0, **renamed):
+        super().__init__(embedding=embedding, random_state=random_state, **renamed)
         self.hidden = hidden
         self.max_iter = max_iter
 
@@ -292,7 +294,7 @@ class MLPRouter(_PredictiveRouter):
     _min_prompts_why = "early stopping holds out a tenth of them, and the held-out part needs two"
 
     def _estimator(self):
-        return MLPRegressor(hidden_layer_sizes=tuple(self.hidden), max_iter=self.max_iter, random_state=self.seed,
+        return MLPRegressor(hidden_layer_sizes=tuple(self.hidden), max_iter=self.max_iter, random_state=self.random_state,
                             early_stopping=True, n_iter_no_change=10)
 
 
@@ -318,8 +320,8 @@ class SVMRouter(_PredictiveRouter):
         Inverse regularisation strength of each regression.
     embedding : object, optional
         Prompt features with ``fit(texts)`` and ``transform(texts)``; default
-        :class:`~routerbench_utils.embed.TfidfSvdEmbedder` with ``seed`` (fitted on the training prompts).
-    seed : int, default 0
+        :class:`~routerbench_utils.embed.TfidfSvdEmbedder` with ``random_state`` (fitted on the training prompts).
+    random_state : int, default 0
         Seed of the default embedding and of the learner.
 
     Attributes
@@ -339,12 +341,12 @@ class SVMRouter(_PredictiveRouter):
 
     family = "SVM"
 
-    def __init__(self, C: float = 1.0, embedding=None, seed: int = 0):
-        super().__init__(embedding=embedding, seed=seed)
+    def __init__(self, C: float = 1.0, embedding=None, random_state: int = 0, **renamed):
+        super().__init__(embedding=embedding, random_state=random_state, **renamed)
         self.C = C
 
     def _estimator(self):
-        return MultiOutputRegressor(LinearSVR(C=self.C, epsilon=0.0, random_state=self.seed, max_iter=5000))
+        return MultiOutputRegressor(LinearSVR(C=self.C, epsilon=0.0, random_state=self.random_state, max_iter=5000))
 
 
 class ClassifierRouter(Router):
@@ -367,8 +369,8 @@ class ClassifierRouter(Router):
         The two models (default GPT-4 and Mixtral 8x7B).
     embedding : object, optional
         Prompt features with ``fit(texts)`` and ``transform(texts)``; default
-        :class:`~routerbench_utils.embed.TfidfSvdEmbedder` with ``seed`` (fitted on the training prompts).
-    seed : int, default 0
+        :class:`~routerbench_utils.embed.TfidfSvdEmbedder` with ``random_state`` (fitted on the training prompts).
+    random_state : int, default 0
         Seed of the default embedding.
     C : float, default 1.0
         Inverse regularisation strength of the logistic regression.
@@ -392,10 +394,11 @@ class ClassifierRouter(Router):
     knob = "threshold"
 
     def __init__(self, strong: str = "gpt-4-1106-preview", weak: str = "mistralai/mixtral-8x7b-chat",
-                 embedding=None, seed: int = 0, C: float = 1.0):
+                 embedding=None, random_state: int = 0, C: float = 1.0, **renamed):
         self.strong, self.weak = strong, weak
         self.embedding = embedding
-        self.seed = seed
+        self.random_state = renamed_argument(renamed, "seed", "random_state", random_state,
+                                             type(self).__name__)
         self.C = C
 
     def fit(self, train: pd.DataFrame) -> "ClassifierRouter":
@@ -423,7 +426,7 @@ class ClassifierRouter(Router):
                 raise RouterBenchDataError(f"model {name!r} is not in the training data ({self.models_})")
         _checks.enough_prompts(len(train), 2, "ClassifierRouter", "the TF-IDF embedding keeps words seen in "
                                "two prompts or more")
-        self.embedder_ = fresh_embedding(self.embedding, self.seed)
+        self.embedder_ = fresh_embedding(self.embedding, self.random_state)
         texts = prompt_texts(train, "train")
         features = _embed_training(self.embedder_, texts)
         label = (train[self.strong].to_numpy(dtype=float) > train[self.weak].to_numpy(dtype=float)).astype(int)

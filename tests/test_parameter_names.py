@@ -1,0 +1,103 @@
+"""Every public signature of the package uses the parameter names of ``routerbench_utils.vocabulary``:
+no retired name (``seed``, ``params``, a bare ``budget``) and cost before quality, except the debts the
+vocabulary writes down with their reason; and every retired keyword still answers, with a warning."""
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import warnings
+
+import pytest
+
+import routerbench_utils as rbu
+from routerbench_utils import vocabulary
+
+
+def public_signatures():
+    """(qualified name, signature) of every public function, class and public method of the package."""
+    for info in sorted(pkgutil.walk_packages(rbu.__path__, prefix="routerbench_utils."), key=lambda m: m.name):
+        if any(part.startswith("_") for part in info.name.split(".")):
+            continue
+        module = importlib.import_module(info.name)
+        if hasattr(module, "__moved_to__"):
+            continue
+        for name, obj in vars(module).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+                continue
+            targets = []
+            if inspect.isfunction(obj):
+                targets.append((f"{info.name}.{name}", obj))
+            elif inspect.isclass(obj):
+                targets.append((f"{info.name}.{name}", obj))
+                for attr, member in vars(obj).items():
+                    if inspect.isfunction(member) and not attr.startswith("_"):
+                        targets.append((f"{info.name}.{name}.{attr}", member))
+            for qualified, target in targets:
+                try:
+                    yield qualified, inspect.signature(target)
+                except (TypeError, ValueError):
+                    continue
+
+
+SIGNATURES = dict(public_signatures())
+
+
+def violations(qualified: str, signature: inspect.Signature) -> list[tuple[str, str]]:
+    names = [p.name for p in signature.parameters.values()
+             if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    # a retired name may stay one release as a keyword-only alias defaulting to None
+    alias = {p.name for p in signature.parameters.values() if p.kind == p.KEYWORD_ONLY and p.default is None}
+    found = [(name, f"retired name {name!r}: use {vocabulary.RETIRED[name]}") for name in names
+             if name in vocabulary.RETIRED and name not in alias]
+    costs = [k for k, n in enumerate(names) if n in vocabulary.COST_NAMES]
+    qualities = [k for k, n in enumerate(names) if n in vocabulary.QUALITY_NAMES]
+    if costs and qualities and min(qualities) < min(costs):
+        found.append(("order", f"quality before cost: {names}"))
+    return [(key, why) for key, why in found if (qualified, key) not in vocabulary.EXCEPTIONS]
+
+
+def test_the_walk_sees_the_signatures_it_checks():
+    assert len(SIGNATURES) > 150
+    assert "routerbench_utils.routers.predictive.KNNRouter" in SIGNATURES
+    assert "routerbench_utils.metrics.bootstrap.bootstrap_aiq" in SIGNATURES
+
+
+@pytest.mark.parametrize("qualified", sorted(SIGNATURES))
+def test_every_public_signature_follows_the_vocabulary(qualified):
+    bad = violations(qualified, SIGNATURES[qualified])
+    assert not bad, f"{qualified}: " + "; ".join(why for _, why in bad)
+
+
+def test_the_checker_catches_a_retired_name_and_a_swapped_order():
+    def made_up(quality, cost, seed=0, *, params=None):
+        return quality, cost, seed, params
+
+    assert {key for key, _ in violations("x.made_up", inspect.signature(made_up))} == {"seed", "order"}
+
+
+def test_every_exception_still_exists():
+    """An exception that no longer matches a signature is stale: remove it from the vocabulary."""
+    for qualified, key in vocabulary.EXCEPTIONS:
+        assert qualified in SIGNATURES, qualified
+        names = list(SIGNATURES[qualified].parameters)
+        assert key == "order" or key in names, (qualified, key)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: rbu.KNNRouter(5, seed=3),
+    lambda: rbu.bootstrap_aiq([[1.0, 2.0]], [[0.5, 0.5]], n_boot=2, seed=1),
+    lambda: rbu.evaluation.best_within_budget([1.0, 2.0], [0.5, 0.8], budget=2.5),
+    lambda: rbu.embed.TfidfSvdEmbedder(seed=2),
+], ids=["KNNRouter", "bootstrap_aiq", "best_within_budget", "TfidfSvdEmbedder"])
+def test_a_retired_keyword_still_answers_with_a_warning(call):
+    with pytest.warns(DeprecationWarning, match="has moved to"):
+        result = call()
+    if isinstance(result, rbu.Router):
+        assert result.random_state == 3 and "seed" not in result.get_params()
+
+
+def test_new_names_give_no_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert rbu.KNNRouter(5, random_state=3).get_params()["random_state"] == 3
