@@ -120,47 +120,14 @@ def _caption_as_alt_text(nb) -> None:
             options.setdefault("image", {})["alt"] = re.sub(r"[`*_]", "", plain)
 
 
-def repository_requirement() -> str:
-    """The pip requirement that installs the package from the book's repository (``_config.yml``)."""
-    repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
-    return f"routerbench_utils @ git+{repo['url'].rstrip('/')}@{repo.get('branch', 'main')}"
-
-
-INSTALL_CELL = '''# Makes this notebook run by itself in a fresh JupyterLab or Colab: installs what is missing.
-import importlib
-import subprocess
-import sys
-import types
-
-for _module, _requirement in [
-{requirements}]:
-    try:
-        importlib.import_module(_module)
-    except ModuleNotFoundError:
-        subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", _requirement])
-        importlib.invalidate_caches()
-try:
-    import myst_nb  # noqa: F401  (in the book's build, glue() puts computed numbers in the text)
-except ModuleNotFoundError:  # elsewhere a stand-in shows each value that the text would quote
-    def _glue(name, value, display=True):
-        if display:
-            from IPython.display import display as _show
-            _show(value)
-    sys.modules["myst_nb"] = types.ModuleType("myst_nb")
-    sys.modules["myst_nb"].glue = _glue'''
-
-
 def install_cell(extra: list[tuple[str, str]] = ()) -> "nbformat.NotebookNode":
-    """The first cell of every download: ``import routerbench_utils`` (and each ``(module,
-    requirement)`` of ``extra``), pip-installing from the book's repository what is missing, and a
-    stand-in for MyST-NB's ``glue`` outside the book's build. Tagged ``remove-cell``: pages hide it.
-    The cell's id is fixed, so that two builds write the same download."""
-    requirements = [("routerbench_utils", repository_requirement()), *extra]
-    listed = "".join(f"    ({module!r}, {requirement!r}),\n" for module, requirement in requirements)
-    cell = nbformat.v4.new_code_cell(INSTALL_CELL.format(requirements=listed))
-    cell.id = "rbu-install"
-    cell.metadata["tags"] = ["remove-cell"]
-    return cell
+    """The first cell of every download (scripts/course_kit.py): installs the package's wheel published
+    with the pages, by its path from the page, unless the page's version is installed (and each
+    ``(module, requirement)`` of ``extra`` that is missing); a stand-in for MyST-NB's ``glue`` outside
+    the book's build. Tagged ``remove-cell``: pages hide it."""
+    import course_kit  # noqa: PLC0415  (scripts/course_kit.py, beside this file)
+
+    return course_kit.install_cell(extra)
 
 
 def _point_launch_buttons_at_downloads(config: dict, edition: str) -> None:

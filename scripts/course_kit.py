@@ -9,8 +9,8 @@ edition.
   ``_downloads/<hash>/<set>.ipynb`` for a problem set), or from the notebook's own folder; then, only
   when ``_config.yml`` configures them, from the published site (``html.baseurl``) or from the git
   repository at the build's commit (``package_repository``). It prints the version it ends with.
-- ``stage(stage)``: the wheel into ``wheels/`` and the weekly slides into ``slides/`` of an edition's
-  HTML (``_extra/``, Sphinx's ``html_extra_path`` in ``_config.yml``).
+- ``publish(html)``: the wheel into ``wheels/`` and the weekly slides (scripts/slides.py) into
+  ``slides/`` of a built HTML edition (``_ext/course_files.py``, a Sphinx extension of ``_config.yml``).
 """
 from __future__ import annotations
 
@@ -150,25 +150,36 @@ def install_cell(extra: list[tuple[str, str]] = (), config: dict | None = None) 
     sources = "".join(f"    {source!r},\n" for source in install_sources(config))
     listed = "".join(f"    ({module!r}, {requirement!r}),\n" for module, requirement in extra)
     cell = nbformat.v4.new_code_cell(INSTALL_CELL.format(version=version(), sources=sources, extra=listed))
+    cell.id = "rbu-install"  # fixed, so that two builds write the same download
     cell.metadata["tags"] = ["remove-cell"]
     return cell
 
 
-EXTRA = "_extra"  # html_extra_path in _config.yml: copied to the root of the edition's HTML
-
-
-def stage(stage_dir: Path) -> None:
+def publish(html: Path) -> None:
     """Put the wheel (``wheels/``) and the weekly slides (``slides/``, when the chapters have been
-    executed) into a staged edition, for the root of its HTML."""
-    start = time.perf_counter()
-    extra = stage_dir / EXTRA
-    shutil.rmtree(extra, ignore_errors=True)
-    (extra / PUBLISHED).mkdir(parents=True)
-    shutil.copy(wheel(), extra / PUBLISHED / wheel_name())
-    sys.path.insert(0, str(Path(__file__).parent))
-    import slides  # scripts/slides.py
+    executed) at the root of a built HTML edition (called by ``_ext/course_files.py`` when Sphinx is
+    done). The two editions build at once: one of them makes the wheel and slides, the other waits."""
+    import fcntl
 
-    built = slides.ensure_built()
-    if built is not None:
-        shutil.copytree(built, extra / "slides")
-    print(f"course kit: wheel and slides staged in {time.perf_counter() - start:.1f} s")
+    start = time.perf_counter()
+    BUILD.mkdir(exist_ok=True)
+    with open(BUILD / ".course_kit.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        built = wheel()
+        sys.path.insert(0, str(Path(__file__).parent))
+        import slides  # scripts/slides.py
+
+        decks = slides.ensure_built()
+    (html / PUBLISHED).mkdir(exist_ok=True)
+    for old in (html / PUBLISHED).glob("routerbench_utils-*.whl"):
+        old.unlink()
+    shutil.copy(built, html / PUBLISHED / built.name)
+    if decks is not None:
+        shutil.rmtree(html / "slides", ignore_errors=True)
+        shutil.copytree(decks, html / "slides")
+    print(f"course kit: wheel and slides published in {html} in {time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    print(f"course kit: {build_wheel().relative_to(ROOT)} in {time.perf_counter() - start:.1f} s")

@@ -29,6 +29,13 @@ OUT = BUILD / "slides"
 MATHJAX = ROOT / ".venv" / "node" / "node_modules" / "mathjax-full" / "es5" / "tex-svg.js"
 CHAPTER_LINK = re.compile(r"\[([^\]]+)\]\(\.\./\.\./book/(\w+)\.html\)")
 ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)\s*(?:<[^>]*>)?`")  # {ref}`text <target>` -> text
+# A MyST directive (```{note}, :::{prf:definition}, ...) -> its body under its name in bold
+DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{([\w:-]+)\}[^\n]*\n(.*?)^\1[ \t]*$", re.S | re.M)
+
+
+def _directive(match: re.Match) -> str:
+    body = "\n".join(line for line in match.group(3).splitlines() if not re.match(r"^:[\w-]+:", line))
+    return f"**{match.group(2).split(':')[-1].replace('-', ' ').capitalize()}.** {body.strip()}"
 
 TEMPLATE = r"""{%- extends 'reveal/index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
@@ -91,7 +98,7 @@ def _slide_cells(stem: str) -> list:
             cell.outputs = [o for o in cell.outputs if not set(o.get("data", {})) <= {"application/papermill.record/text/plain"}
                             or o.get("output_type") == "stream"]
         if cell.cell_type == "markdown":
-            cell.source = ROLE.sub(lambda m: m.group(1), cell.source)
+            cell.source = DIRECTIVE.sub(_directive, ROLE.sub(lambda m: m.group(1), cell.source))
             cell.source = re.sub(r"^\(\w[\w-]*\)=\s*$", "", cell.source, flags=re.M).strip()  # MyST labels
         heading = re.match(r"#{1,2} ", cell.source) if cell.cell_type == "markdown" else None
         cell.metadata["slideshow"] = {"slide_type": "slide" if heading else "subslide"}
