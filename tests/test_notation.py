@@ -29,11 +29,8 @@ LISTED = re.compile(r"^\s*(?:are)\b")  # "$\varepsilon_{im}, \eta_{im}$ are ..."
 NAMED = re.compile(r"(?:,|\band|\bwith|\blet)\s*$")  # "..., $S$ the models called", "with $X$ the ..."
 # Pages that give a reserved symbol a second meaning today; the chapter pass renames their symbols.
 CONFLICTS = {
-    "book/hull": "lambda as a convex weight in [0, 1] (reserved: willingness to pay); use a weight w or p",
     "book/cascade_routing": "Q_ij as the value of a call (reserved Q: cumulative score); "
                             "varepsilon_im as noise draws (reserved: a judge's error rate)",
-    "book/interpolation": "B as a router's name (reserved: budget); R_t as the mix (reserved: regret); t as "
-                          "the mixing probability (p)",
 }
 
 
