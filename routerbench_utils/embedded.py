@@ -175,7 +175,7 @@ def embedded_routerbench(seed: int = 0, scale: float = 1.0, quirks: bool = False
     Examples
     --------
     >>> df = embedded_routerbench(seed=0, scale=0.05)
-    >>> sorted(df["eval_name"].map(dataset_of).unique())[:3]  # doctest: +SKIP
+    >>> sorted(df["eval_name"].map(dataset_of).unique())[:3]
     ['arc-challenge', 'grade-school-math', 'hellaswag']
     """
     if not np.isfinite(scale) or not 0.0 < scale <= 1.0:

@@ -13,7 +13,7 @@ difference of two curves' samples is a paired difference. The result is one tabl
 - ``metric``: ``aiq``; ``aiq_gain`` (the router minus ``baseline``, paired); ``saving`` (the best
   single model's cost over the router's cost at that quality);
 - ``estimate``, ``low``, ``high``: the full-sample value and its percentile interval;
-- ``baseline``: the curve a paired difference is taken against (empty for the other metrics);
+- ``baseline``: the curve a paired difference is taken against (missing, NaN, for the other metrics);
 - ``resampling``: the resampling behind the interval, e.g. ``"paired bootstrap: 200 resamples of 120
   prompts, random_state=0"``.
 
@@ -178,11 +178,14 @@ def paired_estimates(curves: Mapping[str, tuple], model_cost, model_quality, bas
     Examples
     --------
     >>> models_c, models_q = np.array([[1.0, 1.0], [3.0, 3.0]]), np.array([[0.0, 1.0], [1.0, 1.0]])
-    >>> router = ([[1.0, 3.0]], [[1.0, 1.0]])  # one setting: the right model per prompt
+    >>> # two settings: the cheap model everywhere, then the right model per prompt
+    >>> router = ([[1.0, 1.0], [1.0, 3.0]], [[0.0, 1.0], [1.0, 1.0]])
     >>> table = paired_estimates({"models": (models_c, models_q), "router": router}, models_c, models_q,
     ...                          baseline="models", n_boot=20)
-    >>> table[["router", "metric", "estimate"]].round(3).to_numpy().tolist()
-    [['models', 'aiq', 0.75], ['models', 'saving', 1.0], ['router', 'aiq', 0.75], ['router', 'aiq_gain', 0.0], ['router', 'saving', 1.5]]
+    >>> table[["router", "metric", "estimate", "baseline"]].round(3).to_numpy().tolist()
+    [['models', 'aiq', 0.75, nan], ['models', 'saving', 1.0, nan], ['router', 'aiq', 0.875, nan], ['router', 'aiq_gain', 0.125, 'models'], ['router', 'saving', 1.5, nan]]
+    >>> table["resampling"].iloc[0]
+    'paired bootstrap: 20 resamples of 2 prompts, random_state=0'
     """
     return _paired(curves, model_cost, model_quality, baseline, n_boot, random_state, level, variant, dataset,
                    details)[0]

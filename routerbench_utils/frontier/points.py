@@ -44,8 +44,8 @@ def model_points(df: pd.DataFrame, cost: str = "mean") -> pd.DataFrame:
 
     Examples
     --------
-    >>> pts = model_points(load(scale=0.05, verbose=False))  # doctest: +SKIP
-    >>> list(pts.columns)  # doctest: +SKIP
+    >>> pts = model_points(test)
+    >>> list(pts.columns)
     ['dataset', 'model', 'cost', 'quality', 'n']
     """
     if cost not in ("mean", "total"):

@@ -423,8 +423,9 @@ class CascadeRoutingRouter(Router):
 
     Examples
     --------
-    >>> router = CascadeRoutingRouter(noise_before=0.5, noise_after=0.1).fit(train)  # doctest: +SKIP
-    >>> router.curve(test)  # one point per willingness to pay  # doctest: +SKIP
+    >>> router = CascadeRoutingRouter(noise_before=0.5, noise_after=0.1).fit(train)
+    >>> router.curve(test).shape  # one point per willingness to pay
+    (32, 3)
     """
 
     family = "Cascade routing"

@@ -200,9 +200,10 @@ class KNNRouter(_PredictiveRouter):
 
     Examples
     --------
-    >>> knn = KNNRouter(k=40).fit(train)  # doctest: +SKIP
-    >>> knn.curve(test)  # one point per willingness to pay of WTP_GRID  # doctest: +SKIP
-    >>> KNNRouter(k=40, search="ivf").fit(big_train).curve(big_test)  # approximate  # doctest: +SKIP
+    >>> knn = KNNRouter(k=40).fit(train)
+    >>> len(knn.curve(test)) == len(rbu.routers.WTP_GRID)  # one point per willingness to pay
+    True
+    >>> KNNRouter(k=40, search="ivf").fit(big_train).curve(big_test)  # not run: needs a split of 10^5 prompts  # doctest: +SKIP
     """
 
     family = "KNN"
