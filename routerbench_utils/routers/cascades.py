@@ -50,7 +50,8 @@ class CascadeRouter(Router):
         The judge's error probability :math:`\\epsilon`, in [0, 1], for both kinds of error unless set
         separately.
     threshold : float, default 1.0
-        The score :math:`\\tau` an answer needs to be good (1: only a full score).
+        The score :math:`\\tau` an answer needs to be good (1: only a full score; above 1 the judge
+        accepts nothing, so every model the budget allows is called). NaN is refused.
     random_state : int, default 0
         Seed of the judge's errors.
     false_accept : float, optional
@@ -110,7 +111,7 @@ class CascadeRouter(Router):
                             ("false_reject", self.false_reject)):
             if rate is not None:
                 _checks.number(rate, label, low=0.0, high=1.0)
-        _checks.number(self.threshold, "threshold", low=0.0, high=1.0)
+        _checks.number(self.threshold, "threshold")  # above 1 the judge accepts nothing: a valid setting
         super().fit(train)
         # The two judge error rates; either defaults to the symmetric error_rate.
         self.false_accept_ = self.error_rate if self.false_accept is None else self.false_accept
