@@ -16,7 +16,7 @@ from . import (catalog, data, embed, embedded, errors, evaluation, frontier, hyg
 from .loading import load
 from .data import cost_matrix, long_to_wide, models, official_split, score_matrix
 from .embedded import embedded_routerbench
-from .subsets import by_dataset, datasets_present, example_dataset
+from .subsets import by_dataset, dataset_rows, dataset_title, datasets_present, example_dataset
 from .errors import RouterBenchDataError
 from .catalog import DATASET_TITLES, short_name
 
@@ -26,10 +26,10 @@ from .metrics import aiq, aiq_table, bootstrap_aiq, cost_to_reach, saving_ci, sh
 
 # Routers: scikit-learn estimators that send each prompt to one model.
 from .routers import (CascadeRouter, CascadeRoutingRouter, KNNRouter, LinUCBRouter, MLPRouter, OracleRouter, Router,
-                      SVMRouter, TaskLabelRouter, ZeroRouter, evaluate_routing)
+                      SVMRouter, Sweep, TaskLabelRouter, ZeroRouter, evaluate_routing)
 
-# Evaluation: compare routers with paired bootstrap intervals.
-from .evaluation import compare_routers
+# Evaluation: compare routers with paired bootstrap intervals, as one tidy table or the chapters' wide one.
+from .evaluation import compare_routers, evaluate_routers
 
 # Plotting: loaded on first use (matplotlib and seaborn take seconds to import).
 _PLOT_NAMES = ("cost_quality_plot", "model_scatter", "panel_grid", "plot_frontier", "use_book_style")
@@ -62,13 +62,15 @@ def __getattr__(name: str):
 #: The curated public API, grouped as on the API reference page.
 API_GROUPS = {
     "Data": ["load", "embedded_routerbench", "official_split", "long_to_wide", "models", "score_matrix",
-             "cost_matrix", "datasets_present", "by_dataset", "example_dataset", "short_name",
+             "cost_matrix", "datasets_present", "by_dataset", "dataset_rows", "example_dataset", "dataset_title",
+             "short_name",
              "DATASET_TITLES", "RouterBenchDataError"],
     "Frontier and metrics": ["model_points", "ndch", "interpolate", "zero_router_curve", "aiq", "aiq_table",
                              "shared_range", "bootstrap_aiq", "cost_to_reach", "saving_ci"],
     "Routers": ["Router", "ZeroRouter", "OracleRouter", "KNNRouter", "MLPRouter", "SVMRouter",
-                "CascadeRouter", "TaskLabelRouter", "LinUCBRouter", "CascadeRoutingRouter", "evaluate_routing"],
-    "Evaluation": ["compare_routers"],
+                "CascadeRouter", "TaskLabelRouter", "LinUCBRouter", "CascadeRoutingRouter", "Sweep",
+                "evaluate_routing"],
+    "Evaluation": ["evaluate_routers", "compare_routers"],
     "Plotting": list(_PLOT_NAMES),
 }
 __all__ = [name for group in API_GROUPS.values() for name in group]

@@ -224,3 +224,26 @@ def dataset_rows(name: str, df: pd.DataFrame, *others: pd.DataFrame):
                 f"{datasets_present(frame)}); pick one with rbu.example_dataset or rbu.datasets_present")
         parts.append(part)
     return parts[0] if not others else tuple(parts)
+
+
+def dataset_title(name: str) -> str:
+    """The display title of a dataset key (``"mbpp"`` -> ``"MBPP"``); a key without one is returned as it is.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    name : str
+        A dataset key, e.g. from :func:`~routerbench_utils.datasets_present`.
+
+    Returns
+    -------
+    str
+        :data:`routerbench_utils.DATASET_TITLES`' title, or ``name``.
+
+    Examples
+    --------
+    >>> dataset_title("arc-challenge"), dataset_title("my-own-task")
+    ('ARC-Challenge', 'my-own-task')
+    """
+    return DATASET_TITLES.get(name, name)

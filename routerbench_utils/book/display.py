@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from ..catalog import DATASET_TITLES, MODELS, short_name
 from ..evaluation.compare import MISSING
@@ -50,8 +51,15 @@ def show_table(frame: pd.DataFrame | pd.Series, digits: int | dict[str, int] = 3
 
     Returns
     -------
-    pandas Styler
-        Renders as HTML in a notebook and on the book's pages; ``.data`` is the relabelled frame.
+    PageTable
+        A pandas Styler: renders as HTML in a notebook and on the book's pages; ``.data`` is the
+        relabelled frame; ``print`` (or a terminal) shows the same table as aligned text.
+
+    Examples
+    --------
+    >>> print(show_table(pd.DataFrame({"model": ["gpt-4-1106-preview"], "cost": [0.0123456]})))
+    model   cost
+    GPT-4  0.012
     """
     table = frame.to_frame() if isinstance(frame, pd.Series) else frame.copy()
     if index is None:
@@ -70,7 +78,39 @@ def show_table(frame: pd.DataFrame | pd.Series, digits: int | dict[str, int] = 3
     # A uuid from the content, not a random one: two builds give identical pages.
     uuid = hashlib.sha1(pd.util.hash_pandas_object(table.astype(str), index=True).to_numpy().tobytes()
                         + repr(list(table.columns)).encode()).hexdigest()[:8]
-    styler = table.style.format(formats, na_rep=MISSING).set_uuid(f"rbu{uuid}")
+    text = table.copy()
+    for column, fmt in formats.items():
+        text[column] = table[column].map(fmt)
+    styler = PageTable(table, text=text.fillna(MISSING).to_string(index=index))
+    styler = styler.format(formats, na_rep=MISSING).set_uuid(f"rbu{uuid}")
     if not index:
         styler = styler.hide(axis="index")
     return styler
+
+
+class PageTable(Styler):
+    """:func:`show_table`'s result: HTML in a notebook (a pandas Styler), the same table as aligned text
+    where there is no HTML (``print`` in a script, a terminal's echo), instead of
+    ``<pandas.io.formats.style.Styler object>``.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    data : DataFrame
+        The relabelled table.
+    *args, **kwargs
+        Passed to :class:`pandas.io.formats.style.Styler`.
+    text : str, optional
+        The same table as formatted text (default: the frame's own ``to_string``).
+    """
+
+    def __init__(self, data: pd.DataFrame, *args, text: str = "", **kwargs) -> None:
+        # pandas copies a Styler through type(self)(data, **options) before rendering it
+        super().__init__(data, *args, **kwargs)
+        self.text = text or data.to_string()
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__

@@ -89,3 +89,56 @@ def reliability_table(predicted, actual, bins: int = 10) -> pd.DataFrame:
                           "actual": mean_a, "count": counts})
     return table[table["count"] > 0].reset_index(drop=True)
 
+
+
+def recalibrate(predicted, fit_predicted, fit_actual) -> np.ndarray:
+    """Predicted scores mapped through one isotonic regression per model, fitted on held-out pairs.
+
+    For model :math:`m`, :math:`g_m` is the non-decreasing map that minimises
+    :math:`\\sum_i (a_{im} - g_m(p_{im}))^2` over the fitting pairs (``fit_predicted``, ``fit_actual``,
+    e.g. out-of-fold predictions of the training rows and their true scores), clipped to [0, 1]; the
+    result is :math:`g_m(\\hat q_{im})` for every row of ``predicted``. A router whose scores are
+    calibrated is left nearly as it is.
+
+    See the chapter :ref:`chap-predictive` ("Predictive routers", calibration).
+
+    Parameters
+    ----------
+    predicted : array_like of shape (rows, models)
+        The scores to recalibrate (e.g. ``router.predict_quality(test)``).
+    fit_predicted : array_like of shape (fit rows, models)
+        Predictions on rows the router was not fitted on (out-of-fold predictions of the training rows:
+        :func:`routerbench_utils.routers.out_of_fold_quality`).
+    fit_actual : array_like of shape (fit rows, models)
+        The true scores of those rows.
+
+    Returns
+    -------
+    ndarray of shape (rows, models)
+        The recalibrated scores, in [0, 1].
+
+    Raises
+    ------
+    RouterBenchDataError
+        If the arrays are not 2-D, or their numbers of models (or of fitting rows) differ.
+
+    Examples
+    --------
+    >>> fit_p = np.array([[0.1], [0.4], [0.6], [0.9]])
+    >>> fit_a = np.array([[0.0], [0.0], [1.0], [1.0]])
+    >>> recalibrate(np.array([[0.2], [0.8]]), fit_p, fit_a).ravel().tolist()
+    [0.0, 1.0]
+    """
+    from sklearn.isotonic import IsotonicRegression
+
+    p, fp, fa = (np.asarray(x, dtype=float) for x in (predicted, fit_predicted, fit_actual))
+    if p.ndim != 2 or fp.ndim != 2 or fa.ndim != 2:
+        raise RouterBenchDataError(
+            f"predicted, fit_predicted, fit_actual: expected 2-D arrays (rows, models), got shapes "
+            f"{p.shape}, {fp.shape}, {fa.shape}")
+    if not (p.shape[1] == fp.shape[1] == fa.shape[1]) or fp.shape[0] != fa.shape[0]:
+        raise RouterBenchDataError(
+            f"predicted, fit_predicted, fit_actual: expected one column per model in each and one row per "
+            f"fitting row in the last two, got shapes {p.shape}, {fp.shape}, {fa.shape}")
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
+    return np.column_stack([iso.fit(fp[:, j], fa[:, j]).predict(p[:, j]) for j in range(p.shape[1])])

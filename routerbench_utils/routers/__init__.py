@@ -19,9 +19,9 @@ from .baselines import OracleRouter, ZeroRouter
 from .cascade_routing import CascadeRoutingRouter
 from .cascades import CascadeRouter
 from .online import BudgetPacer, LinUCBRouter
-from .predictive import ClassifierRouter, KNNRouter, MLPRouter, SVMRouter, TaskLabelRouter
+from .predictive import ClassifierRouter, KNNRouter, MLPRouter, SVMRouter, TaskLabelRouter, out_of_fold_quality
 
 __all__ = ["BUDGET_GRID", "BudgetPacer", "CascadeRouter", "CascadeRoutingRouter", "ClassifierRouter",
            "ERROR_RATES", "KNNRouter", "LinUCBRouter", "MLPRouter", "OracleRouter", "Router", "SVMRouter",
-           "Sweep", "TaskLabelRouter", "WTP_GRID", "ZeroRouter", "choose_by_value", "evaluate_routing",
+           "Sweep", "TaskLabelRouter", "WTP_GRID", "ZeroRouter", "choose_by_value", "evaluate_routing", "out_of_fold_quality",
            "routing_outcomes", "single_model_outcomes"]

@@ -15,7 +15,7 @@ from sklearn.svm import LinearSVR
 
 from .._deprecated import renamed_argument
 from .. import _checks
-from ..data import dataset_column, score_matrix
+from ..data import dataset_column, models, score_matrix
 from ..embed import fit_transform, fresh_embedding, prompt_texts
 from ..errors import RouterBenchDataError
 from .neighbours import CosineKNNRegressor, check_search
@@ -587,3 +587,57 @@ class TaskLabelRouter(_PredictiveRouter):
         keys = np.where(np.isin(keys, self.means_.index), keys, "*")  # an unseen task: the overall mean
         return self.means_.loc[keys].to_numpy()
 
+
+
+def out_of_fold_quality(router: Router, train: pd.DataFrame, n_splits: int = 5, random_state: int = 0) -> np.ndarray:
+    """Every training row's predicted scores from a copy of ``router`` fitted without that row's fold.
+
+    The training rows are cut into ``n_splits`` folds (shuffled, seeded); for fold :math:`F`, a clone
+    of the router is fitted on the other folds and predicts :math:`\\hat q_{im}` for :math:`i \\in F`.
+    These predictions were made on rows the router did not see, as a test prompt's are: the fitting
+    pairs of :func:`routerbench_utils.metrics.recalibrate`.
+
+    See the chapter :ref:`chap-predictive` ("Predictive routers", calibration).
+
+    Parameters
+    ----------
+    router : Router
+        A predictive router (with ``predict_quality``), fitted or not (each fold fits a clone).
+    train : DataFrame
+        RouterBench-format training rows.
+    n_splits : int, default 5
+        Folds.
+    random_state : int, default 0
+        Seed of the shuffle.
+
+    Returns
+    -------
+    ndarray of shape (len(train), models)
+        Out-of-fold predicted scores, columns in the order of ``rbu.models(train)``.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``router`` has no ``predict_quality`` or ``train`` has fewer rows than folds.
+
+    Examples
+    --------
+    >>> oof = out_of_fold_quality(KNNRouter(5), train, n_splits=3)
+    >>> oof.shape == (len(train), len(rbu.models(train)))
+    True
+    """
+    from sklearn.base import clone
+    from sklearn.model_selection import KFold
+
+    if not hasattr(router, "predict_quality"):
+        raise RouterBenchDataError(
+            f"router: expected a predictive router with predict_quality (KNN, MLP, SVM, task label), got {router!r}")
+    if len(train) < n_splits:
+        raise RouterBenchDataError(f"train: {len(train)} rows for {n_splits} folds; expected at least one row per fold")
+    names = models(train)
+    out = np.zeros((len(train), len(names)))
+    for fit_rows, held in KFold(n_splits, shuffle=True, random_state=random_state).split(train):
+        fitted = clone(router).fit(train.iloc[fit_rows])
+        predicted = pd.DataFrame(fitted.predict_quality(train.iloc[held]), columns=fitted.models_)
+        out[held] = predicted.reindex(columns=names).to_numpy()
+    return out
