@@ -202,8 +202,9 @@ class TfidfSvdEmbedder:
 
         Raises
         ------
-        ValueError
-            If no term occurs in two or more prompts (scikit-learn's "empty vocabulary" error).
+        RouterBenchDataError
+            If no term occurs in two or more prompts (fewer than two prompts, or prompts that share no
+            word), or ``svd_rows`` is not an integer >= 2.
         """
         self.fit_transform(texts)
         return self
@@ -226,13 +227,14 @@ class TfidfSvdEmbedder:
 
         Raises
         ------
-        ValueError
-            If no term occurs in two or more prompts (scikit-learn's "empty vocabulary" error).
+        RouterBenchDataError
+            If no term occurs in two or more prompts (fewer than two prompts, or prompts that share no
+            word), or ``svd_rows`` is not an integer >= 2.
         """
         digest = _digest(texts)
         if self.svd_rows is not None and (isinstance(self.svd_rows, bool) or not isinstance(self.svd_rows, int)
                                           or self.svd_rows < 2):
-            raise ValueError(f"svd_rows: expected an integer >= 2 or None, got {self.svd_rows!r}")
+            raise RouterBenchDataError(f"svd_rows: expected an integer >= 2 or None, got {self.svd_rows!r}")
         self.key_ = ("tfidf-svd", digest, self.n_components, self.random_state, self.svd_rows)
         if self.key_ in _CACHE and self.key_ + (digest,) in _CACHE:
             self.pipeline_ = _cached(self.key_, None)
@@ -244,7 +246,12 @@ class TfidfSvdEmbedder:
     def _fit(self, texts: list[str]):
         # TfidfVectorizer, split in its two documented halves so that the counts serve twice
         counter = CountVectorizer(ngram_range=(1, 2), min_df=2, max_features=50_000, dtype=np.float64)
-        counts = counter.fit_transform(texts)
+        try:
+            counts = counter.fit_transform(texts)
+        except ValueError as exc:  # scikit-learn's "max_df corresponds to < documents than min_df" or "empty vocabulary"
+            raise RouterBenchDataError(
+                f"texts: the TF-IDF embedding cannot be fitted on these {len(texts)} prompts ({exc}); expected at "
+                "least two prompts, some words in two or more of them") from exc
         weigher = TfidfTransformer(sublinear_tf=True).fit(counts)
         weighted = weigher.transform(counts)  # the matrix TfidfVectorizer.fit_transform gives
         if self.svd_rows is not None and weighted.shape[0] > self.svd_rows:

@@ -425,11 +425,13 @@ def panel_grid(n: int, ncols: int = 1, panel_size: tuple[float, float] = (FIGSIZ
 
     Raises
     ------
-    ValueError
+    RouterBenchDataError
         If ``n < 1``.
     """
     if n < 1:
-        raise ValueError(f"panel_grid: expected at least one panel, got n={n}")
+        from .errors import RouterBenchDataError
+
+        raise RouterBenchDataError(f"panel_grid: expected at least one panel, got n={n}")
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
     fig, grid = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
