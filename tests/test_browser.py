@@ -321,7 +321,6 @@ def _png_dpi(path) -> float:
 #: (4.6-inch figures, stacked panels, rbu.plots.MIN_FONT_PT) and removes each page from this list (a
 #: listed page whose figures are all legible passes).
 SMALL_FIGURES_UNTIL_CHAPTER_PASS = {
-    "book/dataset", "book/cost_quality", "book/interpolation", "book/hull", "book/aiq", "book/oracle",
     "book/predictive", "book/cascade", "book/cascade_routing", "book/compare", "book/byo", "book/rag",
     "book/online", "book/collapse",
 }
