@@ -214,3 +214,29 @@ def test_parquet_logs_give_the_in_memory_points_or_raise_the_packages_error(tmp_
     if points is not None:
         expected = rbu.model_points(rbu.long_to_wide(pd.concat([first, second], ignore_index=True)))
         pd.testing.assert_frame_equal(points, expected, check_dtype=False, rtol=1e-12)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    """Routers that fit fast, fitted once on a small embedded split."""
+    train, test = rbu.official_split(rbu.load(scale=0.01, verbose=False))
+    routers = [rbu.OracleRouter().fit(train), rbu.ZeroRouter().fit(train), rbu.CascadeRouter().fit(train),
+               rbu.TaskLabelRouter().fit(train)]
+    return routers, test
+
+
+knob_values = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-3, 3),
+                        st.sampled_from([None, "1", "", True, [0.1], np.float32("nan")]))
+
+
+@settings(FUZZ, max_examples=60)
+@given(st.integers(0, 3), knob_values)
+def test_any_knob_value_routes_to_models_or_raises_the_packages_error(fitted, which, value):
+    routers, test = fitted
+    router = routers[which]
+    chosen = _either(lambda: router.route(test, value))
+    if chosen is not None:
+        assert len(chosen) == len(test)
+        assert set(chosen) <= set(rbu.models(test)) | {NO_MODEL_CORRECT}
+        cost, quality = rbu.evaluate_routing(test, chosen)
+        assert np.isfinite(cost) and 0 <= quality <= 1

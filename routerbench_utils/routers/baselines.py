@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import _checks
 from .._deprecated import renamed_argument
 from ..data import cost_matrix, dataset_column, oracle_labels, score_matrix
 from ..errors import RouterBenchDataError
@@ -191,7 +192,7 @@ class ZeroRouter(Router):
             absent from the training rows.
         """
         self._check_fitted()
-        t = float(self._knob(position, 0.0))
+        t = _checks.number(self._knob(position, 0.0), "position")  # text and NaN refused by name
         if not 0.0 <= t <= 1.0:
             raise RouterBenchDataError(f"position: the Zero router takes a position t in [0, 1], got {position!r}")
         dataset = dataset_column(test).to_numpy()
