@@ -2,7 +2,7 @@
 every download's first cell installs by its path from the page) and the weekly slides in ``slides/``
 (linked from the syllabus). Both are made by ``scripts/course_kit.py`` (the wheel from the package's
 sources; the slides by ``scripts/slides.py`` from the executed chapters), found by walking up from the
-book's configuration to the repository, so this works wherever the build stages the sources."""
+book's configuration, or from the working directory, to the repository."""
 from __future__ import annotations
 
 import shutil
@@ -11,7 +11,10 @@ from pathlib import Path
 
 
 def _course_kit(confdir: str):
-    for folder in Path(confdir).resolve().parents:
+    # The build stages the sources inside the repository's _build/ (or, with $RBU_BUILD_DIR, elsewhere)
+    # and runs Jupyter Book from the repository: one of the two leads to scripts/.
+    cwd = Path.cwd().resolve()
+    for folder in [*Path(confdir).resolve().parents, cwd, *cwd.parents]:
         if (folder / "scripts" / "course_kit.py").is_file():
             sys.path.insert(0, str(folder / "scripts"))
             import course_kit

@@ -14,6 +14,7 @@ edition.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,8 @@ import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILD = ROOT / "_build"
+#: Everything the build writes; ``$RBU_BUILD_DIR`` puts it elsewhere, as for scripts/book_execute.py.
+BUILD = Path(os.environ.get("RBU_BUILD_DIR") or ROOT / "_build").resolve()
 WHEEL_DIR = BUILD / "wheel"
 #: Where the wheel is published, from the site's root (both editions).
 PUBLISHED = "wheels"

@@ -14,6 +14,7 @@ Mermaid and MathJax 2 from CDNs.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -23,7 +24,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILD = ROOT / "_build"
+BUILD = Path(os.environ.get("RBU_BUILD_DIR") or ROOT / "_build").resolve()  # as scripts/book_execute.py
 EXECUTED = BUILD / "executed" / "embedded" / "book"
 OUT = BUILD / "slides"
 MATHJAX = ROOT / ".venv" / "node" / "node_modules" / "mathjax-full" / "es5" / "tex-svg.js"
@@ -148,8 +149,9 @@ def build(out: Path = OUT) -> Path:
 
 def ensure_built(out: Path = OUT) -> Path | None:
     """The decks, rebuilt when missing or older than an executed chapter or a problem set; ``None``
-    when the chapters have not been executed yet."""
-    if not EXECUTED.is_dir():
+    when the week's chapters have not all been executed (before a build, or in a preview)."""
+    needed = {stem for spec in weeks().values() for stem, _ in spec["chapters"]}
+    if not all((EXECUTED / f"{stem}.ipynb").exists() for stem in needed):  # a preview of a few chapters
         return None
     sources = [*EXECUTED.glob("*.ipynb"), *(ROOT / "problemsets").glob("ps*.ipynb"), Path(__file__)]
     decks = list(out.glob("week*.html"))
