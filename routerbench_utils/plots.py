@@ -506,7 +506,7 @@ def _dataset_title(name: str) -> str:
     return DATASET_TITLES.get(name, name)
 
 
-def _plane_figure(datasets: list[str], traces: list[tuple[str, object]], title: str, log_cost: bool):
+def _plane_figure(datasets: list[str], traces: list[tuple[str, object]], log_cost: bool):
     """One Plotly figure holding every dataset's traces, with a menu that shows one dataset at a time."""
     import plotly.graph_objects as go
 
@@ -520,12 +520,14 @@ def _plane_figure(datasets: list[str], traces: list[tuple[str, object]], title: 
     menus = [dict(buttons=buttons, direction="down", x=0, xanchor="left", y=1.02, yanchor="bottom",
                   showactive=True, pad={"r": 4, "t": 0})] if len(datasets) > 1 else []
     figure.update_layout(
-        template="simple_white", height=460, margin=dict(l=56, r=12, t=56, b=48),
+        template="simple_white", height=460, margin=dict(l=56, r=12, t=48, b=48),
         font=dict(size=13),  # CSS px: 9.75 pt, legible on a phone at the figure's full width
-        hovermode="closest", updatemenus=menus, title=dict(text=title, x=1, xanchor="right", y=0.98, font=dict(size=13)),
+        hovermode="closest", updatemenus=menus,
         legend=dict(orientation="h", x=0, y=-0.2, yanchor="top", itemclick="toggle",
                     itemdoubleclick="toggleothers", font=dict(size=12)),
-        xaxis=dict(title=COST_LABEL, type="log" if log_cost else "linear", showgrid=True, gridcolor="#eee"),
+        # decades as powers of ten (Plotly's default "100µ" reads as micro-dollars)
+        xaxis=dict(title=COST_LABEL, type="log" if log_cost else "linear", showgrid=True, gridcolor="#eee",
+                   **({"dtick": 1, "exponentformat": "power"} if log_cost else {})),
         yaxis=dict(title=QUALITY_LABEL, showgrid=True, gridcolor="#eee"))
     return figure
 
@@ -537,7 +539,7 @@ def _model_traces(points: pd.DataFrame, name: str, hull: bool) -> list:
 
     part = points[points["dataset"] == name] if "dataset" in points else points
     traces = [go.Scatter(
-        x=part["cost"], y=part["quality"], mode="markers", name="models",
+        x=part["cost"], y=part["quality"], mode="markers", name="models", showlegend=False,
         marker=dict(size=10, color=[_hex(MODEL_COLORS.get(m, "grey")) for m in part["model"]],
                     symbol=[_PLOTLY_SYMBOLS.get(MODEL_MARKERS.get(m, "o"), "circle") for m in part["model"]],
                     line=dict(width=0.5, color="white")),
@@ -602,9 +604,10 @@ def interactive_cost_quality(points: pd.DataFrame, hull: bool = True, log_cost: 
     datasets = list(pd.unique(points["dataset"])) if "dataset" in points else [""]
     traces = [(name, trace) for name in datasets for trace in _model_traces(points, name, hull)]
     log = spans_decades(points["cost"]) if log_cost == "auto" else bool(log_cost)
-    figure = _plane_figure(datasets, traces, "hover a point; choose the dataset", log)
+    figure = _plane_figure(datasets, traces, log)
     return InteractiveFigure(figure, "Interactive cost-quality plane: each model's mean cost per query and "
-                             "quality, one dataset at a time, with the Zero router's frontier.")
+                             "quality, one dataset at a time (chosen from the menu), with the Zero router's "
+                             "frontier; hovering a point names the model.")
 
 
 def interactive_comparison(curves: pd.DataFrame, points: pd.DataFrame | None = None, hull: bool = True,
@@ -667,6 +670,7 @@ def interactive_comparison(curves: pd.DataFrame, points: pd.DataFrame | None = N
                 hovertemplate=f"<b>{router}</b><br>cost %{{x:.3~g}} USD per query<br>quality %{{y:.3f}}<extra></extra>")))
     costs = curves["cost"] if points is None else pd.concat([curves["cost"], points["cost"]])
     log = spans_decades(costs) if log_cost == "auto" else bool(log_cost)
-    figure = _plane_figure(datasets, traces, "click a router to hide it; choose the dataset", log)
+    figure = _plane_figure(datasets, traces, log)
     return InteractiveFigure(figure, "Interactive comparison of routers: each router's cost-quality frontier, "
-                             "one dataset at a time; routers can be hidden and shown.")
+                             "one dataset at a time (chosen from the menu); a click on a router in the legend "
+                             "hides or shows it.")
