@@ -282,4 +282,6 @@ def short_name(model: str) -> str:
     >>> short_name("mistralai/mixtral-8x7b-chat"), short_name("my-model")
     ('Mixtral 8x7B', 'my-model')
     """
+    if not isinstance(model, str):
+        raise RouterBenchDataError(f"model: expected a model name as text, got {type(model).__name__}")
     return SHORT_NAMES.get(model, model)

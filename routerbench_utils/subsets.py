@@ -246,4 +246,6 @@ def dataset_title(name: str) -> str:
     >>> dataset_title("arc-challenge"), dataset_title("my-own-task")
     ('ARC-Challenge', 'my-own-task')
     """
+    if not isinstance(name, str):
+        raise RouterBenchDataError(f"name: expected a dataset key as text (e.g. 'mbpp'), got {type(name).__name__}")
     return DATASET_TITLES.get(name, name)

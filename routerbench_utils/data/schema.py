@@ -59,8 +59,35 @@ def models(df: pd.DataFrame) -> list[str]:
     >>> models(pd.DataFrame({"a": [1.0], "a|total_cost": [0.1], "sample_id": ["x"]}))
     ['a']
     """
+    require_frame(df)
     return [c for c in df.columns if isinstance(c, str) and not c.count("|")
             and cost_column(c) in df.columns]
+
+
+def require_frame(df, name: str = "df") -> None:
+    """Raise :class:`~routerbench_utils.RouterBenchDataError` unless ``df`` is a pandas DataFrame.
+
+    See the chapter :ref:`chap-dataset` ("The data set").
+
+    Parameters
+    ----------
+    df : object
+        What was passed where a wide frame is expected.
+    name : str
+        The argument's name, for the message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    RouterBenchDataError
+        Naming the argument and the type it got.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise RouterBenchDataError(f"{name}: expected a pandas DataFrame (a wide RouterBench frame), got "
+                                   f"{type(df).__name__}")
 
 
 def require_columns(df: pd.DataFrame, columns: Sequence[str]) -> None:
@@ -84,6 +111,7 @@ def require_columns(df: pd.DataFrame, columns: Sequence[str]) -> None:
     RouterBenchDataError
         Naming the missing columns and the first columns the frame has.
     """
+    require_frame(df)
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise RouterBenchDataError(

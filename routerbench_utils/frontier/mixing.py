@@ -8,7 +8,7 @@ import pandas as pd
 
 from .._deprecated import renamed_keywords
 from ..errors import RouterBenchDataError
-from .points import as_points
+from .points import as_points, float_array
 
 
 def interpolate(a, b, t) -> tuple[np.ndarray, np.ndarray]:
@@ -43,10 +43,14 @@ def interpolate(a, b, t) -> tuple[np.ndarray, np.ndarray]:
     >>> interpolate((0.001, 0.6), (0.01, 0.9), 0.5)
     (np.float64(0.0055), np.float64(0.75))
     """
-    t = np.asarray(t, dtype=float)
+    t = float_array(t, "interpolate", "t").reshape(np.shape(t))
     if not np.all((t >= 0) & (t <= 1)):
         raise RouterBenchDataError("t: expected probabilities in [0, 1]")
-    (ca, cb), (qa, qb) = as_points([a[0], b[0]], [a[1], b[1]], "interpolate", "the cost pair (a[0], b[0])")
+    try:
+        (c_a, q_a), (c_b, q_b) = a, b
+    except (TypeError, ValueError) as exc:
+        raise RouterBenchDataError(f"interpolate: a and b must each be one (cost, quality) pair ({exc})") from exc
+    (ca, cb), (qa, qb) = as_points([c_a, c_b], [q_a, q_b], "interpolate", "the cost pair (a[0], b[0])")
     return (1 - t) * ca + t * cb, (1 - t) * qa + t * qb
 
 

@@ -107,6 +107,36 @@ def check_costs(cost: np.ndarray, name: str, argument: str = "argument 'cost'") 
             "expected costs >= 0 in USD")
 
 
+def float_array(values, name: str, argument: str) -> np.ndarray:
+    """``values`` as a 1-D float array, or an error naming the function and argument when they are not
+    numbers (text, None, nested lists of different lengths).
+
+    See the chapter :ref:`chap-plane` ("The cost-quality plane").
+
+    Parameters
+    ----------
+    values : array_like
+        The numbers.
+    name, argument : str
+        The function and the argument, for the message.
+
+    Returns
+    -------
+    ndarray of float
+        ``values`` flattened.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``values`` cannot be read as numbers.
+    """
+    try:
+        return np.asarray(values, dtype=float).ravel()
+    except (TypeError, ValueError) as exc:
+        raise RouterBenchDataError(f"{name}: argument {argument!r} is not numbers ({exc}); expected an array of "
+                                   "floats") from exc
+
+
 def as_points(cost, quality, name: str = "points",
                argument: str = "argument 'cost'") -> tuple[np.ndarray, np.ndarray]:
     """Validate a set of (cost, quality) points: 1-D, same length, at least one, all finite, costs >= 0.
@@ -131,10 +161,10 @@ def as_points(cost, quality, name: str = "points",
     Raises
     ------
     RouterBenchDataError
-        For lengths that differ, no point, NaN or infinite values, or negative costs.
+        For values that are not numbers, lengths that differ, no point, NaN or infinite values, or
+        negative costs.
     """
-    c = np.asarray(cost, dtype=float).ravel()
-    q = np.asarray(quality, dtype=float).ravel()
+    c, q = float_array(cost, name, "cost"), float_array(quality, name, "quality")
     if c.shape != q.shape:
         raise RouterBenchDataError(f"{name}: cost has {c.size} values but quality has {q.size}")
     if c.size == 0:

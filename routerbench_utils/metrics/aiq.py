@@ -100,8 +100,12 @@ def _curve_arrays(curve) -> tuple[np.ndarray, np.ndarray]:
         return curve["cost"].to_numpy(dtype=float), curve["quality"].to_numpy(dtype=float)
     if isinstance(curve, NDCH):
         return curve.cost, curve.quality
-    cost, quality = curve
-    return np.asarray(cost, dtype=float), np.asarray(quality, dtype=float)
+    try:
+        cost, quality = curve
+        return np.asarray(cost, dtype=float), np.asarray(quality, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise RouterBenchDataError(f"curve: expected a frame with 'cost' and 'quality', a (cost, quality) pair of "
+                                   f"arrays or an NDCH, got {type(curve).__name__} ({exc})") from exc
 
 
 def shared_range(curves: Mapping[str, object]) -> tuple[float, float]:
@@ -125,16 +129,20 @@ def shared_range(curves: Mapping[str, object]) -> tuple[float, float]:
     Raises
     ------
     RouterBenchDataError
-        If a frame lacks a ``cost`` or ``quality`` column.
-    ValueError
-        If ``curves`` is empty or a curve has no points.
+        If ``curves`` is not a non-empty mapping, a frame lacks a ``cost`` or ``quality`` column, or a
+        curve has no points or is not numbers.
 
     Examples
     --------
     >>> shared_range({"a": ([1.0, 2.0], [0.5, 0.6]), "b": ([0.5, 3.0], [0.4, 0.7])})
     (0.5, 3.0)
     """
+    if not isinstance(curves, Mapping) or len(curves) == 0:
+        raise RouterBenchDataError(f"curves: expected a non-empty mapping of names to curves, got "
+                                   f"{type(curves).__name__ if not isinstance(curves, Mapping) else 'an empty one'}")
     arrays = [_curve_arrays(c) for c in curves.values()]
+    if any(c.size == 0 for c, _ in arrays):
+        raise RouterBenchDataError("curves: a curve has no points; expected at least one (cost, quality) point each")
     return min(float(c.min()) for c, _ in arrays), max(float(c.max()) for c, _ in arrays)
 
 

@@ -15,8 +15,12 @@ from .aiq import VARIANTS, aiq, cost_to_reach
 
 
 def _check_matrices(cost: np.ndarray, quality: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
-    c = np.atleast_2d(np.asarray(cost, dtype=float))
-    q = np.atleast_2d(np.asarray(quality, dtype=float))
+    try:
+        c = np.atleast_2d(np.asarray(cost, dtype=float))
+        q = np.atleast_2d(np.asarray(quality, dtype=float))
+    except (TypeError, ValueError) as exc:
+        raise RouterBenchDataError(f"{name}: cost and quality are not numbers ({exc}); expected (points, "
+                                   "prompts) arrays of floats") from exc
     if c.shape != q.shape:
         raise RouterBenchDataError(f"{name}: cost has shape {c.shape} but quality has shape {q.shape}")
     if c.ndim != 2 or c.shape[0] == 0 or c.shape[1] == 0:

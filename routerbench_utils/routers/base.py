@@ -171,10 +171,14 @@ class Sweep:
 
     def __init__(self, knob: str, settings: Sequence, chosen, cost, quality) -> None:
         self.knob = knob
-        self.settings = list(settings)
-        self.chosen = np.asarray(chosen, dtype=object)
-        self.cost = np.asarray(cost, dtype=float)
-        self.quality = np.asarray(quality, dtype=float)
+        try:
+            self.settings = list(settings)
+            self.chosen = np.asarray(chosen, dtype=object)
+            self.cost = np.asarray(cost, dtype=float)
+            self.quality = np.asarray(quality, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise RouterBenchDataError(f"Sweep: expected a list of settings and (settings, prompts) arrays of "
+                                       f"model names, costs and qualities ({exc})") from exc
         shape = (len(self.settings), self.cost.shape[-1] if self.cost.ndim == 2 else -1)
         if not (self.cost.shape == self.quality.shape == self.chosen.shape == shape):
             raise RouterBenchDataError(
