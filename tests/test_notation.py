@@ -28,10 +28,7 @@ INTRODUCED = re.compile(r"^\s*(?:be|denotes?|stands? for)\b")
 LISTED = re.compile(r"^\s*(?:are)\b")  # "$\varepsilon_{im}, \eta_{im}$ are ..." (not "$X$ is concave")
 NAMED = re.compile(r"(?:,|\band|\bwith|\blet)\s*$")  # "..., $S$ the models called", "with $X$ the ..."
 # Pages that give a reserved symbol a second meaning today; the chapter pass renames their symbols.
-CONFLICTS = {
-    "book/cascade_routing": "Q_ij as the value of a call (reserved Q: cumulative score); "
-                            "varepsilon_im as noise draws (reserved: a judge's error rate)",
-}
+CONFLICTS: dict[str, str] = {}  # the cascade-routing page now writes U_ij and xi_im
 
 
 def reserved() -> dict[str, list[str]]:
