@@ -14,8 +14,10 @@ the phone (figures of the chapters not yet redrawn are listed and reported).
 
 Needs the built book (scripts/build-book.sh) and Debian's chromium + chromium-driver; scripts/test.sh
 provides both and sets RBU_REQUIRE_BROWSER=1 so that a missing piece fails instead of skipping.
-Screenshots of every page in both modes (the phone's top of page and its first figure) land in
-_build/screenshots/, and each page's load and math times in _build/screenshots/timings.json.
+Screenshots of every page in both modes (the top of the page, its first table of numbers and, on the
+phone, its first figure) land in
+_build/screenshots/, with each page's load time, formula count and largest baseline gap, and its figures'
+widths, in _build/screenshots/<page>-<mode>.json.
 """
 from __future__ import annotations
 
@@ -289,6 +291,14 @@ def test_page_on_a_desktop(browser, page):
     remote = [u for u in requests if urlparse(u).scheme not in ("file", "data", "about", "blob", "chrome")]
     assert not remote, f"{page}: the page asked the network for {remote[:5]}"
     browser.save_screenshot(str(SCREENSHOTS / f"{page.replace('/', '_')}-desktop.png"))
+    _screenshot_of(browser, "table:has(td.rbu-num)", SCREENSHOTS / f"{page.replace('/', '_')}-desktop-table.png")
+
+
+def _screenshot_of(browser, selector: str, path) -> None:
+    """A screenshot with the first element matching ``selector`` at the top of the screen, if any."""
+    if browser.execute_script("const e = document.querySelector(arguments[0]);"
+                              " if (e) e.scrollIntoView({block: 'start'}); return !!e;", selector):
+        browser.save_screenshot(str(path))
 
 
 @pytest.mark.parametrize("page", _toc_files())
@@ -300,10 +310,8 @@ def test_page_on_a_phone(browser, page):
     _record(page, "mobile", "figures", browser.execute_script(FIGURES))
     stem = page.replace("/", "_")
     browser.save_screenshot(str(SCREENSHOTS / f"{stem}-mobile.png"))
-    first = browser.execute_script("const f = document.querySelector('article figure img, article .rbu-interactive');"
-                                   " if (f) f.scrollIntoView({block: 'start'}); return !!f;")
-    if first:
-        browser.save_screenshot(str(SCREENSHOTS / f"{stem}-mobile-figure.png"))
+    _screenshot_of(browser, "article figure img, article .rbu-interactive", SCREENSHOTS / f"{stem}-mobile-figure.png")
+    _screenshot_of(browser, "table:has(td.rbu-num)", SCREENSHOTS / f"{stem}-mobile-table.png")
 
 
 def _png_dpi(path) -> float:
