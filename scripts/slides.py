@@ -92,7 +92,7 @@ def _slide_cells(stem: str) -> list:
         if "remove-cell" in tags or not cell.source.strip() and not cell.get("outputs"):
             continue
         if cell.cell_type == "code" and tags & {"remove-input", "hide-input"}:
-            cell.source = ""  # the figure or table without the plotting code
+            cell.metadata["transient"] = {"remove_source": True}  # the figure or table, not its code
         if cell.cell_type == "code" and "remove-output" in tags:
             cell.outputs = []
         if cell.cell_type == "code":  # glue() records are for the book's text, not for display
@@ -123,6 +123,7 @@ def build_week(week: int, spec: dict, out: Path = OUT) -> Path:
                                                                            "display_name": "Python 3"}})
     exporter = SlidesExporter(extra_loaders=[DictLoader({"rbu_slides.j2": TEMPLATE})],
                               template_file="rbu_slides.j2", reveal_url_prefix="reveal.js",
+                              exclude_input_prompt=True, exclude_output_prompt=True,
                               reveal_theme="white")
     body, _ = exporter.from_notebook_node(deck)
     target = out / f"week{week}.html"
