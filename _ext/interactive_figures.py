@@ -3,7 +3,8 @@
 
 ``plotly.min.js`` is copied from the installed PyPI package ``plotly`` into ``_static/plotly/`` (not
 ``_static`` itself, and not committed) when the HTML builder starts; the script tag is added to those
-pages only, before the page's body, so the figure's own script finds ``window.Plotly`` as it runs.
+pages only, deferred (the page's text and math show without waiting for its 4.8 MB), and each figure's
+own script draws it on DOMContentLoaded, when the deferred script has run (rbu.plots.InteractiveFigure).
 The PDF leaves these figures out (``_ext/rbu-pages.css``) and keeps the static figure beside them.
 """
 from __future__ import annotations
@@ -27,7 +28,7 @@ def _copy_plotly(app) -> None:
 
 def _load_plotly(app, pagename, templatename, context, doctree) -> None:
     if app.builder.format == "html" and 'class="rbu-interactive"' in context.get("body", ""):
-        app.builder.add_js_file(SCRIPT, priority=200)
+        app.builder.add_js_file(SCRIPT, priority=200, defer="defer")  # the figures draw on DOMContentLoaded
 
 
 def setup(app):

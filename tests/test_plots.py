@@ -99,6 +99,8 @@ def test_interactive_html_is_stable_and_loads_nothing(points):
     assert one == two  # ids from the content: two builds give identical pages
     assert one.startswith('<div class="rbu-interactive" role="figure" aria-label="')
     assert "<script src" not in one and "cdn" not in one.lower() and "Plotly.newPlot" in one
+    # drawn once the page is parsed, when the deferred Plotly script has run
+    assert one.index('addEventListener("DOMContentLoaded"') < one.index("Plotly.newPlot")
     bundle = plots.interactive_cost_quality(points)._repr_mimebundle_()
     assert set(bundle) == {"application/vnd.plotly.v1+json", "text/html"}
 
