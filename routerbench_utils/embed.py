@@ -86,7 +86,7 @@ def fresh_embedding(embedding, random_state: int = 0):
     default TF-IDF + SVD embedding.
 
     scikit-learn's rule is that ``fit`` does not change a parameter: a router stores ``embedding``
-    unchanged and fits :func:`sklearn.base.clone` of it (an estimator's unfitted copy; any other object
+    unchanged and fits ``sklearn.base.clone`` of it (an estimator's unfitted copy; any other object
     is deep-copied), so one embedding object can configure many routers. A
     :class:`~routerbench_utils.embed.FrozenEmbedder` is shared instead: it is fitted once by design
     and its ``fit`` changes nothing.

@@ -76,12 +76,6 @@ def page() -> str:
         own = [n for n, obj in vars(module).items()
                if not n.startswith("_") and (getattr(obj, "__module__", None) == module.__name__
                                              or (n in assigned and not inspect.ismodule(obj)))]
-        # a sub-package documents the names it gathers (``rbu.metrics.apgr``); its submodules the rest
-        if hasattr(module, "__path__"):
-            own = list(getattr(module, "__all__", []))
-        parent = importlib.import_module(module.__name__.rsplit(".", 1)[0])
-        if parent is not rbu:
-            own = [n for n in own if n not in getattr(parent, "__all__", [])]
         rest = [n for n in own if n not in curated]
         # Documented constants are those with a ``#:`` comment; autodoc skips the others.
         parts.append(f"### `rbu.{name}`\n\n```{{eval-rst}}\n.. automodule:: routerbench_utils.{name}\n"

@@ -134,7 +134,7 @@ def evaluate_routing(df: pd.DataFrame, chosen, cost: str = "mean") -> tuple[floa
 class Sweep:
     """A router's sweep of its knob over test rows: for every setting, the model each prompt went to and
     what each prompt cost and scored. The one result of every router's :meth:`Router.sweep`;
-    :meth:`Router.curve` is its tidy summary, :meth:`to_frame`.
+    :meth:`Router.curve` is its tidy summary, :meth:`Sweep.to_frame`.
 
     Row :math:`k` of the matrices holds setting :math:`\\theta_k`; the curve's point is
     :math:`\\big(\\frac{1}{n}\\sum_i c_{ki}, \\frac{1}{n}\\sum_i q_{ki}\\big)`.
@@ -187,7 +187,7 @@ class Sweep:
 
     @property
     def params(self) -> list:
-        """Deprecated name of :attr:`settings`."""
+        """Deprecated name of ``settings``."""
         from .._deprecated import warn_moved
 
         warn_moved("Sweep.params", "Sweep.settings")
@@ -204,7 +204,7 @@ class Sweep:
         Returns
         -------
         DataFrame
-            Columns ``setting``, ``cost``, ``quality``, in the order of :attr:`settings`.
+            Columns ``setting``, ``cost``, ``quality``, in the order of ``settings``.
 
         Raises
         ------
