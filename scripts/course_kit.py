@@ -121,8 +121,8 @@ except importlib.metadata.PackageNotFoundError:
 if _installed != _VERSION:
     _found = [s for s in _SOURCES if "://" in s or os.path.exists(s)]
     if not _found:
-        raise RuntimeError(f"routerbench_utils {{_VERSION}} is needed: put {{_SOURCES[1]}} (linked from the "
-                           f"book's pages, wheels/) next to this notebook, or pip install it")
+        raise RuntimeError(f"routerbench_utils {{_VERSION}} is needed: put {{_SOURCES[1]}} (published with the "
+                           f"book's pages, in their wheels/ folder) next to this notebook, or pip install it")
     subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", _found[0]])
     importlib.invalidate_caches()
 for _module, _requirement in [
