@@ -84,8 +84,41 @@ def _strip_solutions(cells: list) -> list:
     return strip_solutions(cells)
 
 
+GLUE = re.compile(r"\{glue(?::\w*)?\}`([^`:]+)(?::([^`]*))?`")
+
+
+def _glued(nb) -> dict[str, str]:
+    """The values the chapter glued into its text (MyST-NB's records in the executed cells' outputs)."""
+    values = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            text = output.get("data", {}).get("application/papermill.record/text/plain")
+            if name and text is not None:
+                values[name] = text
+    return values
+
+
+def _glue_text(match: re.Match, values: dict[str, str]) -> str:
+    """``{glue:text}`name:.1f``` -> the value as the page prints it (unquoted, formatted)."""
+    import ast
+
+    text = values.get(match.group(1))
+    if text is None:
+        return match.group(0)
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    try:
+        return format(value, match.group(2) or "")
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def _slide_cells(stem: str) -> list:
     nb = nbformat.read(EXECUTED / f"{stem}.ipynb", as_version=4)
+    values = _glued(nb)
     cells = []
     for cell in _strip_solutions(nb.cells):
         tags = set(cell.get("metadata", {}).get("tags", []))
@@ -99,6 +132,7 @@ def _slide_cells(stem: str) -> list:
             cell.outputs = [o for o in cell.outputs if not set(o.get("data", {})) <= {"application/papermill.record/text/plain"}
                             or o.get("output_type") == "stream"]
         if cell.cell_type == "markdown":
+            cell.source = GLUE.sub(lambda m: _glue_text(m, values), cell.source)
             cell.source = DIRECTIVE.sub(_directive, ROLE.sub(lambda m: m.group(1), cell.source))
             cell.source = re.sub(r"^\(\w[\w-]*\)=\s*$", "", cell.source, flags=re.M).strip()  # MyST labels
         heading = re.match(r"#{1,2} ", cell.source) if cell.cell_type == "markdown" else None

@@ -46,6 +46,8 @@ def test_one_deck_per_week_from_the_chapters_of_its_problem_set(decks):
         for _, title in spec["chapters"]:  # each chapter's own title heading is in the deck
             assert re.search(r"<h1[^>]*>" + re.escape(title).replace("\\ ", r"\s+"), html), (week, title)
         assert "solution-start" not in html and "{solution" not in html
+        # MyST's roles and directives read as text (glued numbers as the page prints them), not as markup
+        assert not re.search(r"\{(glue|numref|ref|doc|prf:\w+|note|exercise)[^}]*\}", html), week
 
 
 def test_decks_fetch_nothing_and_find_every_file_they_load(decks):
