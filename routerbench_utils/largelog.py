@@ -322,18 +322,20 @@ def _points_table(con, has_eval: bool, has_latency: bool, where: str) -> pd.Data
 
 
 def _check_rows(con, sums: pd.DataFrame) -> None:
-    """Raise for the first failing check of ``_ROW_CHECKS``, naming the first offending rows."""
+    """Raise one error for every failing check of ``_ROW_CHECKS``, each naming its first offending rows."""
+    problems = Problems()
     for k, (column, where, what) in enumerate(_ROW_CHECKS):
         count = int(sums[f"_check{k}"].sum())
         if not count:
             continue
         if what is None:
             ids = [r[0] for r in _examples(con, where)]
-            raise RouterBenchDataError(
-                f"column {column!r}: {count} rows are missing a value (sample_ids {first_ids(ids)})")
-        shown = ", ".join(f"{i!r}: {v}" for i, v in _examples(con, where, f"sample_id, {column}"))
-        raise RouterBenchDataError(
-            f"column {column!r}: {count} rows hold values that are not {what} ({shown})")
+            problems.add(f"column {column!r}", f"{count} rows are missing a value (sample_ids {first_ids(ids)})",
+                         f"a {column} on every row", "fill it in or drop those rows")
+        else:
+            shown = ", ".join(f"{i!r}: {v}" for i, v in _examples(con, where, f"sample_id, {column}"))
+            problems.add(f"column {column!r}", f"{count} rows hold values that are not {what} ({shown})", what)
+    problems.raise_if_any()
 
 
 def _ordered(table: pd.DataFrame, column: str) -> list:

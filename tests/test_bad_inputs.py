@@ -479,7 +479,30 @@ def test_partial_credit_scores_stay_partial():
 def test_a_log_with_durations_as_costs_is_refused():
     log = long_log()
     log["cost"] = pd.to_timedelta(log["cost"], unit="s")
-    raises(lambda: rbu.long_to_wide(log), "'cost' has dtype timedelta", "a duration is not a cost")
+    raises(lambda: rbu.long_to_wide(log), "'cost': has dtype timedelta", "a duration is not a cost")
+
+
+@case("error", "long-every-problem-at-once")
+def test_a_log_with_three_problems_lists_them_in_one_error():
+    log = long_log()
+    log.loc[1, "quality"] = np.nan
+    log.loc[4, "cost"] = -1.0
+    log["model"] = log["model"].astype(object)
+    log.loc[7, "model"] = ["gpt-4", "gpt-3.5"]
+    error = raises(lambda: rbu.long_to_wide(log), "^3 problems", "'quality': 1 rows are missing a value",
+                   "'model': 1 values are lists", "'cost': 1 rows hold values that are not a cost")
+    assert len(error.problems) == 3
+
+
+@case("error", "parquet-every-problem-at-once")
+def test_a_parquet_log_with_two_bad_columns_lists_both(tmp_path):
+    log = long_log()
+    log.loc[1, "quality"] = 1.5
+    log.loc[4, "cost"] = -1.0
+    _parquet(log, tmp_path, parts=1)
+    error = raises(lambda: rbu.largelog.model_points(tmp_path), "2 problems", "not a quality in \\[0, 1\\]",
+                   "not a cost >= 0")
+    assert len(error.problems) == 2
 
 
 @case("answer", "long-durations-as-latency")
@@ -498,7 +521,7 @@ def test_a_negative_latency_is_named():
 
 @case("error", "long-bool-quality")
 def test_true_false_qualities_are_refused():
-    raises(lambda: rbu.long_to_wide(long_log().assign(quality=True)), "'quality' has dtype bool")
+    raises(lambda: rbu.long_to_wide(long_log().assign(quality=True)), "'quality': has dtype bool")
 
 
 @case("error", "long-one-id-under-two-tasks")

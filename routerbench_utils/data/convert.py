@@ -12,6 +12,7 @@ import pandas as pd
 from ..catalog import NO_MODEL_CORRECT
 from ..errors import RouterBenchDataError, first_ids
 from .oracle import oracle_choice
+from .problems import Problems
 from .schema import (EVAL_NAME, ID, LATENCY_SUFFIX, ORACLE, PROMPT, container_rows, cost_column, models,
                      require_columns)
 
@@ -70,23 +71,28 @@ def long_to_wide(df: pd.DataFrame, missing: str = "raise") -> pd.DataFrame:
         raise RouterBenchDataError("long_to_wide: the log is empty; expected one row per (prompt, model)")
     required = [ID, "model", "quality", "cost"]
     require_columns(df, required)
+    # Every column and rule is checked before anything is raised: one error lists every problem.
+    problems = Problems()
+    for column in [ID, "model"] + [c for c in (EVAL_NAME, PROMPT) if c in df.columns]:
+        if isinstance(df[column], pd.DataFrame):
+            problems.add(f"column {column!r}", f"appears {df[column].shape[1]} times", "one column of each name",
+                         "rename or drop the copies")
+    problems.raise_if_any()
     for column in required:
         absent = df[column].isna().to_numpy()
         if absent.any():
-            raise RouterBenchDataError(
-                f"column {column!r}: {int(absent.sum())} rows are missing a value "
-                f"(sample_ids {first_ids(df.loc[absent, ID])})")
+            problems.add(f"column {column!r}", f"{int(absent.sum())} rows are missing a value "
+                         f"(sample_ids {first_ids(df.loc[absent, ID])})", f"a {column} on every row",
+                         "fill it in or drop those rows")
     for column in [ID, "model"] + [c for c in (EVAL_NAME, PROMPT) if c in df.columns]:
-        if isinstance(df[column], pd.DataFrame):
-            raise RouterBenchDataError(f"column {column!r} appears {df[column].shape[1]} times; expected one "
-                                       "column of each name")
         bad = container_rows(df[column])
         if bad.any():
-            raise RouterBenchDataError(
-                f"column {column!r}: {int(bad.sum())} values are lists or other containers "
-                f"({first_ids(df.loc[bad, column].tolist(), 3)}); expected one text or number per row")
-    quality = _numeric(df, "quality", 0.0, 1.0, "a quality in [0, 1]")
-    cost = _numeric(df, "cost", 0.0, np.inf, "a cost >= 0 in USD")
+            problems.add(f"column {column!r}", f"{int(bad.sum())} values are lists or other containers "
+                         f"({first_ids(df.loc[bad, column].tolist(), 3)})", "one text or number per row",
+                         "correct those values")
+    quality = _numeric(df, "quality", 0.0, 1.0, "a quality in [0, 1]", problems)
+    cost = _numeric(df, "cost", 0.0, np.inf, "a cost >= 0 in USD", problems)
+    problems.raise_if_any()
 
     prompt_code, ids = _factorize(df[ID])
     if EVAL_NAME in df.columns:
@@ -239,33 +245,40 @@ def _per_prompt(column: pd.Series, name: str, prompt_code: np.ndarray, in_order_
     return pd.Index(uniques).take(chosen, allow_fill=True)  # -1: missing on every row
 
 
-def _numeric(df: pd.DataFrame, column: str, low: float, high: float, what: str) -> np.ndarray:
+def _numeric(df: pd.DataFrame, column: str, low: float, high: float, what: str,
+             problems: Problems | None = None) -> np.ndarray | None:
     """``df[column]`` as floats, checked as :func:`routerbench_utils.data.schema.check_numeric` checks
-    a wide frame's column (the same messages), without copying the log."""
+    a wide frame's column (the same messages), without copying the log. With ``problems``, a problem is
+    added there (and None returned) instead of raised; missing values are left to the caller."""
+    found = Problems() if problems is None else problems
+    before = len(found)
     dtype = df[column].dtype
+    values = None
     if pd.api.types.is_timedelta64_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
         # pd.to_numeric would turn a duration into nanoseconds and accept them as dollars
-        raise RouterBenchDataError(
-            f"column {column!r} has dtype {dtype} (durations or dates), not numbers: expected {what}; a duration "
-            "is not a cost: store costs in USD and latencies in seconds, as floats")
-    values = pd.to_numeric(df[column], errors="coerce")
-    bad = (values.isna() & df[column].notna()).to_numpy()
-    if bad.any():
-        raise RouterBenchDataError(
-            f"column {column!r}: values {first_ids(df.loc[bad, column])} are not numbers "
-            f"(sample_ids {first_ids(df.loc[bad, ID])})")
-    if pd.api.types.is_bool_dtype(values):
-        raise RouterBenchDataError(
-            f"column {column!r} has dtype {values.dtype}: expected {what}"
-            " (load_routerbench converts string scores)")
-    values = values.to_numpy(dtype=float)
-    bad = ~(np.isfinite(values) & (values >= low) & (values <= high))
-    if bad.any():
-        ids = df[ID].to_numpy()[bad][:5].tolist()
-        examples = ", ".join(f"{i!r}: {v}" for i, v in zip(ids, values[bad][:5]))
-        raise RouterBenchDataError(
-            f"column {column!r}: {int(bad.sum())} rows hold values that are not {what} ({examples})")
-    return values
+        found.add(f"column {column!r}", f"has dtype {dtype} (durations or dates), not numbers", what,
+                  "a duration is not a cost: store costs in USD and latencies in seconds, as floats")
+    else:
+        values = pd.to_numeric(df[column], errors="coerce")
+        unparsed = (values.isna() & df[column].notna()).to_numpy()
+        if unparsed.any():
+            found.add(f"column {column!r}", f"values {first_ids(df.loc[unparsed, column])} are not numbers "
+                      f"(sample_ids {first_ids(df.loc[unparsed, ID])})", what, "correct or remove those values")
+        elif pd.api.types.is_bool_dtype(values):
+            found.add(f"column {column!r}", f"has dtype {values.dtype}", what,
+                      "store them as floats (load_routerbench converts string scores)")
+        else:
+            values = values.to_numpy(dtype=float)
+            present = df[column].notna().to_numpy()
+            bad = present & ~(np.isfinite(values) & (values >= low) & (values <= high))
+            if bad.any():
+                ids = df[ID].to_numpy()[bad][:5].tolist()
+                examples = ", ".join(f"{i!r}: {v}" for i, v in zip(ids, values[bad][:5]))
+                found.add(f"column {column!r}", f"{int(bad.sum())} rows hold values that are not {what} "
+                          f"({examples})", what)
+    if problems is None:
+        found.raise_if_any()
+    return None if len(found) > before else values
 
 
 def wide_to_long(df: pd.DataFrame) -> pd.DataFrame:
