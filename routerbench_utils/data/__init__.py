@@ -3,11 +3,16 @@
 Reach the names here as ``rbu.data.<name>``; each lives in a submodule with one job:
 
 - :mod:`.schema`: column names, the accessors that read a frame (``models``, ``score_matrix``,
-  ``cost_matrix``, ``dataset_column``, ``cost_column``) and ``validate``;
+  ``cost_matrix``, ``dataset_column``, ``cost_column``), prompt keys (``(eval_name, sample_id)``) and
+  ``validate``, which checks every column and rule and lists every problem at once;
 - :mod:`.oracle`: the Oracle's choice per prompt (``oracle_choice``, ``oracle_labels``) and its point per
   dataset (``oracle_points``);
 - :mod:`.repair`: the quirks of the official files (``repair``, ``RepairReport``, ``turns_to_text``);
-- :mod:`.reading`: reading an official file (``load_routerbench``, ``DATA_ENV``);
+- :mod:`.problems`: every problem of one input collected and raised as one error (``Problems``);
+- :mod:`.reading`: reading an official file, wide or long, naming what is wrong with a file that cannot
+  be read (``load_routerbench``, ``DATA_ENV``);
+- :mod:`.longformat`: a long-format table (the RouterBench raw file, one row per sample and model)
+  pivoted to the wide frame with the same repairs (``long_table_to_wide``);
 - :mod:`.convert`: long routing logs to the wide frame and back (``long_to_wide``, ``wide_to_long``);
 - :mod:`.split`: the official train/test split (``official_split``);
 - :mod:`.summary`: one row per dataset (``dataset_summary``).
