@@ -624,8 +624,10 @@ def interactive_comparison(curves: pd.DataFrame, points: pd.DataFrame | None = N
 
     Hovering a line names the router with the cost and quality there; a click on a router in the
     legend hides or shows it, a double click shows it alone. With ``points``, the models are drawn as
-    in :func:`interactive_cost_quality` (and their Zero router, dashed). Routers take the colours of
-    :data:`ROUTER_COLORS` by their family (the name's first word), other routers Plotly's own.
+    in :func:`interactive_cost_quality` (with their Zero router, dashed, unless a curve is a Zero
+    router's). Routers take the colours of :data:`ROUTER_COLORS` by their family (the name's first
+    word; other routers a colour-blind palette's), the second, third, ... router of a family a dashed,
+    dotted, ... line.
 
     See the chapter :ref:`chap-compare` ("All routers compared").
 
@@ -662,17 +664,22 @@ def interactive_comparison(curves: pd.DataFrame, points: pd.DataFrame | None = N
     datasets = list(pd.unique(curves["dataset"])) if "dataset" in curves else [""]
     routers = list(pd.unique(curves["router"]))
     fallback = dict(zip(routers, [_hex(c) for c in sns.color_palette("colorblind", len(routers))]))
+    # A family's colour (the name's first word) for each of its routers, told apart by the line's dash.
+    families = [str(r).split(" ")[0] for r in routers]
+    dash = {r: ("solid", "dash", "dot", "dashdot")[families[:k].count(families[k]) % 4] for k, r in enumerate(routers)}
+    zero_in_curves = any(f == "Zero" for f in families)
     traces = []
     for name in datasets:
-        if points is not None:
-            traces += [(name, t) for t in _model_traces(points, name, hull=True)]
+        if points is not None:  # the models, and their Zero router unless the curves hold one
+            traces += [(name, t) for t in _model_traces(points, name, hull=not zero_in_curves)]
         here = curves[curves["dataset"] == name] if "dataset" in curves else curves
         for router, part in here.groupby("router", sort=False):
             line = ndch(part["cost"], part["quality"]) if hull else part.sort_values("cost")
             color = ROUTER_COLORS.get(str(router).split(" ")[0], fallback[router])
             traces.append((name, go.Scatter(
                 x=list(line.cost if hull else line["cost"]), y=list(line.quality if hull else line["quality"]),
-                mode="lines+markers", marker=dict(size=4), name=str(router), line=dict(color=color, width=2),
+                mode="lines+markers", marker=dict(size=4), name=str(router),
+                line=dict(color=color, width=2, dash=dash[router]),
                 legendgroup=str(router),
                 hovertemplate=f"<b>{router}</b><br>cost %{{x:.3~g}} USD per query<br>quality %{{y:.3f}}<extra></extra>")))
     costs = curves["cost"] if points is None else pd.concat([curves["cost"], points["cost"]])

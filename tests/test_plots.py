@@ -120,7 +120,11 @@ def test_interactive_comparison_draws_each_routers_frontier(points):
     assert lines[0]["line"]["color"] == plots.ROUTER_COLORS["KNN"]
     assert lines[1]["line"]["color"] == plots.ROUTER_COLORS["Cascade"]
     with_models = _spec(plots.interactive_comparison(curves, points=points))
-    assert sum(t.get("visible", True) for t in with_models["data"]) == 4
+    assert sum(t.get("visible", True) for t in with_models["data"]) == 4  # models, their Zero router, 2 routers
+    family = pd.concat([curves, curves.assign(router=curves["router"].str.replace("e=0", "e=0.2"))])
+    shown = [t for t in _spec(plots.interactive_comparison(family))["data"] if t.get("visible", True)]
+    styles = {t["name"]: (t["line"]["color"], t["line"]["dash"]) for t in shown}
+    assert styles["Cascade e=0"][0] == styles["Cascade e=0.2"][0] and styles["Cascade e=0"][1] != styles["Cascade e=0.2"][1]
 
 
 def test_interactive_figures_name_a_missing_column(points):
