@@ -91,6 +91,7 @@ def generate_one(name: str, out: Path = OUT, run_tests: bool = False, wheel: Pat
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
+    target.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no _build/problemsets yet
     fresh.rename(target)
     shutil.rmtree(old, ignore_errors=True)
     return target
