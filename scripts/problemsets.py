@@ -20,6 +20,7 @@ package's wheel (scripts/course_kit.py) and writes, for each set, under ``_build
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -101,19 +102,27 @@ def generate(out: Path = OUT, run_tests: bool = False) -> list[Path]:
     """Every set, after building the wheel (from clean: the autograders carry this build's package)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    wheel = course_kit.build_wheel()
-    with ThreadPoolExecutor(max_workers=2) as pool:  # each Otter Assign is its own process
-        return list(pool.map(lambda name: generate_one(name, out, run_tests, wheel), names()))
+    with _lock(out):
+        wheel = course_kit.build_wheel()
+        with ThreadPoolExecutor(max_workers=2) as pool:  # each Otter Assign is its own process
+            return list(pool.map(lambda name: generate_one(name, out, run_tests, wheel), names()))
+
+
+@contextlib.contextmanager
+def _lock(out: Path):
+    """One generator at a time over ``out`` (a build and a test process may both want to write it)."""
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def ensure_generated(out: Path = OUT) -> None:
     """Generate the problem sets whose output is missing or older than their source or the package
     (cheap when current). One process at a time (test workers share the output)."""
-    import fcntl
-
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with _lock(out):
         _generate_stale(out)
 
 
