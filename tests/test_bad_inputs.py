@@ -505,6 +505,13 @@ def test_a_parquet_log_with_two_bad_columns_lists_both(tmp_path):
     assert len(error.problems) == 2
 
 
+@case("error", "long-from-a-broken-wide-frame")
+def test_a_broken_wide_frame_does_not_become_a_log():
+    frame = clean_frame()
+    frame.loc[0, GPT4] = np.nan
+    raises(lambda: rbu.data.wide_to_long(frame), f"'{GPT4}'", "not a score in \\[0, 1\\]", "arc-challenge.test.0")
+
+
 @case("answer", "long-durations-as-latency")
 def test_a_log_with_durations_as_latencies_reads_them_in_seconds():
     log = long_log().assign(latency=pd.to_timedelta(1.5, unit="s"))

@@ -14,7 +14,7 @@ from ..errors import RouterBenchDataError, first_ids
 from .oracle import oracle_choice
 from .problems import Problems
 from .schema import (EVAL_NAME, ID, LATENCY_SUFFIX, ORACLE, PROMPT, container_rows, cost_column, models,
-                     require_columns)
+                     require_columns, validate)
 
 
 def long_to_wide(df: pd.DataFrame, missing: str = "raise") -> pd.DataFrame:
@@ -304,6 +304,7 @@ def wide_to_long(df: pd.DataFrame) -> pd.DataFrame:
     RouterBenchDataError
         If ``df`` is not a valid wide frame (:func:`routerbench_utils.data.schema.validate`).
     """
+    validate(df)  # a NaN score or a string cost would otherwise pass into the log unnoticed
     names = models(df)
     keys = [c for c in (ID, EVAL_NAME, PROMPT) if c in df.columns]
     parts = {"quality": names, "cost": [cost_column(m) for m in names]}
