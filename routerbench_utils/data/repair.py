@@ -59,11 +59,18 @@ def repair(df: pd.DataFrame, source: str = "frame", tasks: str = "paper"
     """Repair the quirks of the official files and return ``(clean_frame, report)``.
 
     Repairs, each recorded in the report: scores stored as strings or objects become floats (a value
-    that is not a number raises); a ``sample_id`` split over several rows is merged per model (two
-    different values for one model raise); rows with a NaN score are removed, with their ids; rows of
-    tasks outside the paper's seven are removed when ``tasks='paper'``; prompts and responses stored as
-    the ``repr`` of a list of turns become plain text (turns joined by a blank line);
-    ``oracle_model_to_route_to`` is recomputed from scores and costs.
+    that is not a number raises); a prompt, keyed by ``(eval_name, sample_id)``, split over several rows
+    is merged per model (two different values for one model raise; ids reused by several tasks are
+    different prompts, and reported); rows with a NaN score are removed, with their ids and the models
+    missing; rows of tasks outside the paper's seven are removed when ``tasks='paper'``; prompts and
+    responses stored as the ``repr`` of a list of turns become plain text (turns joined by a blank line;
+    other text, such as Llama's ``[INST] ... [/INST]``, is kept as it is); columns that are neither
+    metadata nor a model's are left out and listed; ``oracle_model_to_route_to`` is recomputed from
+    scores and costs.
+
+    Model columns are recognised by the schema's pattern (``<model>``, ``<model>|total_cost``, ...),
+    so a user's own model is read like a catalogue one. Every problem found is reported at once, in
+    one :class:`~routerbench_utils.RouterBenchDataError` (:class:`~routerbench_utils.data.problems.Problems`).
 
     See the chapter :ref:`chap-dataset` ("The data set").
 
@@ -84,8 +91,11 @@ def repair(df: pd.DataFrame, source: str = "frame", tasks: str = "paper"
     Raises
     ------
     RouterBenchDataError
-        For an empty frame, missing columns, values that are not numbers, split rows that disagree,
-        text that is not a list of turns, or no row left.
+        For an empty frame, missing columns, rows without an id or task, ids that are lists, model
+        column mistakes (a cost without its score, a near-miss name such as ``my-model|cost``), values
+        that are not numbers, durations or booleans where scores and costs go, split rows that
+        disagree, a file of tasks outside the paper's seven only (``tasks='paper'``), a model scored on
+        no row, models scored on different prompts, or values out of range after the repair.
     """
     if tasks not in ("paper", "all"):
         raise RouterBenchDataError(f"tasks: expected 'paper' or 'all', got {tasks!r}")
