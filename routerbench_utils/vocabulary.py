@@ -4,25 +4,20 @@ A test (``tests/test_parameter_names.py``) walks every public function, method a
 and checks its parameters against this page: no retired name, cost before quality, a budget that says
 its unit. The book's glossary (chapter "Glossary") defines the ideas; this page fixes their names.
 
-========================  ==================================================================================
-name                      meaning
-========================  ==================================================================================
-``random_state``          the seed of every random draw (an ``int``; never ``seed``)
-``cost``                  USD per prompt (a matrix: prompts x models, or settings x prompts); it comes
-                          *before* ``quality`` in every argument list
-``quality``               a score in [0, 1] (same shapes as ``cost``)
-``willingness_to_pay``    :math:`\\lambda \\ge 0`, USD a router pays for one unit of quality; the knob of the
-                          Oracle, the predictive, online and cascade-routing routers
-``settings``              the values of a router's knob that ``curve``/``sweep``/``outcomes`` go through (never
-                          ``params``: scikit-learn's ``get_params`` means the router's hyper-parameters)
-``budget_per_prompt``     a budget in USD per prompt (the online router's pacing, ``best_within_budget``)
-``total_budget``          a budget in USD for a whole stream
-``threshold``             the two-model classifier's knob: the predicted chance that the strong model is needed
-``error_rate``            how often a cascade's judge is wrong
-``n_boot``                bootstrap resamples of the prompts
-``level``                 the coverage of an interval (0.95)
-``c_min``, ``c_max``      the cost range of an AIQ, USD per prompt
-========================  ==================================================================================
+- ``random_state``: the seed of every random draw (an ``int``; never ``seed``);
+- ``cost``: USD per prompt (a matrix: prompts x models, or settings x prompts); it comes *before*
+  ``quality`` in every argument list;
+- ``quality``: a score in [0, 1] (same shapes as ``cost``);
+- ``willingness_to_pay``: :math:`\\lambda \\ge 0`, USD a router pays for one unit of quality; the knob of
+  the Oracle, the predictive, online and cascade-routing routers;
+- ``settings``: the values of a router's knob that ``curve``, ``sweep`` and ``outcomes`` go through
+  (never ``params``: scikit-learn's ``get_params`` means the router's hyper-parameters);
+- ``budget_per_prompt``: a budget in USD per prompt (the online router's pacing,
+  ``best_within_budget``); ``total_budget``: a budget in USD for a whole stream;
+- ``threshold``: the two-model classifier's knob, the predicted chance that the strong model is needed;
+- ``error_rate``: how often a cascade's judge is wrong;
+- ``n_boot``: bootstrap resamples of the prompts; ``level``: the coverage of an interval (0.95);
+- ``c_min``, ``c_max``: the cost range of an AIQ, USD per prompt.
 
 Regret has one name per kind (the columns of :func:`routerbench_utils.evaluation.regret_curves` and the
 metric of :func:`routerbench_utils.evaluation.metric_table`):
