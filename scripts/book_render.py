@@ -61,6 +61,21 @@ def sync_tree(source: Path, target: Path, unstamp: bool = False) -> int:
     return written
 
 
+def prune_images(html: Path) -> int:
+    """Remove the figures no page shows any more from ``html/_images`` (Sphinx never deletes the images of
+    an earlier build: after the data or a figure changed they would stay in the published folder).
+    Returns how many were removed."""
+    shown = set()
+    for page in html.rglob("*.html"):
+        shown |= set(re.findall(r'_images/([^"\'?#)\s]+)', page.read_text(encoding="utf-8", errors="replace")))
+    removed = 0
+    for image in (html / "_images").glob("*") if (html / "_images").is_dir() else []:
+        if image.is_file() and image.name not in shown:
+            image.unlink()
+            removed += 1
+    return removed
+
+
 def build_html(stage: Path, target: Path, out: Path, fresh: bool = False, strict: bool = True) -> bool:
     """The strict Jupyter Book build of the staged sources ``stage``, kept in ``out`` (incremental), then
     synced into ``target``. ``fresh``: forget the previous build first. ``strict=False`` (a preview of
@@ -68,6 +83,12 @@ def build_html(stage: Path, target: Path, out: Path, fresh: bool = False, strict
     if fresh or not (out / CLEAN).exists():
         shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
+    # Every page is written again (from Sphinx's saved doctrees: unchanged pages are not re-read, about 4 s
+    # of writing): Sphinx 7.4's search index keeps the index entries (API names, glossary terms) only of
+    # the pages it writes, so an incremental build's search lost those of every unchanged page.
+    for page in (out / "_build" / "html").rglob("*.html"):
+        if "_static" not in page.parts:
+            page.unlink()
     (out / CLEAN).unlink(missing_ok=True)
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(stage), "--path-output", str(out),
            *(["-W", "-n", "--keep-going"] if strict else []), "--quiet"]
@@ -75,6 +96,7 @@ def build_html(stage: Path, target: Path, out: Path, fresh: bool = False, strict
     html = out / "_build" / "html"
     if html.exists():
         sync_tree(html, target, unstamp=True)
+        prune_images(target)
     else:
         shutil.rmtree(target, ignore_errors=True)
     if ok:

@@ -150,3 +150,15 @@ def test_sync_writes_only_what_changed(scratch):
     (source / "a.html").write_text('<link href="_static/x.css?v=8cd3d715" />')  # Sphinx's checksum stamp
     render.sync_tree(source, target, unstamp=True)
     assert (target / "a.html").read_text() == '<link href="_static/x.css" />'
+
+
+def test_images_no_page_shows_are_removed(scratch):
+    load_script("book")
+    render = load_script("book_render")
+    (scratch / "_images").mkdir()
+    (scratch / "book").mkdir()
+    for name in ("shown.png", "stale.png"):
+        (scratch / "_images" / name).write_bytes(b"png")
+    (scratch / "book" / "page.html").write_text('<img src="../_images/shown.png" alt="a figure" />')
+    assert render.prune_images(scratch) == 1
+    assert sorted(p.name for p in (scratch / "_images").iterdir()) == ["shown.png"]
