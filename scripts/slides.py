@@ -188,10 +188,15 @@ def ensure_built(out: Path = OUT) -> Path | None:
     needed = {stem for spec in weeks().values() for stem, _ in spec["chapters"]}
     if not all((EXECUTED / f"{stem}.ipynb").exists() for stem in needed):  # a preview of a few chapters
         return None
+    import fcntl
+
     sources = [*EXECUTED.glob("*.ipynb"), *(ROOT / "problemsets").glob("ps*.ipynb"), Path(__file__)]
-    decks = list(out.glob("week*.html"))
-    if not decks or min(d.stat().st_mtime for d in decks) < max(p.stat().st_mtime for p in sources):
-        build(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out.parent / ".slides.lock", "w") as lock:  # two test workers, or two editions, at once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        decks = list(out.glob("week*.html"))
+        if not decks or min(d.stat().st_mtime for d in decks) < max(p.stat().st_mtime for p in sources):
+            build(out)
     return out
 
 
