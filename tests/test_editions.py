@@ -73,7 +73,8 @@ def test_text_outside_solutions_glues_nothing_computed_inside_them(path):
     used = {m.group(1) for c in kept if c.cell_type == "markdown"
             for m in re.finditer(r"\{glue(?::\w+)?\}`([\w-]+)", c.source)}
     code = "\n".join(c.source for c in kept if c.cell_type == "code")
-    defined = set(re.findall(r"glue\(\s*[\"']([\w-]+)[\"']", code))
+    # a value is glued by glue(name, ...) or, for a checked summary sentence, by conclude(name, ...)
+    defined = set(re.findall(r"\b(?:glue|conclude)\(\s*[\"']([\w-]+)[\"']", code))
     prefixes = re.findall(r"glue\(\s*f[\"']([\w-]*)\{", code)  # glue(f"worst_{q}", ...)
     missing = sorted(u for u in used - defined if not any(u.startswith(p) for p in prefixes))
     assert not missing, f"glued outside a solution but computed inside one: {missing}"
