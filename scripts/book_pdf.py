@@ -31,10 +31,11 @@ import os
 import queue
 import re
 import shutil
+import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
@@ -42,6 +43,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: A named destination this close to the bottom edge (points) lies in the bottom margin or below the page.
+LOW_MARK = 0.8 * 72.0
 #: A4 in inches, and the margins of every page (the footer is stamped in the bottom margin).
 PAPER = {"paperWidth": 8.27, "paperHeight": 11.69, "marginTop": 0.6, "marginBottom": 0.7,
          "marginLeft": 0.6, "marginRight": 0.6}
@@ -69,10 +72,13 @@ return MathJax.Hub.queue.pending + raw;
 
 #: Print styles added to every page: the web page's chrome hidden (the theme's print CSS hides most of
 #: it already; this is the complete list) with the toggle buttons of solutions and the "Show code cell
-#: source" bars of hidden inputs (closed: the input stays hidden, as on the web); code wrapped (paper
-#: does not scroll); a code cell kept in one piece when it fits on a page (the theme keeps the code
-#: block whole but not its bordered frame, which then printed as an empty box at the foot of the page
-#: before); wide math and outputs not clipped.
+#: source" bars of hidden inputs (closed: the input stays hidden, as on the web); code set at 8 pt and
+#: wrapped (paper does not scroll) at spaces or, through the <wbr> PREPARE adds, after an operator or a
+#: punctuation token, never inside a name unless the name alone is wider than the line; a figure kept
+#: with its caption and a table row in one piece, headings kept with what follows; a code cell and an
+#: output, a table, an admonition may break across pages (at least four lines of code on each side;
+#: the theme keeps them whole), and a figure is at most 4 in tall: a block kept whole that does not fit moves to the next page and leaves the rest of this
+#: one empty, so no block kept whole is taller than about half a page; wide math and outputs not clipped.
 PRINT_CSS = """
 @media print {
   .bd-header, .bd-header-announcement, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer,
@@ -81,9 +87,17 @@ PRINT_CSS = """
   #pst-back-to-top, .skip-link, .sidebar-toggle, .theme-switch-button, .copybtn,
   .toggle-details__summary .tb-icon, details.dropdown > summary .sd-summary-state-marker,
   .bd-search, #searchbox, button.toggle-button, details.hide > summary { display: none !important; }
-  pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
-  div.cell_input, div.cell_output, div.highlight { break-inside: avoid; }
-  dt, p.admonition-title { break-after: avoid; }
+  pre { white-space: pre-wrap !important; overflow-wrap: break-word; font-size: 8pt !important; line-height: 1.35; }
+  figure, tr, div.admonition > p:first-child { break-inside: avoid; }
+  .bd-main .bd-content table, div.highlight, div.literal-block-wrapper, div[class*=highlight-], .admonition,
+  div.admonition, details { break-inside: auto !important; }  /* the theme keeps these whole */
+  div.highlight pre { orphans: 4; widows: 4; }
+  figcaption { break-before: avoid; }
+  figure img { max-width: 100% !important; max-height: 4in; width: auto; height: auto; object-fit: contain; }
+  h1, h2, h3, h4, dt, p.admonition-title, p.rubric { break-after: avoid; }
+  #rbu-book-figures li, #rbu-book-index li { margin: 0.15em 0; padding-right: 2.5em; }
+  #rbu-book-index { font-size: 9pt; }
+  #rbu-book-figures, #rbu-book-index { break-before: page; }
   div.math, .MathJax_Display, div.cell_output .output.text_html { overflow: visible !important; }
   #rbu-book-contents ul { list-style: none; padding-left: 1.5em; margin: 0.2em 0 0.8em 0; }
   #rbu-book-contents li { margin: 0.25em 0; }
@@ -93,7 +107,8 @@ PRINT_CSS = """
 
 #: Run once the math is typeset: open every solution (sphinx-togglebutton would also open them on
 #: ``beforeprint``; done here so the PDF does not depend on its ``toggleOpenOnPrint`` setting), add the
-#: print styles, list the book's contents on the root page (in place of the page's own section list),
+#: print styles and the code's break opportunities, list the book's contents, its figures and its index
+#: of terms on the root page (in place of the page's own section list; other pages drop theirs),
 #: and give the PDF a named destination for every section and every id another page links to (Chromium
 #: writes one only for the ids a link of the same page points at: hidden links to them do). Returns the
 #: page's sections (id, title) for the bookmarks.
@@ -106,12 +121,43 @@ document.querySelectorAll('.solution .toggle-hidden, .solution.toggle-hidden')
 const style = document.createElement('style');
 style.textContent = css;
 document.head.appendChild(style);
+// Break opportunities between code tokens: after an operator or punctuation token ('.', '(', ',', '=').
+document.querySelectorAll('div.highlight pre span.o, div.highlight pre span.p')
+    .forEach(s => s.after(document.createElement('wbr')));
+// An id at the page's first use of each glossary term the index of terms points at (as terms() finds it).
+for (const id of anchors.filter(a => a.startsWith('rbu-term-'))) {
+    const term = id.slice(9).replace(/_/g, ' ');
+    const escaped = term.replace(/[.*+?^${}()|[\\]\\\\]/g, '\\\\$&');
+    const pattern = new RegExp('\\\\b' + escaped + 's?\\\\b', term === term.toUpperCase() ? '' : 'i');
+    const walker = document.createTreeWalker(document.querySelector('article') || document.body, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+        const at = t.textContent.search(pattern);
+        if (at < 0 || t.parentElement.closest('#jb-print-toc, svg, .headerlink, h1, h2, h3, h4, pre')
+            || !t.parentElement.getClientRects().length) continue;  // not in headings, code or hidden text
+        const word = t.splitText(at);  // the id on the word itself: an empty mark at the top of a page
+        word.splitText(word.textContent.match(pattern)[0].length);  // is placed on the page before
+        const mark = document.createElement('span');
+        mark.id = id;
+        word.parentNode.insertBefore(mark, word);
+        mark.appendChild(word);
+        break;
+    }
+}
+// One table of contents in the book: the theme prints each page's own section list at its top.
+if (!contents) document.querySelectorAll('#jb-print-toc').forEach(n => n.remove());
 if (contents) {
+    const [front, back] = contents.split('<!--rbu-index-->');
     const toc = document.querySelector('#jb-print-toc');
     const box = document.createElement('div');
     box.id = 'rbu-book-contents';
-    box.innerHTML = contents;
+    box.innerHTML = front;
     if (toc) { toc.replaceWith(box); } else { document.querySelector('article').prepend(box); }
+    if (back) {  // the index of terms after the page's text (merge() moves it to the end of the book)
+        const end = document.createElement('div');
+        end.innerHTML = back;
+        document.querySelector('article').append(end);
+        anchors.push('rbu-book-index');
+    }
 }
 const sections = Array.from(document.querySelectorAll('article.bd-article section > h2')).map(h => {
     const c = h.cloneNode(true);
@@ -131,6 +177,15 @@ return sections;
 
 #: Marks the links of the printed contents, so their page numbers can be stamped after the merge.
 CONTENTS_MARK = "rbu-contents"
+#: Marks (as the link's query) the links of the list of figures and the index of terms, which point at an
+#: id inside a page: the number stamped is the page of that id.
+NUMBER_MARK = "rbu-page-number"
+#: The same for a link whose number is stamped inside it (the index: several numbers on a line).
+INLINE_MARK = "rbu-page-inline"
+#: The index of terms: printed after the root page's text (it follows this comment in the contents
+#: HTML), its pages moved to the end of the book by merge().
+INDEX_ID = "rbu-book-index"
+INDEX_SPLIT = "<!--rbu-index-->"
 
 #: Pages the printed book keeps to their title and a pointer: the API reference is every public function
 #: and class of the package with its docstring, about 150 printed pages that a reader looks up rather
@@ -169,6 +224,8 @@ class Page:
     anchors: list[str] = field(default_factory=list)
     pdf: bytes = b""
     sections: list[tuple[str, str]] = field(default_factory=list)
+    figures: list[tuple[str, str]] = field(default_factory=list)  # (id, "Fig. N caption")
+    terms: list[tuple[str, str]] = field(default_factory=list)  # (glossary term, section id where used)
     seconds: float = 0.0
     phases: tuple[float, float, float] = (0.0, 0.0, 0.0)  # loading, typesetting, printing
 
@@ -231,7 +288,59 @@ def plan(html_dir: Path, toc: Path) -> tuple[list[Page], list[tuple[str | None, 
             if (target is not None and target is not page and target.entry not in ONLINE_ONLY
                     and fragment not in target.anchors):
                 target.anchors.append(fragment)
+    names = next((glossary_terms(t) for p, t in zip(pages, texts) if p.entry.endswith("glossary")), [])
+    for page, text in zip(pages, texts):  # the figures and the sections the root page's lists link to
+        if page.entry not in ONLINE_ONLY and page is not pages[0] and not page.entry.endswith("glossary"):
+            page.figures = figures(text)
+            page.terms = terms(text, names)
+            for fragment in [f for f, _ in page.figures] + [term_anchor(t) for t, _ in page.terms]:
+                if fragment not in page.anchors:
+                    page.anchors.append(fragment)
     return pages, parts
+
+
+FIGURE = re.compile(r'<figure[^>]*\bid="([^"]+)"[^>]*>.*?<span class="caption-number">(.*?)</span>'
+                    r'\s*<span class="caption-text">(.*?)</span>', re.S)
+SECTION = re.compile(r'<section[^>]*\bid="([^"]+)"')
+GLOSSARY_TERM = re.compile(r'<dt id="term-[^"]*">([^<]+)')
+ARTICLE = re.compile(r'<article class="bd-article"[^>]*>(.*)</article>', re.S)
+
+
+def _plain(fragment: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", fragment))).strip()
+
+
+def figures(text: str) -> list[tuple[str, str]]:
+    """A page's numbered figures: (id, "Fig. N caption") in order."""
+    return [(m.group(1), f"{_plain(m.group(2))} {_plain(m.group(3))}") for m in FIGURE.finditer(text)]
+
+
+def term_anchor(term: str) -> str:
+    """The id PREPARE puts at a page's first use of a glossary term (the index of terms links there)."""
+    return "rbu-term-" + term.replace(" ", "_")
+
+
+def glossary_terms(text: str) -> list[str]:
+    """The terms the glossary page defines."""
+    return [html.unescape(t).strip() for t in GLOSSARY_TERM.findall(text)]
+
+
+def terms(text: str, names: list[str]) -> list[tuple[str, str]]:
+    """Where a page uses the glossary's terms: (term, id of the first section whose text names it), one
+    place per term and page (an acronym matched as written, other terms in any case), outside headings
+    and code, within one run of text (as PREPARE finds it to mark it: "budgeted <b>Oracle</b>" is not a use)."""
+    article = ARTICLE.search(text)
+    body = re.sub(r"<(h[1-6]|pre)\b.*?</\1>", "", article.group(1) if article else text, flags=re.S)
+    starts = [(m.start(), m.group(1)) for m in SECTION.finditer(body)]
+    chunks = [(sid, html.unescape(re.sub(r"<[^>]+>", "|", body[start:end])))
+              for (start, sid), (end, _) in zip(starts, starts[1:] + [(len(body), "")])]
+    found = []
+    for name in names:
+        pattern = re.compile(r"\b" + re.escape(name) + r"s?\b", 0 if name.isupper() else re.I)
+        where = next((sid for sid, chunk in chunks if pattern.search(chunk)), None)
+        if where is not None:
+            found.append((name, where))
+    return found
 
 
 def _file(url: str) -> Path | None:
@@ -254,6 +363,23 @@ def contents_html(pages: list[Page], parts: list[tuple[str | None, list[str]]]) 
             href = os.path.relpath(page.path, root_dir).replace(os.sep, "/")
             out.append(f'<li><a href="{html.escape(href)}#{CONTENTS_MARK}">{html.escape(page.title)}</a></li>')
         out.append("</ul>")
+    out.append('<div id="rbu-book-figures"><h2>List of figures</h2><ul>')
+    for page in pages:
+        href = os.path.relpath(page.path, root_dir).replace(os.sep, "/")
+        for fragment, caption in page.figures:
+            short = caption if len(caption) <= 110 else caption[:107].rsplit(" ", 1)[0] + " ..."
+            out.append(f'<li><a href="{html.escape(href)}?{NUMBER_MARK}#{html.escape(fragment)}">'
+                       f"{html.escape(short)}</a></li>")
+    out.append(f'</ul></div>{INDEX_SPLIT}<div id="{INDEX_ID}"><h2>Index of terms</h2><ul>')
+    uses: dict[str, list[tuple[Page, str]]] = {}
+    for page in pages:
+        for term, section in page.terms:
+            uses.setdefault(term, []).append((page, section))
+    for term in sorted(uses, key=str.lower):  # each use a blank link its page number is stamped into
+        links = [f'<a href="{html.escape(os.path.relpath(p.path, root_dir).replace(os.sep, "/"))}?{INLINE_MARK}'
+                 f'#{html.escape(term_anchor(term))}">&#8195;&#8195;</a>' for p, _ in uses[term]]
+        out.append(f"<li>{html.escape(term)}, " + ", ".join(links) + "</li>")
+    out.append("</ul></div>")
     return "\n".join(out)
 
 
@@ -410,16 +536,46 @@ def merge(pages: list[Page], target: Path, book_title: str) -> int:
     writer = PdfWriter()
     starts, dests = {}, {}  # page path -> first page index; (path, id) -> (page index, top)
     owner: list[Page] = []
-    for page in pages:
-        reader = PdfReader(io.BytesIO(page.pdf))
+
+    def append(page: Page, reader, first: int, stop: int) -> None:
+        """The printed page's PDF pages first..stop-1, at the end of the book so far."""
         start = len(writer.pages)
-        starts[page.path] = start
+        starts.setdefault(page.path, start)
+        needles = {fid: caption.split(" ", 2)[0] + " " + caption.split(" ", 2)[1] for fid, caption in page.figures}
+        needles.update({term_anchor(term): term for term, _ in page.terms})
+        texts = _pdf_page_texts(page.pdf) if needles else []
         for name, dest in reader.named_destinations.items():
             index = reader.get_destination_page_number(dest)
-            top = dest.top if dest.get("/Top") is not None else None
-            dests[(page.path, name.lstrip("/"))] = (start + index, top)
-        writer.append(reader, import_outline=False)
-        owner += [page] * (len(writer.pages) - start)  # the HTML page each PDF page comes from
+            if first <= index < stop:
+                top = dest.top if dest.get("/Top") is not None else None
+                # Chromium places the mark of a block that a break rule pushed to the next page at the foot
+                # of this one (or below it): such a mark belongs to the top of the next page.
+                if top is not None and float(top) < LOW_MARK and index + 1 < stop:
+                    index, top = index + 1, None
+                # A figure or a term the lists point at: on the page whose text shows it (the marks of
+                # blocks kept whole that moved on are off by a page).
+                needle = needles.get(name.lstrip("/"))
+                if needle and texts and needle.lower() not in texts[index]:
+                    moved = [k for k in (index + 1, index - 1, index + 2) if first <= k < stop and k < len(texts)
+                             and needle.lower() in texts[k]]
+                    if moved:
+                        index, top = moved[0], None
+                dests[(page.path, name.lstrip("/"))] = (start + index - first, top)
+        writer.append(reader, pages=(first, stop), import_outline=False)
+        owner.extend([page] * (len(writer.pages) - start))  # the HTML page each PDF page comes from
+
+    # The index of terms is printed at the end of the root page and moved to the end of the book.
+    index_pages = None
+    for page in pages:
+        reader = PdfReader(io.BytesIO(page.pdf))
+        stop = len(reader.pages)
+        marks = {name.lstrip("/"): dest for name, dest in reader.named_destinations.items()}
+        if page is pages[0] and INDEX_ID in marks:
+            stop = reader.get_destination_page_number(marks[INDEX_ID])
+            index_pages = (page, reader, stop, len(reader.pages))
+        append(page, reader, 0, stop)
+    if index_pages is not None:  # its footer and its bookmark name it
+        append(replace(index_pages[0], title="Index of terms"), *index_pages[1:])
     # Named destinations repeat from page to page (every chapter has '#exercises'): every link gets an
     # explicit destination and the merged name tree is dropped.
     for key in ("/Names", "/Dests"):
@@ -432,7 +588,9 @@ def merge(pages: list[Page], target: Path, book_title: str) -> int:
     font = writer._add_object(DictionaryObject({
         NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
         NameObject("/BaseFont"): NameObject("/Helvetica"), NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
-    contents_numbers: dict[int, list[tuple[float, int]]] = {}
+    # page -> (bottom, number, right edge, the link's target)
+    contents_numbers: dict[int, list[tuple[float, int, float, tuple | None]]] = {}
+    right = PAPER["paperWidth"] * PT - PAPER["marginRight"] * PT
     for index, pdf_page in enumerate(writer.pages):
         here = owner[index]
         kept = ArrayObject()
@@ -460,9 +618,16 @@ def merge(pages: list[Page], target: Path, book_title: str) -> int:
                 where = dests.get((path, fragment), (starts[path], None))
                 annot.pop("/A", None)
                 annot[NameObject("/Dest")] = goto(*where)
-                if fragment == CONTENTS_MARK:
-                    rect = [float(v) for v in annot["/Rect"]]
-                    contents_numbers.setdefault(index, []).append((rect[1], starts[path] + 1))
+                rect = [float(v) for v in annot["/Rect"]]
+                if fragment == CONTENTS_MARK or urlparse(url).query == NUMBER_MARK:
+                    # A link over two lines has a box on each: its number goes on the last line only.
+                    numbers = contents_numbers.setdefault(index, [])
+                    same = [n for n in numbers if n[3] == (path, fragment)]
+                    if all(n[0] > rect[1] for n in same):  # this box is the link's lowest line so far
+                        numbers[:] = [n for n in numbers if n not in same]
+                        numbers.append((rect[1], where[0] + 1, right, (path, fragment)))
+                elif urlparse(url).query == INLINE_MARK:
+                    contents_numbers.setdefault(index, []).append((rect[1], where[0] + 1, rect[2], None))
             kept.append(ref)
         if "/Annots" in pdf_page:
             pdf_page[NameObject("/Annots")] = kept
@@ -479,17 +644,19 @@ def merge(pages: list[Page], target: Path, book_title: str) -> int:
         if index > 0:
             commands += (_text(left, baseline, 8, owner[index].title)
                          + _text(right, baseline, 8, str(index + 1), right=True))
-        for bottom, number in contents_numbers.get(index, []):
-            commands += _text(right, bottom + 3, 9, str(number), right=True)
+        for bottom, number, at, _ in contents_numbers.get(index, []):
+            commands += _text(at, bottom + 3, 9, str(number), right=True)
         if commands:
             _stamp(writer, pdf_page, font, commands)
-    # One top-level bookmark per page, its sections below it (closed).
+    # One top-level bookmark per page, its sections below it (closed); the index of terms last.
     for page in pages:
         parent = writer.add_outline_item(title=page.title, page_number=starts[page.path])
         for section_id, section_title in page.sections:
             where = dests.get((page.path, section_id))
             if where is not None:
                 writer.add_outline_item(title=section_title, page_number=where[0], parent=parent)
+    if index_pages is not None:
+        writer.add_outline_item(title="Index of terms", page_number=len(writer.pages) - (index_pages[3] - index_pages[2]))
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Title": book_title, "/Creator": "scripts/book_pdf.py (Chromium, pypdf)"})
     target = Path(target)
@@ -555,6 +722,19 @@ def _to_cache(pages: list[Page], keys: dict, cache: Path) -> None:
     for path in cache.iterdir():
         if path.name not in wanted:
             path.unlink()
+
+
+def _pdf_page_texts(pdf: bytes) -> list[str]:
+    """Each page's text of a printed page's PDF, lower case with spaces joined (poppler's pdftotext,
+    a tenth of a second; pypdf's extraction without it)."""
+    if shutil.which("pdftotext"):
+        run = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True)
+        if run.returncode == 0:
+            pages = run.stdout.decode("utf-8", "replace").split("\f")
+            return [re.sub(r"\s+", " ", p.replace("\u2011", "-")).lower() for p in pages]
+    from pypdf import PdfReader
+
+    return [re.sub(r"\s+", " ", p.extract_text() or "").lower() for p in PdfReader(io.BytesIO(pdf)).pages]
 
 
 def build_pdf(html_dir: Path, toc: Path, target: Path, workers: int = 2, cache: Path | None = None) -> float:

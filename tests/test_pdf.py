@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -135,7 +136,7 @@ def test_math_is_typeset_and_figures_are_in(pdf):
 def test_one_bookmark_per_page_in_reading_order(pdf):
     reader, _, pages = pdf
     top = [item for item in reader.outline if not isinstance(item, list)]  # lists: a page's sections
-    assert [_flat(item.title) for item in top] == [_flat(_title(entry)) for entry in _toc_files()]
+    assert [_flat(item.title) for item in top] == [_flat(_title(entry)) for entry in _toc_files()] + ["Index of terms"]
     starts = [reader.get_destination_page_number(item) for item in top]
     assert starts[0] == 0 and starts == sorted(set(starts)), starts
     for item, start in zip(top, starts):  # each bookmark opens the page that starts with its title
@@ -218,3 +219,102 @@ def test_the_api_reference_is_a_pointer_to_the_html(pdf):
         length = (starts[k + 1] if k + 1 < len(starts) else len(pages)) - starts[k]
         assert length == 1, f"{entry}: {length} pages in the PDF; expected its one-page pointer"
         assert _flat(note)[:80] in _flat(pages[starts[k]]), f"{entry}: the pointer's text is not on its page"
+
+
+# ---- A printed book's apparatus and page layout (issue 23) ------------------------------------------------
+
+def _layout_pages(first: int, last: int) -> list[str]:
+    """Pages first..last (1-based) as pdftotext -layout sets them (numbers stay on their lines)."""
+    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-f", str(first), "-l", str(last), str(PDF), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
+
+
+def test_one_table_of_contents(pdf):
+    """The book's contents once, on the first pages; no page repeats its own section list."""
+    _, _, pages = pdf
+    headed = [k + 1 for k, page in enumerate(pages) if re.search(r"^\s*Contents\s*$", page, re.M)]
+    assert headed == [1], f"pages with a 'Contents' heading: {headed}"
+
+
+def test_list_of_figures_gives_each_figures_page(pdf):
+    """Every numbered figure is listed, and the page number beside it is the page that shows its caption."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("needs poppler's pdftotext")
+    book_pdf = load_script("book_pdf")
+    reader, _, pages = pdf
+    start = next(k for k, page in enumerate(pages) if "List of figures" in page)
+    listed, current = {}, None
+    for line in "\n".join(_layout_pages(start + 1, start + 3)).splitlines():
+        entry = re.match(r"\s*Fig\. (\d+) ", line)
+        current = entry.group(1) if entry else current
+        number = re.search(r"\s(\d+)\s*$", line)
+        if current and number and current not in listed and "Index of terms" not in line:
+            listed[current] = int(number.group(1))
+    printed = sum(len(book_pdf.figures(p.read_text())) for p in (ROOT / "_build" / "html" / "book").glob("*.html"))
+    assert len(listed) == printed > 10, (len(listed), printed)
+    wrong = [(fig, page) for fig, page in listed.items()
+             if not re.search(rf"Fig\. ?{fig}\b", pages[page - 1])]
+    assert not wrong, f"figures listed on a page that does not show them: {wrong[:5]}"
+
+
+def test_index_of_terms_closes_the_book(pdf):
+    """The last pages index the glossary's terms, each with the pages that use it (numbers stamped at
+    the merge), and each page given does use the term."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("needs poppler's pdftotext")
+    reader, _, pages = pdf
+    start = next(k for k in range(len(pages) - 1, 0, -1) if "Index of terms" in pages[k])
+    assert start >= len(pages) - 3, "the index is not at the end of the book"
+    glossary = (ROOT / "book" / "glossary.md").read_text()
+    terms = re.findall(r"^([A-Za-z][^\n]*)\n  \S", glossary.split("```{glossary}")[1], re.M)
+    text = "\n".join(_layout_pages(start + 1, len(pages)))
+    entries = {m.group(1): [int(n) for n in re.findall(r"\d+", m.group(2))]
+               for m in re.finditer(r"^\s*([A-Za-z][\w\- ]*?),((?:\s*\d+(?:\s*,)?)+)", text, re.M)}
+    assert set(terms) <= set(entries), f"terms without an index entry: {set(terms) - set(entries)}"
+    for term in terms:
+        for number in entries[term]:
+            # every word of the term on that page (a table's cells come out of pdftotext interleaved,
+            # hyphenated at a line's end)
+            words = _flat(pages[number - 1]).lower().replace("-", " ")
+            assert all(word in words for word in term.lower().replace("-", " ").split()), \
+                f"{term!r} indexed on page {number}"
+
+
+def test_no_page_is_left_half_empty(pdf):
+    """Every page is filled at least half way down, except where a chapter, the front matter or the
+    index ends (a block kept whole that did not fit used to move on and leave the page half empty)."""
+    if not shutil.which("pdftoppm"):
+        pytest.skip("needs poppler's pdftoppm")
+    import tempfile
+
+    import numpy as np
+    from PIL import Image
+
+    reader, _, pages = pdf
+    starts = {reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)}
+    index = next(k for k in range(len(pages) - 1, 0, -1) if "Index of terms" in pages[k])
+    front = next(k for k, page in enumerate(pages) if "List of figures" in page)
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-r", "20", "-gray", str(PDF), f"{folder}/p"], check=True)
+        images = sorted(Path(folder).glob("p-*.pgm"))
+        empty = []
+        for k, path in enumerate(images):
+            if k + 1 in starts or k + 1 == index or k < front or k + 1 >= len(images):
+                continue  # the last page of a chapter, of the front matter, of the book before the index
+            grey = np.asarray(Image.open(path))
+            top, bottom = int(len(grey) * 0.6 / 11.69), int(len(grey) * (1 - 0.7 / 11.69))  # the margins
+            rows = np.flatnonzero((grey[top:bottom] < 235).any(axis=1))
+            filled = (rows.max() + 1) / (bottom - top) if rows.size else 0.0
+            if filled < 0.5:
+                empty.append((k + 1, round(filled, 2)))
+    assert not empty, f"pages filled less than half way: {empty}"
+
+
+def test_code_is_set_small_and_broken_between_tokens():
+    """The print styles set code at 8 pt, wrapping at spaces and at the break opportunities PREPARE adds
+    after operator and punctuation tokens (never inside a name that fits on a line)."""
+    book_pdf = load_script("book_pdf")
+    assert "font-size: 8pt" in book_pdf.PRINT_CSS and "overflow-wrap: break-word" in book_pdf.PRINT_CSS
+    assert "anywhere" not in book_pdf.PRINT_CSS
+    assert "span.o, div.highlight pre span.p" in book_pdf.PREPARE and "wbr" in book_pdf.PREPARE
