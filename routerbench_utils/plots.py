@@ -527,10 +527,11 @@ def _plane_figure(datasets: list[str], traces: list[tuple[str, object]], log_cos
     menus = [dict(buttons=buttons, direction="down", x=0, xanchor="left", y=1.02, yanchor="bottom",
                   showactive=True, pad={"r": 4, "t": 0})] if len(datasets) > 1 else []
     figure.update_layout(
-        template="simple_white", height=460, margin=dict(l=56, r=12, t=48, b=48),
+        template="simple_white", height=480, margin=dict(l=56, r=12, t=48, b=56),
         font=dict(size=13),  # CSS px: 9.75 pt, legible on a phone at the figure's full width
         hovermode="closest", updatemenus=menus,
-        legend=dict(orientation="h", x=0, y=-0.2, yanchor="top", itemclick="toggle",
+        # below the cost axis' title, which drops lower on a phone's narrow plot
+        legend=dict(orientation="h", x=0, y=-0.3, yanchor="top", itemclick="toggle",
                     itemdoubleclick="toggleothers", font=dict(size=12)),
         # decades as powers of ten (Plotly's default "100µ" reads as micro-dollars)
         xaxis=dict(title=COST_LABEL, type="log" if log_cost else "linear", showgrid=True, gridcolor="#eee",
