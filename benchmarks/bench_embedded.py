@@ -18,15 +18,15 @@ def main() -> None:
     times = []
     for _ in range(3):  # best of three: the machine is shared
         start = time.perf_counter()
-        rbu.embedded_routerbench(seed=0, scale=1.0)
+        rbu.embedded_routerbench(random_state=0, scale=1.0)
         times.append(time.perf_counter() - start)
     generate = min(times)
     tracemalloc.start()
-    raw = rbu.embedded_routerbench(seed=0, scale=1.0)
+    raw = rbu.embedded_routerbench(random_state=0, scale=1.0)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     start = time.perf_counter()
-    df = rbu.load(seed=0, scale=1.0, verbose=False)
+    df = rbu.load(random_state=0, scale=1.0, verbose=False)
     full = time.perf_counter() - start
     table = rbu.embedded.calibration_table(df)
     worst = table.assign(e=table["error"].abs()).groupby("quantity")["e"].max()

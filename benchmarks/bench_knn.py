@@ -50,7 +50,8 @@ def write_data(folder: Path, n_train: int, n_test: int) -> None:
     import routerbench_utils as rbu
 
     full = len(rbu.load(verbose=False))
-    frames = [rbu.load(seed=s, verbose=False).assign(sample_id=lambda d, s=s: f"{s}:" + d["sample_id"])
+    frames = [rbu.load(random_state=s, verbose=False)
+              .assign(sample_id=lambda d, s=s: f"{s}:" + d["sample_id"])
               for s in range(math.ceil(1.05 * (n_train + n_test) / full))]
     train, test = rbu.official_split(pd.concat(frames, ignore_index=True), train_fraction=0.5)
     if len(train) < n_train or len(test) < n_test:

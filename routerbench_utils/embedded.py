@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from . import _lexicon as lex
+from ._deprecated import renamed_keywords
 from .catalog import (CORRECT_SHARES, CORRECT_SOURCE, COST_TARGETS, DATASETS, MMLU_SUBJECTS, MODELS,
                       NO_MODEL_CORRECT, NO_MODEL_CORRECT_TARGETS, ORACLE_PICK_SHARES, ORACLE_TARGETS,
                       PRICES_PER_MTOK, PROMPT_COUNTS, SCORE_TARGETS, TARGET_SOURCE, dataset_of)
@@ -118,7 +119,8 @@ _SHAPES: dict[str, _Shape] = {
 }
 
 
-def embedded_routerbench(seed: int = 0, scale: float = 1.0, quirks: bool = False,
+@renamed_keywords(seed="random_state")
+def embedded_routerbench(random_state: int = 0, scale: float = 1.0, quirks: bool = False,
                          latency: bool = False, datasets: Sequence[str] | None = None) -> pd.DataFrame:
     """Generate the synthetic RouterBench in the real wide schema.
 
@@ -139,9 +141,10 @@ def embedded_routerbench(seed: int = 0, scale: float = 1.0, quirks: bool = False
 
     Parameters
     ----------
-    seed : int
+    random_state : int
         Seed of every random draw (prompts, difficulties, luck, token counts); the models' per-topic
         strengths are fixed, so seeds differ like two samples of prompts from one population.
+        ``seed=`` still works for one release, with a :class:`DeprecationWarning`.
     scale : float
         Fraction of the full size (34,778 prompts at 1.0); every dataset keeps at least 4 prompts.
     quirks : bool
@@ -155,7 +158,7 @@ def embedded_routerbench(seed: int = 0, scale: float = 1.0, quirks: bool = False
         over tokens per second, from ``routerbench_utils.latency.LATENCY_ASSUMPTIONS`` (assumed, not measured), with noise.
     datasets : sequence of str, optional
         Generate only these of the seven datasets (in this order). Each dataset has its own random
-        stream, so its rows are the same as in the full data of that seed and scale.
+        stream, so its rows are the same as in the full data of that ``random_state`` and scale.
 
     Returns
     -------
@@ -169,27 +172,27 @@ def embedded_routerbench(seed: int = 0, scale: float = 1.0, quirks: bool = False
     Raises
     ------
     RouterBenchDataError
-        If ``scale`` is not in (0, 1], ``seed`` is not a non-negative integer, or ``datasets`` is empty
+        If ``scale`` is not in (0, 1], ``random_state`` is not a non-negative integer, or ``datasets`` is empty
         or names a dataset outside the paper's seven.
 
     Examples
     --------
-    >>> df = embedded_routerbench(seed=0, scale=0.05)
+    >>> df = embedded_routerbench(random_state=0, scale=0.05)
     >>> sorted(df["eval_name"].map(dataset_of).unique())[:3]
     ['arc-challenge', 'grade-school-math', 'hellaswag']
     """
     if not np.isfinite(scale) or not 0.0 < scale <= 1.0:
         raise RouterBenchDataError(f"scale: expected a fraction in (0, 1], got {scale!r}")
-    if not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise RouterBenchDataError(f"seed: expected a non-negative integer, got {seed!r}")
+    if not isinstance(random_state, (int, np.integer)) or random_state < 0:
+        raise RouterBenchDataError(f"random_state: expected a non-negative integer, got {random_state!r}")
     chosen = list(DATASETS) if datasets is None else list(datasets)
     unknown = [d for d in chosen if d not in DATASETS]
     if unknown or not chosen:
         raise RouterBenchDataError(f"datasets: expected a non-empty list of {list(DATASETS)}, got {datasets!r}")
-    parts = [_generate(name, DATASETS.index(name), int(seed), float(scale), latency) for name in chosen]
+    parts = [_generate(name, DATASETS.index(name), int(random_state), float(scale), latency) for name in chosen]
     df = pd.concat(parts, ignore_index=True)
     if quirks:
-        df = _add_quirks(df, np.random.default_rng([int(seed), 99]))
+        df = _add_quirks(df, np.random.default_rng([int(random_state), 99]))
     return df
 
 

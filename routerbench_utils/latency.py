@@ -13,6 +13,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from ._deprecated import renamed_keywords
 from .catalog import MODELS
 from .data.schema import LATENCY_SUFFIX, RESPONSE_SUFFIX, models
 from .errors import RouterBenchDataError
@@ -68,7 +69,8 @@ def latency_seconds(out_tokens: np.ndarray, model_names: list[str], rng: np.rand
     return first * jitter + np.asarray(out_tokens, dtype=float) / speed
 
 
-def add_assumed_latency(df: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+@renamed_keywords(seed="random_state")
+def add_assumed_latency(df: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
     """Return a copy of a wide frame with an assumed ``<model>|latency`` column per model.
 
     Response tokens are estimated from each ``<model>|model_response`` as
@@ -82,8 +84,9 @@ def add_assumed_latency(df: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     ----------
     df : DataFrame
         RouterBench-format rows (wide: one score and one cost column per model).
-    seed : int, default 0
-        Seed of the jitter.
+    random_state : int, default 0
+        Seed of the jitter. ``seed=`` still works for one release, with a
+        :class:`DeprecationWarning`.
 
     Returns
     -------
@@ -107,7 +110,7 @@ def add_assumed_latency(df: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     lengths = np.column_stack([df[m + RESPONSE_SUFFIX].fillna("").astype(str).str.len().to_numpy()
                                for m in names])
     tokens = np.maximum(1.0, np.rint(lengths / CHARS_PER_TOKEN))
-    seconds = latency_seconds(tokens, names, np.random.default_rng([int(seed), 7]))
+    seconds = latency_seconds(tokens, names, np.random.default_rng([int(random_state), 7]))
     out = df.copy()
     for j, m in enumerate(names):
         out[m + LATENCY_SUFFIX] = seconds[:, j]

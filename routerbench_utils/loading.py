@@ -17,20 +17,22 @@ import pandas as pd
 
 from .data.reading import DATA_ENV, load_routerbench
 from .data.repair import repair
+from ._deprecated import renamed_keywords
 from .embedded import embedded_routerbench
 from .errors import RouterBenchDataError
 from .latency import add_assumed_latency
 
 
-def load(source: str | os.PathLike | None = None, seed: int = 0, scale: float = 1.0,
+@renamed_keywords(seed="random_state")
+def load(source: str | os.PathLike | None = None, random_state: int = 0, scale: float = 1.0,
          verbose: bool = True, latency: bool = False) -> pd.DataFrame:
     """The one call chapters use: a real file if ``source`` or ``$ROUTERBENCH_DATA`` names one, else the
-    embedded synthetic data (:func:`routerbench_utils.embedded_routerbench` with ``seed`` and ``scale``).
+    embedded synthetic data (:func:`routerbench_utils.embedded_routerbench` with ``random_state`` and ``scale``).
 
     A file is read and repaired by :func:`rbu.data.load_routerbench
     <routerbench_utils.data.reading.load_routerbench>`; the embedded data are generated, repaired the
     same way (:func:`rbu.data.repair <routerbench_utils.data.repair.repair>`), kept in memory per
-    ``(seed, scale, latency)`` and, when ``$RBU_CACHE_DIR`` names a directory, on disk between processes.
+    ``(random_state, scale, latency)`` and, when ``$RBU_CACHE_DIR`` names a directory, on disk between processes.
     Each call returns a fresh copy.
 
     See the chapter :ref:`chap-dataset` ("The data set").
@@ -40,8 +42,9 @@ def load(source: str | os.PathLike | None = None, seed: int = 0, scale: float = 
     source : path, optional
         A RouterBench file (``.pkl``, ``.csv``, ``.parquet``); default ``$ROUTERBENCH_DATA``, else the
         embedded data.
-    seed : int, default 0
-        The embedded data's seed; for a file, only the seed of the assumed latencies.
+    random_state : int, default 0
+        The embedded data's seed; for a file, only the seed of the assumed latencies. ``seed=`` still
+        works for one release, with a :class:`DeprecationWarning`.
     scale : float, default 1.0
         The embedded data's size, a fraction of the full 34,778 prompts in (0, 1]; ignored for a file.
     verbose : bool, default True
@@ -63,7 +66,7 @@ def load(source: str | os.PathLike | None = None, seed: int = 0, scale: float = 
         For an empty ``source`` (``""``: call ``rbu.load()`` for the embedded data), for a file that :func:`rbu.data.load_routerbench <routerbench_utils.data.reading.load_routerbench>`
         refuses (unknown suffix, no such file, no frame inside, data that cannot be repaired); for ``latency=True`` on a file
         whose models have neither latency nor response columns, or a model without an assumed serving
-        speed; for a ``seed`` that is negative or a ``scale`` outside (0, 1] (embedded data).
+        speed; for a ``random_state`` that is negative or a ``scale`` outside (0, 1] (embedded data).
     """
     if source is None:
         source = os.environ.get(DATA_ENV, "").strip() or None  # an empty variable counts as unset
@@ -85,15 +88,15 @@ def load(source: str | os.PathLike | None = None, seed: int = 0, scale: float = 
             print(f"Data: real RouterBench file {source}")
         df = load_routerbench(source, verbose=verbose)
         if latency:
-            df = add_assumed_latency(df, seed=seed)
+            df = add_assumed_latency(df, random_state=random_state)
         df.attrs["source"] = f"file {Path(source).name}"
         df.attrs["synthetic"] = False
         return df
-    df = _embedded_clean(int(seed), float(scale), bool(latency)).copy()
+    df = _embedded_clean(int(random_state), float(scale), bool(latency)).copy()
     df.attrs = dict(df.attrs)
     if verbose:
         # One short line (the page's data note says the rest): it must not run off a code block.
-        print(f"Data: embedded synthetic RouterBench, seed={seed}, scale={scale}: {len(df):,} prompts")
+        print(f"Data: embedded synthetic RouterBench, random_state={random_state}, scale={scale}: {len(df):,} prompts")
     return df
 
 
@@ -138,9 +141,9 @@ def _embedded_clean(seed: int, scale: float, latency: bool) -> pd.DataFrame:
 
 def _generate_clean(seed: int, scale: float, latency: bool) -> pd.DataFrame:
     """Generate and repair the embedded data of one seed and scale."""
-    raw = embedded_routerbench(seed=seed, scale=scale, latency=latency)
-    df, report = repair(raw, source=f"embedded synthetic data (seed={seed}, scale={scale})")
+    raw = embedded_routerbench(random_state=seed, scale=scale, latency=latency)
+    df, report = repair(raw, source=f"embedded synthetic data (random_state={seed}, scale={scale})")
     df.attrs["repair_report"] = str(report)
-    df.attrs["source"] = f"embedded (seed={seed}, scale={scale})"
+    df.attrs["source"] = f"embedded (random_state={seed}, scale={scale})"
     df.attrs["synthetic"] = True
     return df

@@ -64,14 +64,6 @@ QUALITY_NAMES = ("quality", "scores", "model_quality", "quality_a")
 #: (qualified name, parameter) -> why it keeps an old name or order for now. Each is a known debt,
 #: written down rather than hidden; the signature test fails on any other.
 EXCEPTIONS = MappingProxyType({
-    ("routerbench_utils.loading.load", "seed"):
-        "loading.py is being reworked by the data-validation change of this release; renamed with it",
-    ("routerbench_utils.embedded.embedded_routerbench", "seed"):
-        "called by loading.load with seed=; renamed together with load",
-    ("routerbench_utils.latency.add_assumed_latency", "seed"):
-        "called by loading.load with seed=; renamed together with load",
-    ("routerbench_utils.data.split.official_split", "seed"):
-        "data/ is being reworked by the data-validation change of this release; renamed with it",
     ("routerbench_utils.routers.cascades.CascadeRouter.route", "budget"):
         "the cascade's knob, USD per prompt; renaming the knob renames a column of every cascade table",
     ("routerbench_utils.routers.online.BudgetPacer", "budget"):

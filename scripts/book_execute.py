@@ -78,7 +78,7 @@ def make_real_format_files() -> None:
     for name, datasets in specs.items():
         # Written under a temporary name and renamed: a kernel reading the file never sees half of it.
         partial = DATA_DIR / f".{name}.{os.getpid()}"
-        rbu.embedded_routerbench(seed=0, quirks=True, datasets=datasets).to_pickle(partial)
+        rbu.embedded_routerbench(random_state=0, quirks=True, datasets=datasets).to_pickle(partial)
         os.replace(partial, DATA_DIR / name)
 
 

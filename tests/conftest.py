@@ -56,5 +56,5 @@ def real_frame() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def small_data() -> pd.DataFrame:
     """The embedded data at a tenth of full size, repaired (plain-text prompts)."""
-    return rbu.load(seed=0, scale=0.1, verbose=False)
+    return rbu.load(random_state=0, scale=0.1, verbose=False)
 

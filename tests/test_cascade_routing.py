@@ -21,7 +21,7 @@ GRID = [0.0, 1e-3, 0.05, 1.0, 30.0, 1e3, 1e9]
 
 @pytest.fixture(scope="module")
 def data():
-    df = rbu.load(seed=2, scale=0.1, verbose=False)
+    df = rbu.load(random_state=2, scale=0.1, verbose=False)
     return rbu.official_split(df)
 
 

@@ -31,7 +31,7 @@ ROUTERS = {
 
 @pytest.fixture(scope="module")
 def split():
-    df = rbu.load(seed=3, scale=0.05, verbose=False)
+    df = rbu.load(random_state=3, scale=0.05, verbose=False)
     train, test = rbu.official_split(df)
     keep = lambda d: d[rbu.data.dataset_column(d).isin(["arc-challenge", "mbpp", "winogrande"])]  # noqa: E731
     return keep(train), keep(test)

@@ -36,7 +36,7 @@ def test_oracle_points_worked_example():
 
 
 def test_oracle_points_equal_the_oracle_router_on_every_dataset():
-    df = rbu.load(seed=3, scale=0.03, verbose=False)
+    df = rbu.load(random_state=3, scale=0.03, verbose=False)
     points = rbu.data.oracle_points(df).set_index("dataset")
     oracle = rbu.OracleRouter().fit(df)
     for name, part in rbu.by_dataset(df):

@@ -34,7 +34,7 @@ def modules() -> list[str]:
 
 @pytest.fixture(scope="module")
 def globs():
-    df = rbu.load(seed=0, scale=0.05, verbose=False)
+    df = rbu.load(random_state=0, scale=0.05, verbose=False)
     df = df[rbu.data.dataset_column(df).isin(["arc-challenge", "mbpp", "winogrande"])]
     train, test = rbu.official_split(df)
     return {"rbu": rbu, "np": np, "pd": pd, "df": df, "train": train, "test": test}

@@ -13,7 +13,7 @@ from routerbench_utils.catalog import (CORRECT_COUNTS, CORRECT_SHARES, COST_TARG
 
 @pytest.fixture(scope="module")
 def raw() -> pd.DataFrame:
-    return rbu.embedded_routerbench(seed=3, scale=0.25)
+    return rbu.embedded_routerbench(random_state=3, scale=0.25)
 
 
 def test_schema_is_the_real_one(raw):
@@ -46,7 +46,7 @@ def test_generator_moves_with_the_targets(monkeypatch):
     shifted = {d: dict(v) for d, v in SCORE_TARGETS.items()}
     shifted["arc-challenge"]["gpt-4-1106-preview"] = 0.5
     monkeypatch.setattr(embedded, "SCORE_TARGETS", shifted)
-    df = embedded.embedded_routerbench(seed=0, scale=0.25)
+    df = embedded.embedded_routerbench(random_state=0, scale=0.25)
     arc = df[df["eval_name"] == "arc-challenge"]
     assert abs(arc["gpt-4-1106-preview"].mean() - 0.5) < 0.01
     # which is far from the real target in the (unpatched) catalog
@@ -54,9 +54,9 @@ def test_generator_moves_with_the_targets(monkeypatch):
 
 
 def test_same_seed_same_frame_other_seed_other_frame():
-    a = rbu.embedded_routerbench(seed=7, scale=0.05)
-    b = rbu.embedded_routerbench(seed=7, scale=0.05)
-    c = rbu.embedded_routerbench(seed=8, scale=0.05)
+    a = rbu.embedded_routerbench(random_state=7, scale=0.05)
+    b = rbu.embedded_routerbench(random_state=7, scale=0.05)
+    c = rbu.embedded_routerbench(random_state=8, scale=0.05)
     pd.testing.assert_frame_equal(a, b)
     assert not a["prompt"].equals(c["prompt"])
 
@@ -84,7 +84,7 @@ def test_scores_are_in_the_right_sets(raw):
 
 def test_topic_carries_signal_on_mmlu_more_than_on_arc():
     """Who wins depends on the MMLU subject (learnable) much more than on ARC's topic."""
-    df = rbu.load(seed=0, scale=0.5, verbose=False)
+    df = rbu.load(random_state=0, scale=0.5, verbose=False)
     spread = {}
     for name, key in (("mmlu", "eval_name"), ("arc-challenge", "prompt")):
         part = df[rbu.data.dataset_column(df) == name]
@@ -97,7 +97,7 @@ def test_topic_carries_signal_on_mmlu_more_than_on_arc():
 
 def test_prompt_text_reveals_difficulty():
     """Prompts that every model fails carry more hard clauses than prompts every model solves."""
-    df = rbu.load(seed=0, scale=0.3, verbose=False)
+    df = rbu.load(random_state=0, scale=0.3, verbose=False)
     part = df[rbu.data.dataset_column(df) == "mmlu"]
     mean_score = part[list(rbu.catalog.MODELS)].mean(axis=1)
     clauses = part["prompt"].str.count(",")
@@ -105,7 +105,7 @@ def test_prompt_text_reveals_difficulty():
 
 
 def test_quirks_are_repaired_back(raw):
-    quirky = rbu.embedded_routerbench(seed=3, scale=0.25, quirks=True)
+    quirky = rbu.embedded_routerbench(random_state=3, scale=0.25, quirks=True)
     assert quirky["gpt-4-1106-preview"].dtype == object
     clean, report = rbu.data.repair(quirky)
     assert any("merged 14 sample_ids" in n for n in report.notes)
@@ -116,8 +116,8 @@ def test_quirks_are_repaired_back(raw):
 def test_bad_arguments_raise():
     with pytest.raises(rbu.RouterBenchDataError, match="scale"):
         rbu.embedded_routerbench(scale=0)
-    with pytest.raises(rbu.RouterBenchDataError, match="seed"):
-        rbu.embedded_routerbench(seed=-1)
+    with pytest.raises(rbu.RouterBenchDataError, match="random_state"):
+        rbu.embedded_routerbench(random_state=-1)
 
 
 @pytest.mark.parametrize("name", list(ORACLE_TARGETS))
@@ -134,7 +134,7 @@ MEASURED = ["arc-challenge", "mbpp", "winogrande"]
 @pytest.fixture(scope="session")
 def full() -> pd.DataFrame:
     """The full-size default data (seed 0, scale 1), generated once per session."""
-    return rbu.data.repair(rbu.embedded_routerbench(seed=0, scale=1.0))[0]
+    return rbu.data.repair(rbu.embedded_routerbench(random_state=0, scale=1.0))[0]
 
 
 @pytest.fixture(scope="session")
@@ -186,7 +186,7 @@ def test_independent_model_errors_fail_the_histogram_tolerance(monkeypatch):
     independent = embedded._Shape((0.0,) * 11, 0.0, 0.0, 1.0)
     for name in MEASURED:
         monkeypatch.setitem(embedded._SHAPES, name, independent)
-    df, _ = rbu.data.repair(rbu.embedded_routerbench(seed=0, scale=1.0, datasets=MEASURED))
+    df, _ = rbu.data.repair(rbu.embedded_routerbench(random_state=0, scale=1.0, datasets=MEASURED))
     table = rbu.embedded.calibration_table(df)
     assert (table.loc[table["quantity"] == "score", "error"].abs() < 0.002).all()  # means still hit
     shape = embedded.shape_table(df).set_index("dataset")

@@ -10,8 +10,8 @@ from routerbench_utils import RouterBenchDataError
 
 
 def test_latency_columns_are_optional_and_leave_the_rest_unchanged():
-    plain = rbu.embedded_routerbench(seed=5, scale=0.05)
-    timed = rbu.embedded_routerbench(seed=5, scale=0.05, latency=True)
+    plain = rbu.embedded_routerbench(random_state=5, scale=0.05)
+    timed = rbu.embedded_routerbench(random_state=5, scale=0.05, latency=True)
     pd.testing.assert_frame_equal(plain, timed[plain.columns])
     latency = timed[[f"{m}|latency" for m in rbu.catalog.MODELS]]
     assert (latency > 0).all().all()

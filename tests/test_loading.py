@@ -27,11 +27,11 @@ def test_the_disk_cache_returns_the_same_frame_and_follows_the_source(tmp_path, 
 
     monkeypatch.setenv(loading.CACHE_ENV, str(tmp_path))
     loading._embedded_clean.cache_clear()
-    first = rbu.load(seed=5, scale=0.01, verbose=False)
+    first = rbu.load(random_state=5, scale=0.01, verbose=False)
     files = list(tmp_path.glob("embedded-*.pkl"))
     assert len(files) == 1
     loading._embedded_clean.cache_clear()
-    again = rbu.load(seed=5, scale=0.01, verbose=False)
+    again = rbu.load(random_state=5, scale=0.01, verbose=False)
     pd.testing.assert_frame_equal(first, again)
     assert again.attrs == first.attrs
     assert loading._cache_key(5, 0.01, False) != loading._cache_key(6, 0.01, False)

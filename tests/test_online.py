@@ -230,7 +230,7 @@ def test_regret_curves_validates_its_input():
 
 @pytest.fixture(scope="module")
 def split():
-    df = rbu.load(seed=1, scale=0.05, verbose=False)
+    df = rbu.load(random_state=1, scale=0.05, verbose=False)
     train, test = rbu.official_split(df)
     return train, test
 

@@ -8,6 +8,7 @@ import inspect
 import pkgutil
 import warnings
 
+import pandas as pd
 import pytest
 
 import routerbench_utils as rbu
@@ -95,6 +96,38 @@ def test_a_retired_keyword_still_answers_with_a_warning(call):
         result = call()
     if isinstance(result, rbu.Router):
         assert result.random_state == 3 and "seed" not in result.get_params()
+
+
+@pytest.mark.parametrize("name", ["load", "embedded_routerbench", "official_split",
+                                  "add_assumed_latency"])
+def test_the_data_layer_takes_random_state_and_seed_still_answers_with_a_warning(name):
+    """The data layer's seed was renamed random_state last: seed= warns and gives the same rows, a
+    positional seed still works, and random_state= gives no warning."""
+    frame = rbu.embedded_routerbench(0, scale=0.02)
+    calls = {
+        "load": lambda **kw: rbu.load(scale=0.02, verbose=False, **kw),
+        "embedded_routerbench": lambda **kw: rbu.embedded_routerbench(scale=0.02, **kw),
+        "official_split": lambda **kw: rbu.official_split(frame, 0.7, **kw)[0],
+        "add_assumed_latency": lambda **kw: rbu.latency.add_assumed_latency(frame, **kw),
+    }
+    positional = {
+        "load": lambda: rbu.load(None, 3, 0.02, False),
+        "embedded_routerbench": lambda: rbu.embedded_routerbench(3, 0.02),
+        "official_split": lambda: rbu.official_split(frame, 0.7, 3)[0],
+        "add_assumed_latency": lambda: rbu.latency.add_assumed_latency(frame, 3),
+    }
+    assert any(q.endswith("." + name) and "random_state" in SIGNATURES[q].parameters
+               and "seed" not in SIGNATURES[q].parameters for q in SIGNATURES)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        new = calls[name](random_state=3)
+        by_position = positional[name]()
+    with pytest.warns(DeprecationWarning, match=r"keyword 'seed' of .*has moved to 'random_state'"):
+        old = calls[name](seed=3)
+    pd.testing.assert_frame_equal(old, new)
+    pd.testing.assert_frame_equal(by_position, new)
+    with pytest.raises(TypeError, match="both"):
+        calls[name](seed=3, random_state=3)
 
 
 def test_new_names_give_no_warning():

@@ -20,7 +20,7 @@ from routerbench_utils.errors import RouterBenchDataError  # noqa: E402
 
 @pytest.fixture(scope="module")
 def points():
-    test = rbu.official_split(rbu.load(seed=1, scale=0.05, verbose=False))[1]
+    test = rbu.official_split(rbu.load(random_state=1, scale=0.05, verbose=False))[1]
     return rbu.model_points(test)
 
 

@@ -30,7 +30,7 @@ def readme_command() -> str:
 
 def test_the_readme_build_computes_the_page_on_the_readers_file(tmp_path):
     data = tmp_path / "my_routerbench_file.pkl"
-    rbu.embedded_routerbench(seed=0, scale=0.3, quirks=True,
+    rbu.embedded_routerbench(random_state=0, scale=0.3, quirks=True,
                              datasets=["arc-challenge", "mbpp", "winogrande"]).to_pickle(data)
     command = readme_command()
     chapter = command.rsplit(" ", 1)[1]

@@ -19,7 +19,7 @@ GPT35 = "gpt-3.5-turbo-1106"
 
 @pytest.fixture(scope="module")
 def quirky_three() -> pd.DataFrame:
-    return rbu.embedded_routerbench(seed=0, scale=0.3, quirks=True, datasets=THREE)
+    return rbu.embedded_routerbench(random_state=0, scale=0.3, quirks=True, datasets=THREE)
 
 
 def test_quirks_have_the_official_shape(quirky_three):
@@ -40,7 +40,7 @@ def test_quirks_have_the_official_shape(quirky_three):
 
 def test_merge_restores_the_clean_rows(quirky_three):
     merged, report = rbu.data.repair(quirky_three)
-    clean, _ = rbu.data.repair(rbu.embedded_routerbench(seed=0, scale=0.3, datasets=THREE))
+    clean, _ = rbu.data.repair(rbu.embedded_routerbench(random_state=0, scale=0.3, datasets=THREE))
     clean = clean.set_index("sample_id").loc[merged["sample_id"]]
     values = [c for m in rbu.catalog.MODELS for c in (m, rbu.data.cost_column(m))]
     np.testing.assert_array_equal(merged[values].to_numpy(), clean[values].to_numpy())
@@ -51,8 +51,8 @@ def test_merge_restores_the_clean_rows(quirky_three):
 
 
 def test_a_subset_of_datasets_is_the_same_rows_as_the_full_data():
-    full = rbu.embedded_routerbench(seed=3, scale=0.05)
-    part = rbu.embedded_routerbench(seed=3, scale=0.05, datasets=["mbpp"])
+    full = rbu.embedded_routerbench(random_state=3, scale=0.05)
+    part = rbu.embedded_routerbench(random_state=3, scale=0.05, datasets=["mbpp"])
     pd.testing.assert_frame_equal(part, full[full["eval_name"] == "mbpp"].reset_index(drop=True))
     with pytest.raises(RouterBenchDataError, match="datasets"):
         rbu.embedded_routerbench(datasets=["imagenet"])
@@ -121,7 +121,7 @@ def test_data_note_names_the_data(real_frame, tmp_path):
     note = rbu.book.data_note(rbu.load(path, verbose=False))._repr_html_()
     assert "routerbench_3task.pkl" in note and "ARC-Challenge" in note and "synthetic" not in note
     note = rbu.book.data_note(rbu.load(scale=0.05, verbose=False))._repr_html_()
-    assert "synthetic" in note and "seed=0" in note and "7 datasets" in note
+    assert "synthetic" in note and "random_state=0" in note and "7 datasets" in note
 
 
 def test_example_dataset_picks_from_what_is_present():
@@ -151,7 +151,7 @@ def test_import_loads_no_plotting_library():
 
 
 def test_by_dataset_walks_a_split_together_and_names_a_missing_side():
-    df = rbu.load(seed=2, scale=0.02, verbose=False)
+    df = rbu.load(random_state=2, scale=0.02, verbose=False)
     train, test = rbu.official_split(df)
     seen = []
     for name, tr, te in rbu.by_dataset(train, test):

@@ -61,7 +61,7 @@ def seed_name(router: Router) -> str | None:
 
 @pytest.fixture(scope="module")
 def split():
-    df = rbu.load(seed=2, scale=0.1, verbose=False)
+    df = rbu.load(random_state=2, scale=0.1, verbose=False)
     train, test = rbu.official_split(df)
     pick = lambda d: d[rbu.data.dataset_column(d) == "arc-challenge"]  # noqa: E731
     return pick(train), pick(test).iloc[:120]

@@ -23,7 +23,7 @@ FAST_ROUTERS = {
 
 @pytest.fixture(scope="module")
 def split():
-    df = rbu.load(seed=2, scale=0.1, verbose=False)
+    df = rbu.load(random_state=2, scale=0.1, verbose=False)
     train, test = rbu.official_split(df)
     pick = lambda d, name: d[rbu.data.dataset_column(d) == name]  # noqa: E731
     return pick(train, "arc-challenge"), pick(test, "arc-challenge")
@@ -172,7 +172,7 @@ def test_zero_router_realises_the_hull(split):
 
 
 def test_compare_routers_on_a_small_split():
-    df = rbu.load(seed=4, scale=0.05, verbose=False)
+    df = rbu.load(random_state=4, scale=0.05, verbose=False)
     train, test = rbu.official_split(df)
     routers = {"KNN": rbu.KNNRouter(5), "Cascade": rbu.CascadeRouter(0.0)}
     result = rbu.compare_routers(train, test, routers=routers, datasets=["mmlu", "mbpp"], n_boot=20)
@@ -186,7 +186,7 @@ def test_compare_routers_on_a_small_split():
 
 def test_compare_routers_savings_carry_the_paired_bootstrap():
     """The savings frame's interval is saving_ci's on the AIQ's resamples (same n_boot and seed)."""
-    df = rbu.load(seed=4, scale=0.05, verbose=False)
+    df = rbu.load(random_state=4, scale=0.05, verbose=False)
     train, test = rbu.official_split(df)
     pick = lambda d: d[rbu.data.dataset_column(d) == "mbpp"]  # noqa: E731
     tr, te = pick(train), pick(test)
@@ -230,7 +230,7 @@ def test_sentence_embeddings_are_optional(split):
 
 
 def test_single_model_outcomes_are_each_model_sent_every_prompt():
-    df = rbu.load(seed=2, scale=0.02, verbose=False)
+    df = rbu.load(random_state=2, scale=0.02, verbose=False)
     names, cost, quality = rbu.routers.single_model_outcomes(df)
     assert names == rbu.models(df) and cost.shape == quality.shape == (len(names), len(df))
     k = names.index("gpt-4-1106-preview")

@@ -19,7 +19,7 @@ def test_dataset_rows_keeps_one_dataset_in_order_with_its_index():
 
 
 def test_dataset_rows_cuts_every_frame_like_by_dataset():
-    df = rbu.load(seed=2, scale=0.02, verbose=False)
+    df = rbu.load(random_state=2, scale=0.02, verbose=False)
     train, test = rbu.official_split(df)
     for name, tr, te in rbu.by_dataset(train, test):
         got_tr, got_te = rbu.subsets.dataset_rows(name, train, test)

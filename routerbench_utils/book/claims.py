@@ -230,7 +230,7 @@ def describe_data(df: pd.DataFrame) -> str:
     Returns
     -------
     str
-        E.g. ``"embedded synthetic RouterBench, embedded (seed=0, scale=1.0): 34,778 prompts, 11 models,
+        E.g. ``"embedded synthetic RouterBench, embedded (random_state=0, scale=1.0): 34,778 prompts, 11 models,
         7 datasets (MMLU, ...)"``.
 
     Raises

@@ -4,17 +4,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._deprecated import renamed_keywords
 from ..errors import RouterBenchDataError, first_ids
 from .schema import EVAL_NAME, ID, dataset_column, prompt_keys, require_columns
 
 
-def official_split(df: pd.DataFrame, train_fraction: float = 0.7, seed: int = 42
+@renamed_keywords(seed="random_state")
+def official_split(df: pd.DataFrame, train_fraction: float = 0.7, random_state: int = 42
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The official RouterBench split, per dataset: returns ``(train, test)`` in file order.
 
     For each dataset, its prompts (unique ``(eval_name, sample_id)`` pairs, so an id reused by two tasks
     names two prompts) in file order are shuffled by a NumPy ``RandomState``
-    seeded with ``seed`` (the same permutation as ``np.random.seed(seed); np.random.shuffle(ids)``,
+    seeded with ``random_state`` (the same permutation as
+    ``np.random.seed(random_state); np.random.shuffle(ids)``,
     without touching global state); the first ``floor(train_fraction * n)`` are the training prompts.
 
     See the chapter :ref:`chap-predictive` ("Predictive routers").
@@ -25,8 +28,9 @@ def official_split(df: pd.DataFrame, train_fraction: float = 0.7, seed: int = 42
         A wide frame with ``sample_id`` and ``eval_name``.
     train_fraction : float
         The share of each dataset's prompts in the training part, in (0, 1).
-    seed : int
-        The permutation's seed (42 in the official code).
+    random_state : int
+        The permutation's seed (42 in the official code). ``seed=`` still works for one release,
+        with a :class:`DeprecationWarning`.
 
     Returns
     -------
@@ -63,7 +67,7 @@ def official_split(df: pd.DataFrame, train_fraction: float = 0.7, seed: int = 42
         # pandas string array it does not). Only the length decides the permutation, so with unique ids
         # this is the official shuffle of the ids.
         ids = np.array(pd.unique(keys[(dataset == name).to_numpy()]), dtype=object)
-        np.random.RandomState(seed).shuffle(ids)
+        np.random.RandomState(random_state).shuffle(ids)
         n_train = int(train_fraction * len(ids))
         if n_train == 0 or n_train == len(ids):
             too_small[name] = len(ids)
