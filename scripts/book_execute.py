@@ -368,12 +368,20 @@ def _previous_timings() -> dict:
 
 def claims_report(labels: list[str], files: dict[str, str | None] | None = None) -> str:
     """A Markdown table: every checked claim and whether it held on each data set (``files`` names each
-    data set's file above the table)."""
+    data set's file above the table). A summary sentence chosen by ``conclude`` is one row per glued name
+    whose cells give the sentence each data set's page printed."""
     table: dict[tuple[str, str], dict[str, str]] = {}
     for label in labels:
         for log in sorted((EXECUTED / label / "claims").glob("*.jsonl")):
             for line in log.read_text().splitlines():
                 entry = json.loads(line)
+                if "conclusion" in entry:
+                    # a summary sentence: its wording follows the data, so one row per glued name, and
+                    # each data set's cell says what that page printed
+                    cell = table.setdefault((log.stem, f"conclusion `{entry['conclusion']}`"), {})
+                    cell[label] = (f"holds: {entry['claim']}" if entry["holds"]
+                                   else f"FLAGGED (the page says instead): {entry['observed']}")
+                    continue
                 cell = table.setdefault((log.stem, entry["claim"]), {})
                 cell[label] = "holds" if entry["holds"] else f"FLAGGED: {entry['observed']}"
     head = [f"- {label}: {(files or {}).get(label) or 'the embedded synthetic data'}" for label in labels]
