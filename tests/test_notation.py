@@ -29,6 +29,21 @@ LISTED = re.compile(r"^\s*(?:are)\b")  # "$\varepsilon_{im}, \eta_{im}$ are ..."
 NAMED = re.compile(r"(?:,|\band|\bwith|\blet)\s*$")  # "..., $S$ the models called", "with $X$ the ..."
 # Pages that give a reserved symbol a second meaning today; the chapter pass renames their symbols.
 CONFLICTS: dict[str, str] = {}  # the cascade-routing page now writes U_ij and xi_im
+DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
+# Spellings that a concept of the notation page had before it got its one symbol (issue 23, item 7):
+# a page that writes one of them in its math uses a second symbol for that concept, or uses a
+# symbol reserved for another concept.
+RETIRED: dict[str, str] = {
+    r"\\bar [cq]_m(?![A-Za-z])": "a model's point is $(c_m, q_m)$",
+    r"(?<![A-Za-z\\])a_\{?t(?![A-Za-z])": "the model called on the $t$-th prompt is $m_t$",
+    r"(?<![A-Za-z\\])p(?:\^\{\\text\{(?:in|out)\}\})?_\{?m(?![A-Za-z])": "$p$ is the mixing probability; "
+    "prices are $\\pi^{\\text{in}}_m$, $\\pi^{\\text{out}}_m$",
+    r"\\hat t(?![A-Za-z])|\\kappa\s*(?:\\,\s*)?t(?![A-Za-z])": "latency is $\\ell$",
+    r"\\(?:var)?epsilon_\{?i": "$\\varepsilon$ is a judge's error rate; noise is $\\sigma \\xi$",
+    r"\\mu\b": "the inverse of $\\lambda$ gets no name; a belief's mean is $\\bar q$",
+    r"\\tau(?!_b)(?![A-Za-z])": "$\\tau_b$ is Kendall's; a belief's standard deviation is $\\omega$",
+    r"m_\\theta|\\pi_\{?\\theta": "a router's knob value is $\\gamma$, its call shares $\\psi$",
+}
 
 
 def reserved() -> dict[str, list[str]]:
@@ -130,3 +145,28 @@ def test_no_page_redefines_a_reserved_symbol(entry):
     if entry in CONFLICTS and found:
         pytest.xfail(f"for the chapter pass: {CONFLICTS[entry]}: {found[:3]}")
     assert not found, f"{entry} gives reserved symbols another meaning: {found[:4]}"
+
+
+def retired_in(text: str) -> list[str]:
+    """The math of ``text`` (inline and display) that writes a retired spelling of a notation symbol."""
+    formulas = [m.group(1) for m in MATH.finditer(text)] + [m.group(1) for m in DISPLAY.finditer(text)]
+    return [f"${f.strip()[:60]}$: {why}" for f in formulas for pattern, why in RETIRED.items()
+            if re.search(pattern, f)]
+
+
+def test_the_check_finds_retired_spellings():
+    old = ["$\\bar c_m = 1$", "$a_t$", "$p^{\\text{in}}_{m}$", "$p_m$", "$c + \\kappa\\, t$",
+           "$\\hat t_{im}$", "$\\lambda(\\hat q_{im} + \\epsilon_i)$", "$\\mu^b_{im}$",
+           "$\\tau^{b\\,2}_{im}$", "$m_\\theta(i)$", "$$\n\\pi_{\\theta m} = 1\n$$"]
+    for text in old:
+        assert retired_in(text), text
+    new = ("$c_m$, $q_m$, $m_t$, $\\pi^{\\text{in}}_m$, $p$, $\\hat\\ell_{im}$, $c_m + \\kappa\\, \\ell_m$, "
+           "$\\sigma \\xi_i$, $\\bar q^b_{im}$, $\\omega^{b\\,2}_{im}$, $\\tau_b$, $m_\\gamma(i)$, "
+           "$\\psi_{\\gamma m}$, $\\varepsilon$, $\\lambda_t$, $x_t^\\top \\hat\\theta^q_m$, $\\bar c_{tm}$")
+    assert retired_in(new) == [], retired_in(new)
+
+
+@pytest.mark.parametrize("entry", [e for e in _toc_files() if e != "book/notation"])
+def test_no_page_writes_a_retired_spelling(entry):
+    found = retired_in(_page_text(entry))
+    assert not found, f"{entry} writes symbols the notation page replaced: {found[:4]}"
