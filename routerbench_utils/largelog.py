@@ -251,8 +251,8 @@ def model_points(source: str | os.PathLike | Sequence[str | os.PathLike], cost: 
 
     Examples
     --------
-    >>> points = model_points("logs/*.parquet")  # doctest: +SKIP
-    >>> rbu.zero_router_curve(points)  # doctest: +SKIP
+    >>> points = model_points("logs/*.parquet")  # not run: no logs here  # doctest: +SKIP
+    >>> rbu.zero_router_curve(points)  # not run: no logs here  # doctest: +SKIP
     """
     if cost not in ("mean", "total"):
         raise RouterBenchDataError(f"cost: expected 'mean' or 'total', got {cost!r}")

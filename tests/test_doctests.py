@@ -18,13 +18,8 @@ import pytest
 
 import routerbench_utils as rbu
 
-#: Modules whose skips carry no reason yet, and why they are left: another change owns them.
-REASON_PENDING = {
-    "routerbench_utils.data.reading": "data/ is being reworked by the data-validation change",
-    "routerbench_utils.data.oracle": "data/ is being reworked by the data-validation change",
-    "routerbench_utils.largelog": "largelog.py is being reworked by the data-validation change (its example "
-                                  "needs Parquet logs on disk)",
-}
+#: Modules whose skips carry no reason yet, and why they are left (none now; kept for a later change).
+REASON_PENDING: dict[str, str] = {}
 
 
 def modules() -> list[str]:

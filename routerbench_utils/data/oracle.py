@@ -104,7 +104,7 @@ def oracle_points(df: pd.DataFrame, model_names: Sequence[str] | None = None) ->
 
     Examples
     --------
-    >>> oracle_points(load(scale=0.05, verbose=False)).columns.tolist()  # doctest: +SKIP
+    >>> oracle_points(test).columns.tolist()
     ['dataset', 'model', 'cost', 'quality', 'n']
     """
     validate(df)

@@ -55,7 +55,7 @@ def load_routerbench(path: str | os.PathLike, tasks: str = "paper", verbose: boo
 
     Examples
     --------
-    >>> df = load_routerbench("routerbench_5shot.pkl")  # doctest: +SKIP
+    >>> df = load_routerbench("routerbench_5shot.pkl")  # not run: no real file  # doctest: +SKIP
     """
     if tasks not in ("paper", "all"):
         raise RouterBenchDataError(f"tasks: expected 'paper' or 'all', got {tasks!r}")
