@@ -49,6 +49,34 @@ def renamed_keywords(**old_to_new: str) -> Callable:
     return decorate
 
 
+def keyword_only(*names: str) -> Callable:
+    """Decorator: the keyword-only ``names`` (a cost and a quality matrix, cost first) must be passed by
+    name. A call that passes more positional arguments than the function takes raises a
+    :class:`TypeError` that says so: the old order was (quality, cost), and a positional swap cannot
+    warn, so it is refused rather than silently read the other way round."""
+
+    def decorate(func: Callable) -> Callable:
+        import inspect
+
+        positional = [p for p in inspect.signature(func).parameters.values()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        spelled = ", ".join(f"{name}=" for name in names)
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            if len(args) > len(positional):
+                raise TypeError(
+                    f"{func.__name__}() takes {spelled} by name only (cost before quality): "
+                    f"got {len(args)} positional arguments, expected at most {len(positional)}. "
+                    f"Pass them by name, e.g. {func.__name__}(..., {', '.join(f'{n}={n}' for n in names)})")
+            return func(*args, **kwargs)
+
+        wrapper.__keyword_only__ = names
+        return wrapper
+
+    return decorate
+
+
 def renamed_argument(given: dict, old: str, new: str, value, owner: str):
     """The value of a renamed ``__init__`` parameter: ``value`` (the new keyword's), or the old keyword's
     from ``given`` (the ``**renamed`` catch-all) with a :class:`DeprecationWarning`. scikit-learn's

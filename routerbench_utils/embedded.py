@@ -223,7 +223,7 @@ def _generate(name: str, index: int, seed: int, scale: float, latency: bool = Fa
         frame[model] = scores[:, j]
         frame[model + "|model_response"] = responses[j]
         frame[model + "|total_cost"] = costs[:, j]
-    choice = oracle_choice(scores, costs)
+    choice = oracle_choice(cost=costs, quality=scores)
     frame["oracle_model_to_route_to"] = np.array(list(MODELS) + [NO_MODEL_CORRECT], dtype=object)[choice]
     if latency:  # drawn last, so the other columns do not depend on this option
         seconds = latency_seconds(out_tokens, list(MODELS), rng)

@@ -74,6 +74,4 @@ EXCEPTIONS = MappingProxyType({
         "(features, scores, costs) by position; reordering positional arguments cannot warn",
     ("routerbench_utils.evaluation.learning.regret_curves", "order"):
         "(scores, costs, chosen) by position in the online chapter; reordering cannot warn",
-    ("routerbench_utils.data.oracle.oracle_choice", "order"):
-        "data/ is being reworked by the data-validation change of this release; reordered with it",
 })

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import routerbench_utils as rbu
 
@@ -10,7 +11,13 @@ import routerbench_utils as rbu
 def test_oracle_choice_takes_the_best_score_then_the_lowest_cost():
     scores = np.array([[1.0, 1.0, 0.0], [0.5, 0.8, 0.8], [0.0, 0.0, 0.0]])
     costs = np.array([[0.3, 0.1, 0.0], [0.1, 0.4, 0.2], [0.1, 0.2, 0.3]])
-    np.testing.assert_array_equal(rbu.data.oracle_choice(scores, costs), [1, 2, -1])
+    np.testing.assert_array_equal(rbu.data.oracle_choice(cost=costs, quality=scores), [1, 2, -1])
+
+
+def test_oracle_choice_refuses_its_matrices_by_position():
+    """The old order was (scores, costs): a positional call cannot be read safely, so it is refused."""
+    with pytest.raises(TypeError, match=r"cost=, quality= by name only \(cost before quality\)"):
+        rbu.data.oracle_choice(np.ones((1, 2)), np.ones((1, 2)))
 
 
 def test_oracle_labels_name_the_model_or_no_model_correct():

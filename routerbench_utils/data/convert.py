@@ -177,7 +177,7 @@ def long_to_wide(df: pd.DataFrame, missing: str = "raise") -> pd.DataFrame:
         elif default is not None:
             wide[column] = default
     labels = pd.Index(model_names + [NO_MODEL_CORRECT])
-    wide[ORACLE] = labels.take(oracle_choice(values[:, :, 0], values[:, :, 1]))  # -1: the last
+    wide[ORACLE] = labels.take(oracle_choice(cost=values[:, :, 1], quality=values[:, :, 0]))  # -1: the last
     wide.attrs["dropped_prompts"] = dropped
     return wide
 

@@ -11,11 +11,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .._deprecated import keyword_only
 from ..catalog import NO_MODEL_CORRECT
 from .schema import cost_matrix, dataset_column, models, score_matrix, validate
 
 
-def oracle_choice(scores: np.ndarray, costs: np.ndarray) -> np.ndarray:
+@keyword_only("cost", "quality")
+def oracle_choice(*, cost: np.ndarray, quality: np.ndarray) -> np.ndarray:
     """Index of the Oracle's model per prompt: the best score, ties broken by the lower cost.
 
     .. math:: m^*(i) = \\arg\\min \\{ c_{im} : s_{im} = \\max_{m'} s_{im'} \\}
@@ -24,8 +26,8 @@ def oracle_choice(scores: np.ndarray, costs: np.ndarray) -> np.ndarray:
 
     Parameters
     ----------
-    scores, costs : ndarray of shape (prompts, models)
-        Scores in [0, 1] and costs in USD.
+    cost, quality : ndarray of shape (prompts, models), keyword-only
+        Costs in USD and scores in [0, 1], passed by name (a positional call raises a TypeError).
 
     Returns
     -------
@@ -34,11 +36,12 @@ def oracle_choice(scores: np.ndarray, costs: np.ndarray) -> np.ndarray:
 
     Examples
     --------
-    >>> oracle_choice(np.array([[1.0, 1.0], [0.0, 0.0]]), np.array([[0.2, 0.1], [0.2, 0.1]]))
+    >>> oracle_choice(cost=np.array([[0.2, 0.1], [0.2, 0.1]]),
+    ...               quality=np.array([[1.0, 1.0], [0.0, 0.0]]))
     array([ 1, -1])
     """
-    scores = np.asarray(scores, dtype=float)
-    costs = np.asarray(costs, dtype=float)
+    scores = np.asarray(quality, dtype=float)
+    costs = np.asarray(cost, dtype=float)
     best = scores.max(axis=1, keepdims=True)
     # Among the models that reach the best score, take the cheapest.
     tied_cost = np.where(scores == best, costs, np.inf)
@@ -64,7 +67,7 @@ def oracle_labels(df: pd.DataFrame, model_names: Sequence[str] | None = None) ->
         One model name per row, or ``no_model_correct`` where every model scores 0.
     """
     names = models(df) if model_names is None else list(model_names)
-    choice = oracle_choice(score_matrix(df, names), cost_matrix(df, names))
+    choice = oracle_choice(cost=cost_matrix(df, names), quality=score_matrix(df, names))
     labels = np.array(names + [NO_MODEL_CORRECT], dtype=object)
     return labels[choice]  # -1 picks the last label, NO_MODEL_CORRECT
 
@@ -110,7 +113,7 @@ def oracle_points(df: pd.DataFrame, model_names: Sequence[str] | None = None) ->
     validate(df)
     names = models(df) if model_names is None else list(model_names)
     costs, scores = cost_matrix(df, names), score_matrix(df, names)
-    choice = oracle_choice(scores, costs)
+    choice = oracle_choice(cost=costs, quality=scores)
     routed = choice >= 0  # -1: no model is correct, routed nowhere
     paid = np.where(routed, np.take_along_axis(costs, np.maximum(choice, 0)[:, None], 1)[:, 0], 0.0)
     per_prompt = pd.DataFrame({"dataset": dataset_column(df).to_numpy(), "cost": paid,
