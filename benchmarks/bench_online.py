@@ -37,7 +37,7 @@ def main() -> None:
     for batch_size in (32, 1):
         pacer = online.BudgetPacer(rho * n, n).start(costs.max(axis=0))
         start = time.perf_counter()
-        result = online.replay_stream(x, scores, costs, alpha=0.1, pacer=pacer, batch_size=batch_size)
+        result = online.replay_stream(x, cost=costs, quality=scores, alpha=0.1, pacer=pacer, batch_size=batch_size)
         timings[batch_size] = time.perf_counter() - start
         assert result.cost.sum() <= rho * n
         print(f"paced LinUCB replay, {n:,} prompts x {k} models, batch {batch_size:>2}: "

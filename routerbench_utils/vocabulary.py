@@ -64,14 +64,4 @@ QUALITY_NAMES = ("quality", "scores", "model_quality", "quality_a")
 #: (qualified name, parameter) -> why it keeps an old name or order for now. Each is a known debt,
 #: written down rather than hidden; the signature test fails on any other.
 EXCEPTIONS = MappingProxyType({
-    ("routerbench_utils.routers.cascades.CascadeRouter.route", "budget"):
-        "the cascade's knob, USD per prompt; renaming the knob renames a column of every cascade table",
-    ("routerbench_utils.routers.online.BudgetPacer", "budget"):
-        "the stream's total USD; its error messages, which tests match, name it budget",
-    ("routerbench_utils.routers.base.choose_by_value", "order"):
-        "(quality, cost, ...) by position in 12 chapter cells; reordering positional arguments cannot warn",
-    ("routerbench_utils.routers.online.replay_stream", "order"):
-        "(features, scores, costs) by position; reordering positional arguments cannot warn",
-    ("routerbench_utils.evaluation.learning.regret_curves", "order"):
-        "(scores, costs, chosen) by position in the online chapter; reordering cannot warn",
 })

@@ -726,7 +726,7 @@ def test_the_oracle_at_infinite_willingness_to_pay_is_the_oracle(split):
 def test_infinite_willingness_to_pay_breaks_ties_by_cost():
     quality = np.array([[1.0, 1.0, 0.5], [0.2, 0.9, 0.9]])
     cost = np.array([[0.0, 0.0, 0.0], [0.1, 0.3, 0.2]])
-    chosen = rbu.routers.choose_by_value(quality, cost, np.inf, ["a", "b", "c"])
+    chosen = rbu.routers.choose_by_value(np.inf, ["a", "b", "c"], cost=cost, quality=quality)
     assert chosen.tolist() == ["a", "c"]
 
 

@@ -99,11 +99,12 @@ def test_no_after_information_is_a_predictive_router(split, max_models):
     run = router.simulate(test, WTP_GRID)
     assert (run["calls"] == 1).all()  # no second call ever pays without after-information
     for k, lam in enumerate(WTP_GRID):
-        chosen = choose_by_value(expected, est["predicted_cost"], lam, router.models_)
+        chosen = choose_by_value(lam, router.models_, cost=est["predicted_cost"], quality=expected)
         assert (np.asarray(router.models_, dtype=object)[run["answer"][k]] == chosen).all()
     # and its curve is that router's curve, priced with true costs
-    c, q = rbu.routers.routing_outcomes(test, choose_by_value(expected, est["predicted_cost"], 30.0,
-                                                                router.models_))
+    c, q = rbu.routers.routing_outcomes(test, choose_by_value(30.0, router.models_,
+                                                                cost=est["predicted_cost"],
+                                                                quality=expected))
     _, cost, quality = router.outcomes(test, settings=[30.0])
     np.testing.assert_allclose(cost[0], c)
     np.testing.assert_array_equal(quality[0], q)
@@ -119,7 +120,7 @@ def test_one_call_is_a_predictive_router_on_the_expected_quality(split, policy):
     expected = expected_gain(est["before_mean"], est["spread"], 0.0)
     run = router.simulate(test, GRID)
     for k, lam in enumerate(GRID):
-        chosen = choose_by_value(expected, est["predicted_cost"], lam, router.models_)
+        chosen = choose_by_value(lam, router.models_, cost=est["predicted_cost"], quality=expected)
         np.testing.assert_array_equal(np.asarray(router.models_, dtype=object)[run["answer"][k]], chosen)
 
 

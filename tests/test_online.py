@@ -2,6 +2,8 @@
 feedback only, the budget's hard cap, the regret identities and the router interface."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -56,7 +58,7 @@ def reference_linucb(features, scores, costs, alpha, price, ridge, prior, batch_
 @pytest.mark.parametrize("batch_size", [1, 7])
 def test_replay_matches_a_plain_rederivation(batch_size):
     features, scores, costs = synthetic(n=150)
-    result = replay_stream(features, scores, costs, alpha=0.5, willingness_to_pay=0.01, ridge=2.0,
+    result = replay_stream(features, cost=costs, quality=scores, alpha=0.5, willingness_to_pay=0.01, ridge=2.0,
                            prior_score=0.3, batch_size=batch_size, random_state=3)
     expected = reference_linucb(features, scores, costs, 0.5, 100.0, 2.0, 0.3, batch_size, 3)
     np.testing.assert_array_equal(result.chosen, expected)
@@ -78,18 +80,18 @@ def test_stream_order_is_a_seeded_permutation():
 def test_same_seed_same_result_and_a_new_seed_differs():
     features, scores, costs = synthetic()
     pacer = lambda: BudgetPacer(0.002 * len(features), len(features)).start(costs.max(axis=0))  # noqa: E731
-    one = replay_stream(features, scores, costs, pacer=pacer(), checkpoints=[100], random_state=1)
-    two = replay_stream(features, scores, costs, pacer=pacer(), checkpoints=[100], random_state=1)
+    one = replay_stream(features, cost=costs, quality=scores, pacer=pacer(), checkpoints=[100], random_state=1)
+    two = replay_stream(features, cost=costs, quality=scores, pacer=pacer(), checkpoints=[100], random_state=1)
     np.testing.assert_array_equal(one.chosen, two.chosen)
     np.testing.assert_array_equal(one.price, two.price)
     np.testing.assert_array_equal(one.snapshots[100][0], two.snapshots[100][0])
-    other = replay_stream(features, scores, costs, pacer=pacer(), random_state=2)
+    other = replay_stream(features, cost=costs, quality=scores, pacer=pacer(), random_state=2)
     assert not np.array_equal(one.chosen, other.chosen)  # ties are broken by the seed
 
 
 def test_bandit_beats_uniform_random_on_a_clear_problem():
     features, scores, costs = synthetic(n=2000, seed=7)
-    result = replay_stream(features, scores, costs, alpha=0.3, willingness_to_pay=np.inf, batch_size=8)
+    result = replay_stream(features, cost=costs, quality=scores, alpha=0.3, willingness_to_pay=np.inf, batch_size=8)
     rng = np.random.default_rng(0)
     random_arms = rng.integers(0, scores.shape[1], (50, len(scores)))
     random_quality = scores[np.arange(len(scores)), random_arms].mean(axis=1)  # 50 random policies
@@ -104,13 +106,13 @@ def test_learns_only_from_the_chosen_model():
     features, scores, costs = synthetic()
     bound = costs.max(axis=0)
     pacer = BudgetPacer(0.0025 * len(features), len(features)).start(bound)
-    clean = replay_stream(features, scores, costs, pacer=pacer, checkpoints=[300])
+    clean = replay_stream(features, cost=costs, quality=scores, pacer=pacer, checkpoints=[300])
     rows = np.arange(len(features))
     poisoned_s, poisoned_c = np.full_like(scores, np.nan), np.full_like(costs, np.nan)
     poisoned_s[rows, clean.chosen] = scores[rows, clean.chosen]
     poisoned_c[rows, clean.chosen] = costs[rows, clean.chosen]
     pacer = BudgetPacer(0.0025 * len(features), len(features)).start(bound)
-    again = replay_stream(features, poisoned_s, poisoned_c, pacer=pacer, checkpoints=[300])
+    again = replay_stream(features, cost=poisoned_c, quality=poisoned_s, pacer=pacer, checkpoints=[300])
     np.testing.assert_array_equal(again.chosen, clean.chosen)
     np.testing.assert_array_equal(again.coef_quality, clean.coef_quality)
     np.testing.assert_array_equal(again.snapshots[300][1], clean.snapshots[300][1])
@@ -131,7 +133,7 @@ def test_the_budget_is_never_exceeded(share, seed, exact, rate):
     # a budget between what the cheapest bounds need and what the dearest model would spend
     budget = cheapest + share * (costs[:, -1].sum() - cheapest)
     pacer = BudgetPacer(budget, n, learning_rate=rate).start(bound)
-    result = replay_stream(features, scores, costs, alpha=1.0, pacer=pacer)
+    result = replay_stream(features, cost=costs, quality=scores, alpha=1.0, pacer=pacer)
     assert result.cost.sum() <= budget
     assert pacer.spent_ == pytest.approx(result.cost.sum())
     assert pacer.fallbacks_ == result.fallback.sum()
@@ -145,18 +147,18 @@ def test_a_tight_budget_falls_back_to_the_cheapest_model():
     costs = costs[:, ::-1].copy()  # the models that score well are now the cheap and the dearest
     budget = costs[:, -1].sum() * 1.05  # hardly more than the cheapest model everywhere
     pacer = BudgetPacer(budget, len(costs), learning_rate=1e-4).start(costs.max(axis=0))
-    result = replay_stream(features, scores, costs, alpha=1.0, willingness_to_pay=np.inf, pacer=pacer)
+    result = replay_stream(features, cost=costs, quality=scores, alpha=1.0, willingness_to_pay=np.inf, pacer=pacer)
     assert result.fallback.sum() > 0 and (result.chosen[result.fallback] == 3).all()
     assert result.cost.sum() <= budget
 
 
 def test_pacer_rejects_what_it_cannot_guarantee():
     bound = np.array([0.001, 0.01])
-    with pytest.raises(ValueError, match="budget: 0.05 USD is below 0.1 USD"):
+    with pytest.raises(ValueError, match="total_budget: 0.05 USD is below 0.1 USD"):
         BudgetPacer(0.05, 100).start(bound)
-    for kwargs, match in [({"budget": -1.0, "n_prompts": 10}, "budget"),
-                          ({"budget": 1.0, "n_prompts": 0}, "n_prompts"),
-                          ({"budget": 1.0, "n_prompts": 10, "learning_rate": 0.0}, "learning_rate")]:
+    for kwargs, match in [({"total_budget": -1.0, "n_prompts": 10}, "total_budget"),
+                          ({"total_budget": 1.0, "n_prompts": 0}, "n_prompts"),
+                          ({"total_budget": 1.0, "n_prompts": 10, "learning_rate": 0.0}, "learning_rate")]:
         with pytest.raises(ValueError, match=match):
             BudgetPacer(**kwargs).start(bound)
     with pytest.raises(ValueError, match="cost_bound: expected shape"):
@@ -179,16 +181,16 @@ def test_replay_validates_its_input():
     ]
     for kwargs, error, match in cases:
         with pytest.raises(error, match=match):
-            replay_stream(features, scores, costs, **kwargs)
+            replay_stream(features, cost=costs, quality=scores, **kwargs)
     with pytest.raises(ValueError, match=r"scores and costs: expected two arrays of shape \(40"):
-        replay_stream(features, scores[:-1], costs)
+        replay_stream(features, cost=costs, quality=scores[:-1])
     bad = features.copy()
     bad[5, 2] = np.nan
     with pytest.raises(RouterBenchDataError, match="features: 1 rows hold NaN.*row 5"):
-        replay_stream(bad, scores, costs)
+        replay_stream(bad, cost=costs, quality=scores)
     nan_scores = np.full_like(scores, np.nan)
     with pytest.raises(RouterBenchDataError, match="model called at step 0 .* score nan"):
-        replay_stream(features, nan_scores, costs)
+        replay_stream(features, cost=costs, quality=nan_scores)
 
 
 def test_regret_against_the_oracle_is_never_negative_and_the_comparators_are_ordered():
@@ -198,7 +200,7 @@ def test_regret_against_the_oracle_is_never_negative_and_the_comparators_are_ord
     costs = rng.uniform(0, 1, (n, k)) * np.linspace(0.1, 1, k)
     for trial in range(20):
         chosen = rng.integers(0, k, n)
-        frame = regret_curves(scores, costs, chosen)
+        frame = regret_curves(chosen, cost=costs, quality=scores)
         assert (frame["oracle"] >= 0).all() and (np.diff(frame["oracle"]) >= -1e-9).all()
         both = frame.dropna()
         assert (both["oracle"] >= both["zero"] - 1e-9).all()
@@ -209,7 +211,7 @@ def test_regret_against_the_oracle_is_never_negative_and_the_comparators_are_ord
 def test_regret_curves_by_hand():
     scores = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]])
     costs = np.array([[1.0, 3.0], [1.0, 3.0], [1.0, 3.0], [1.0, 3.0]])
-    frame = regret_curves(scores, costs, np.array([1, 0, 0, 1]), checkpoints=[2, 4])
+    frame = regret_curves(np.array([1, 0, 0, 1]), checkpoints=[2, 4], cost=costs, quality=scores)
     # after 2 prompts: the router scored 0 for 4 USD; the Oracle 2; model 0 (2 USD) scored 1,
     # model 1 (6 USD) unaffordable; the Zero hull at a mean spend of 2 mixes the models half and half
     assert frame["oracle"].tolist() == [2.0, 2.0]
@@ -221,11 +223,11 @@ def test_regret_curves_by_hand():
 def test_regret_curves_validates_its_input():
     scores, costs = np.ones((3, 2)), np.ones((3, 2))
     with pytest.raises(ValueError, match="chosen: expected 3 model indices in \\[0, 2\\)"):
-        regret_curves(scores, costs, [0, 1, 2])
+        regret_curves([0, 1, 2], cost=costs, quality=scores)
     with pytest.raises(ValueError, match="checkpoints"):
-        regret_curves(scores, costs, [0, 1, 1], checkpoints=[4])
+        regret_curves([0, 1, 1], checkpoints=[4], cost=costs, quality=scores)
     with pytest.raises(RouterBenchDataError, match="negative"):
-        regret_curves(scores, -costs, [0, 1, 1])
+        regret_curves([0, 1, 1], cost=-costs, quality=scores)
 
 
 @pytest.fixture(scope="module")
@@ -268,3 +270,25 @@ def test_router_interface_snapshots_and_budget(split):
         LinUCBRouter(budget_per_prompt=rho, cost_bound="guess").fit(train)
     with pytest.raises(RouterBenchDataError, match="call fit"):
         LinUCBRouter().route(test)
+
+
+def test_the_pacer_takes_total_budget_and_budget_still_answers_with_a_warning():
+    bound = np.array([0.001, 0.01])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        new = BudgetPacer(total_budget=1.0, n_prompts=10).start(bound)
+    with pytest.warns(DeprecationWarning, match=r"keyword 'budget' of .*has moved to 'total_budget'"):
+        old = BudgetPacer(budget=1.0, n_prompts=10).start(bound)
+    assert old.total_budget == new.total_budget == 1.0 and old.rate_ == new.rate_
+    with pytest.raises(TypeError, match="both"):
+        BudgetPacer(budget=1.0, total_budget=1.0, n_prompts=10)
+
+
+def test_the_cost_and_quality_matrices_are_refused_by_position():
+    """The old order was (scores, costs): a positional call cannot warn, so it raises, saying to pass
+    them by name in cost-before-quality order."""
+    features, scores, costs = np.ones((4, 2)), np.ones((4, 2)), np.ones((4, 2))
+    with pytest.raises(TypeError, match=r"cost=, quality= by name only \(cost before quality\)"):
+        replay_stream(features, scores, costs)
+    with pytest.raises(TypeError, match=r"cost=, quality= by name only \(cost before quality\)"):
+        regret_curves(scores, costs, [0, 1, 1, 0])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import inspect
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -72,7 +73,7 @@ def test_routers_are_scikit_learn_estimators(router, split):
     train, test = split
     copy = clone(router)
     assert copy is not router and copy.get_params() == router.get_params()
-    assert router.knob in ("willingness_to_pay", "position", "budget", "threshold")
+    assert router.knob in ("willingness_to_pay", "position", "budget_per_prompt", "threshold")
     assert router.knob in inspect.signature(type(router).route).parameters
     # settings are stored unchanged: fitting does not alter them, and a clone of a fitted router is unfitted
     before = router.get_params()
@@ -96,9 +97,16 @@ def test_choose_by_value_is_the_willingness_to_pay_rule():
     cost = np.array([[0.01, 0.001], [0.01, 0.001]])
     names = ["strong", "weak"]
     # strong is worth it on row 0 at lambda=0.1 (0.09-0.01 > 0.05-0.001), not on row 1
-    assert list(rbu.routers.choose_by_value(quality, cost, 0.1, names)) == ["strong", "weak"]
-    assert list(rbu.routers.choose_by_value(quality, cost, 0.0, names)) == ["weak", "weak"]
-    assert list(rbu.routers.choose_by_value(quality, cost, 1e9, names)) == ["strong", "strong"]
+    assert list(rbu.routers.choose_by_value(0.1, names, cost=cost, quality=quality)) == ["strong", "weak"]
+    assert list(rbu.routers.choose_by_value(0.0, names, cost=cost, quality=quality)) == ["weak", "weak"]
+    assert list(rbu.routers.choose_by_value(1e9, names, cost=cost, quality=quality)) == ["strong", "strong"]
+
+
+def test_choose_by_value_refuses_its_matrices_by_position():
+    """The old order was (quality, cost, lambda, names): a positional swap cannot warn, so it raises."""
+    quality, cost = np.ones((2, 2)), np.ones((2, 2))
+    with pytest.raises(TypeError, match=r"cost=, quality= by name only \(cost before quality\)"):
+        rbu.routers.choose_by_value(quality, cost, 0.1, ["a", "b"])
 
 
 def test_evaluate_routing_matches_model_points(split):
@@ -253,3 +261,14 @@ def test_task_label_router_uses_only_the_label(small_data):
     np.testing.assert_allclose(predicted[anatomy], np.tile(expected, (anatomy.sum(), 1)))
     with pytest.raises(RouterBenchDataError, match="level"):
         rbu.TaskLabelRouter("prompt").fit(train)
+
+
+def test_the_cascade_takes_budget_per_prompt_and_budget_still_answers_with_a_warning(split):
+    train, test = split
+    cascade = rbu.CascadeRouter().fit(train)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        new = cascade.route(test, budget_per_prompt=0.001)
+    with pytest.warns(DeprecationWarning, match=r"keyword 'budget' of .*has moved to 'budget_per_prompt'"):
+        old = cascade.route(test, budget=0.001)
+    assert (old == new).all()

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .._deprecated import keyword_only
 from ..errors import RouterBenchDataError
 from ..frontier import ndch
 from ..metrics import aiq, interval
@@ -18,7 +19,8 @@ from ..routers import LinUCBRouter
 from .engine import COLUMNS, paired_samples, resampling
 
 
-def regret_curves(scores, costs, chosen, checkpoints: Sequence[int] | None = None) -> pd.DataFrame:
+@keyword_only("cost", "quality")
+def regret_curves(chosen, checkpoints: Sequence[int] | None = None, *, cost, quality) -> pd.DataFrame:
     """Cumulative regret of a stream of choices against three comparators, after ``t`` prompts.
 
     With :math:`Q_t = \\sum_{i \\le t} s_{i a_i}` and :math:`S_t = \\sum_{i \\le t} c_{i a_i}` the
@@ -42,13 +44,14 @@ def regret_curves(scores, costs, chosen, checkpoints: Sequence[int] | None = Non
 
     Parameters
     ----------
-    scores, costs : array_like of shape (T, models)
-        Every model's score and cost on the stream's prompts, in stream order (an evaluation reads
-        them all; the router saw only its own choices).
     chosen : array_like of int, shape (T,)
         The model (column index) called for each prompt.
     checkpoints : sequence of int, optional
         Values of :math:`t` (1 to T); default: 200 evenly spaced ones ending at T.
+    cost, quality : array_like of shape (T, models), keyword-only
+        Every model's cost and score on the stream's prompts, in stream order (an evaluation reads
+        them all; the router saw only its own choices). Passed by name: a call that passes them
+        by position (the old order was scores, costs, chosen) raises a TypeError.
 
     Returns
     -------
@@ -66,10 +69,10 @@ def regret_curves(scores, costs, chosen, checkpoints: Sequence[int] | None = Non
     Examples
     --------
     >>> s = np.array([[1.0, 0.0], [0.0, 1.0]]); c = np.array([[0.1, 0.2], [0.1, 0.2]])
-    >>> regret_curves(s, c, [0, 0], checkpoints=[2])["oracle"].tolist()
+    >>> regret_curves([0, 0], checkpoints=[2], cost=c, quality=s)["oracle"].tolist()
     [1.0]
     """
-    s, c = np.asarray(scores, dtype=float), np.asarray(costs, dtype=float)
+    s, c = np.asarray(quality, dtype=float), np.asarray(cost, dtype=float)
     a = np.asarray(chosen)
     if s.ndim != 2 or s.shape != c.shape:
         raise RouterBenchDataError(f"scores and costs: expected two arrays of one shape (T, models), got {s.shape} "

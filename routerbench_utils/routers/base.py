@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator
 from ..catalog import NO_MODEL_CORRECT
 from ..data import cost_matrix, dataset_column, models, score_matrix, validate
 from .. import _checks
+from .._deprecated import keyword_only
 from ..errors import RouterBenchDataError, first_ids
 
 
@@ -536,8 +537,9 @@ def single_model_outcomes(test: pd.DataFrame, names: Sequence[str] | None = None
     return names, cost_matrix(test, names).T, score_matrix(test, names).T
 
 
-def choose_by_value(quality: np.ndarray, cost: np.ndarray, willingness_to_pay: float,
-                    model_names: Sequence[str]) -> np.ndarray:
+@keyword_only("cost", "quality")
+def choose_by_value(willingness_to_pay: float, model_names: Sequence[str], *, cost: np.ndarray,
+                    quality: np.ndarray) -> np.ndarray:
     """The willingness-to-pay choice: per row, the model maximising ``lambda * q_im - c_im``.
 
     .. math:: m^*(i) = \\arg\\max_m \\; \\lambda\\, \\hat q_{im} - \\hat c_{im}
@@ -546,15 +548,16 @@ def choose_by_value(quality: np.ndarray, cost: np.ndarray, willingness_to_pay: f
 
     Parameters
     ----------
-    quality, cost : ndarray of shape (prompts, models)
-        Predicted (or, for the Oracle, true) scores and costs; ``cost`` may be per-model means
-        broadcast to the rows.
     willingness_to_pay : float
         :math:`\\lambda >= 0`, USD per unit of quality: 0 picks the cheapest model, a large value the
         best-scoring one; ``inf`` means quality only, the cost breaking ties (the cheapest of the
         best-scoring models, as the Oracle chooses).
     model_names : sequence of str
         The models of the columns.
+    cost, quality : ndarray of shape (prompts, models), keyword-only
+        Predicted (or, for the Oracle, true) costs and scores, passed by name (a positional call
+        raises a TypeError; the old order was quality, cost); ``cost`` may be per-model means
+        broadcast to the rows.
 
     Returns
     -------

@@ -83,8 +83,8 @@ class OracleRouter(Router):
         if willingness_to_pay is None:
             return oracle_labels(test, self.models_)
         wtp = check_wtp(willingness_to_pay)
-        return choose_by_value(score_matrix(test, self.models_), cost_matrix(test, self.models_), wtp,
-                               self.models_)
+        scores = score_matrix(test, self.models_)  # first, as before: its error names a score column
+        return choose_by_value(wtp, self.models_, cost=cost_matrix(test, self.models_), quality=scores)
 
 
 class ZeroRouter(Router):

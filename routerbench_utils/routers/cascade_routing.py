@@ -372,7 +372,7 @@ class CascadeRoutingRouter(Router):
 
     Special cases (tested): with ``noise_after=inf`` the after-belief equals the before-belief, no
     second call ever pays, and the router is the predictive router
-    ``choose_by_value(clip(before_mean, 0, 1), predicted_cost, lambda)``. With ``order="cost"`` it
+    ``choose_by_value(lambda, names, cost=predicted_cost, quality=clip(before_mean, 0, 1))``. With ``order="cost"`` it
     walks each row's models cheapest first (the order of :class:`~routerbench_utils.CascadeRouter`)
     and stops when the next call no longer pays; with ``noise_before > 0`` (every model may still be
     right), ``noise_after=0`` and ``willingness_to_pay=inf`` it then calls exactly the models of the

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .._deprecated import renamed_argument
+from .._deprecated import renamed_argument, renamed_keywords
 from .. import _checks
 from ..data import cost_matrix, score_matrix, validate
 from ..errors import RouterBenchDataError
@@ -77,7 +77,7 @@ class CascadeRouter(Router):
     """
 
     family = "Cascade"
-    knob = "budget"
+    knob = "budget_per_prompt"
 
     def __init__(self, error_rate: float = 0.0, threshold: float = 1.0, random_state: int = 0,
                  false_accept: float | None = None, false_reject: float | None = None, **renamed):
@@ -155,7 +155,7 @@ class CascadeRouter(Router):
 
     def _sweep_arrays(self, test: pd.DataFrame, settings: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One simulation for every budget: the model answering, every call paid, the last call's score."""
-        budgets = [_checks.number(p, "budget", low=0.0, allow_inf=True) for p in settings]
+        budgets = [_checks.number(p, "budget_per_prompt", low=0.0, allow_inf=True) for p in settings]
         cost, quality, last = self._simulate(test, budgets)
         return np.asarray(self.models_, dtype=object)[last], cost, quality
 
@@ -185,19 +185,21 @@ class CascadeRouter(Router):
         self._check_fitted()
         params = self._settings(settings, params)
         # a budget of 0 (or below the cheapest call) still calls the cheapest model: the first call is always made
-        budgets = [_checks.number(p, "budget", low=0.0, allow_inf=True) for p in params]
+        budgets = [_checks.number(p, "budget_per_prompt", low=0.0, allow_inf=True) for p in params]
         cost, quality, _ = self._simulate(test, budgets)
         return params, cost, quality
 
-    def route(self, test: pd.DataFrame, budget: float | None = None) -> np.ndarray:
+    @renamed_keywords(budget="budget_per_prompt")
+    def route(self, test: pd.DataFrame, budget_per_prompt: float | None = None) -> np.ndarray:
         """The model whose answer the cascade returns (its cost is the sum of all calls: use curve).
 
         Parameters
         ----------
         test : DataFrame
             RouterBench-format rows holding every model of ``models_``.
-        budget : float, optional
-            USD per query; default no limit (``inf``).
+        budget_per_prompt : float, optional
+            USD per query; default no limit (``inf``). ``budget=``, its old name, still answers for
+            one release with a DeprecationWarning.
 
         Returns
         -------
@@ -212,7 +214,8 @@ class CascadeRouter(Router):
             If the router is not fitted, or ``test`` fails validation or lacks a model of ``models_``.
         """
         self._check_fitted()
-        _, _, last = self._simulate(test, [_checks.number(self._knob(budget, np.inf), "budget", low=0.0,
-                                                          allow_inf=True)])
+        budget = _checks.number(self._knob(budget_per_prompt, np.inf), "budget_per_prompt", low=0.0,
+                                allow_inf=True)
+        _, _, last = self._simulate(test, [budget])
         return np.asarray(self.models_, dtype=object)[last[0]]
 

@@ -29,6 +29,7 @@ from threadpoolctl import threadpool_limits
 from ..data import cost_matrix, models, score_matrix, validate
 from ..embed import fresh_embedding, prompt_texts
 from ..errors import RouterBenchDataError
+from .._deprecated import keyword_only, renamed_keywords, warn_moved
 from .base import WTP_GRID, Router, choose_by_value
 
 #: How far below the total budget the pacer keeps its own ceiling (a relative margin), so that the
@@ -101,8 +102,9 @@ class BudgetPacer:
 
     Parameters
     ----------
-    budget : float
-        Total budget :math:`B` (USD) over the stream.
+    total_budget : float
+        Total budget :math:`B` (USD) over the stream (``budget=``, its old name, still answers for one
+        release with a DeprecationWarning).
     n_prompts : int
         Length :math:`T` of the stream.
     learning_rate : float
@@ -127,8 +129,9 @@ class BudgetPacer:
         sum of the cheapest cost bounds (then no policy can be guaranteed to stay within it).
     """
 
-    def __init__(self, budget: float, n_prompts: int, learning_rate: float = 0.05) -> None:
-        self.budget = budget
+    @renamed_keywords(budget="total_budget")
+    def __init__(self, total_budget: float, n_prompts: int, learning_rate: float = 0.05) -> None:
+        self.total_budget = total_budget
         self.n_prompts = n_prompts
         self.learning_rate = learning_rate
 
@@ -151,9 +154,10 @@ class BudgetPacer:
         RouterBenchDataError
             See the class.
         """
-        budget, n = float(self.budget), self.n_prompts
+        budget, n = float(self.total_budget), self.n_prompts
         if not (np.isfinite(budget) and budget > 0):
-            raise RouterBenchDataError(f"budget: expected a positive number of USD, got {self.budget!r}")
+            raise RouterBenchDataError(
+                f"total_budget: expected a positive number of USD, got {self.total_budget!r}")
         if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
             raise RouterBenchDataError(f"n_prompts: expected a positive number of prompts, got {n!r}")
         if not (np.isfinite(self.learning_rate) and self.learning_rate > 0):
@@ -175,9 +179,9 @@ class BudgetPacer:
         need = float(floor.sum())
         if need > self.ceiling_:
             raise RouterBenchDataError(
-                f"budget: {budget:.6g} USD is below {need:.6g} USD, the sum over the {n} prompts of the "
+                f"total_budget: {budget:.6g} USD is below {need:.6g} USD, the sum over the {n} prompts of the "
                 "cheapest model's cost bound; no policy can be guaranteed to stay within it. Raise the "
-                "budget or pass tighter cost bounds (e.g. per prompt)")
+                "total_budget or pass tighter cost bounds (e.g. per prompt)")
         self.nu_ = 1.0
         self.spent_, self.step_, self.fallbacks_ = 0.0, 0, 0
         return self
@@ -187,7 +191,13 @@ class BudgetPacer:
         """The budget left per prompt left, :math:`\\rho_t = (B - S_t)/(T - t)` (USD)."""
         left = max(self.n_prompts - self.step_, 1)
         # the cap keeps the spend below B, so the rate stays positive; the floor guards rounding only
-        return max((float(self.budget) - self.spent_) / left, 1e-300)
+        return max((float(self.total_budget) - self.spent_) / left, 1e-300)
+
+    @property
+    def budget(self) -> float:
+        """Deprecated name of :attr:`total_budget` (warns)."""
+        warn_moved("BudgetPacer.budget", "BudgetPacer.total_budget")
+        return self.total_budget
 
     @property
     def price_(self) -> float:
@@ -290,7 +300,8 @@ def _check_features(features) -> np.ndarray:
     return x
 
 
-def replay_stream(features, scores, costs, alpha: float = 0.1, willingness_to_pay: float = 1.0,
+@keyword_only("cost", "quality")
+def replay_stream(features, *, cost, quality, alpha: float = 0.1, willingness_to_pay: float = 1.0,
                   ridge: float = 1.0, prior_score: float = 0.5, pacer: BudgetPacer | None = None,
                   checkpoints: Sequence[int] = (), batch_size: int = 32,
                   random_state: int = 0) -> StreamResult:
@@ -323,9 +334,10 @@ def replay_stream(features, scores, costs, alpha: float = 0.1, willingness_to_pa
     ----------
     features : array_like of shape (T, d)
         One row per prompt, in stream order (include a constant column for an intercept).
-    scores, costs : array_like of shape (T, models)
-        The scores and costs (USD) every model would get; the replay reads only the chosen entry of
-        each row, so the others may be anything, NaN included.
+    cost, quality : array_like of shape (T, models), keyword-only
+        The costs (USD) and scores every model would get, passed by name (a positional call raises
+        a TypeError); the replay reads only the chosen entry of each row, so the others may be
+        anything, NaN included.
     alpha : float
         Exploration :math:`\\alpha \\ge 0` (0: greedy).
     willingness_to_pay : float
@@ -360,7 +372,7 @@ def replay_stream(features, scores, costs, alpha: float = 0.1, willingness_to_pa
         If a chosen model's score or cost is NaN, or a cost is negative (the step and model named).
     """
     x_all = _check_features(features)
-    s_all, c_all = np.asarray(scores, dtype=float), np.asarray(costs, dtype=float)
+    s_all, c_all = np.asarray(quality, dtype=float), np.asarray(cost, dtype=float)
     n, d = x_all.shape
     if s_all.ndim != 2 or s_all.shape != c_all.shape or s_all.shape[0] != n:
         raise RouterBenchDataError(f"scores and costs: expected two arrays of shape ({n}, models), got "
@@ -382,7 +394,7 @@ def replay_stream(features, scores, costs, alpha: float = 0.1, willingness_to_pa
         raise RouterBenchDataError(f"checkpoints: expected numbers of prompts in [1, {n}], got {sorted(marks)}")
     if pacer is not None and (getattr(pacer, "step_", None) != 0 or pacer.n_prompts != n):
         raise RouterBenchDataError(f"pacer: expected a pacer started for this stream of {n} prompts "
-                         "(BudgetPacer(budget, n_prompts).start(cost_bound))")
+                         "(BudgetPacer(total_budget, n_prompts).start(cost_bound))")
 
     estimates = _RidgeEstimates(k, d, ridge, float(prior_score))
     chosen = np.empty(n, dtype=np.int64)
@@ -609,7 +621,8 @@ class LinUCBRouter(Router):
                                  f"{self.budget_per_prompt!r}")
             self.pacer_ = BudgetPacer(rho * n, n, self.learning_rate)
             self.pacer_.start(self._bounds(costs))
-        self.result_ = replay_stream(_with_intercept(features[self.order_]), scores, costs, alpha=self.alpha,
+        self.result_ = replay_stream(_with_intercept(features[self.order_]), cost=costs, quality=scores,
+                                     alpha=self.alpha,
                                      willingness_to_pay=self.willingness_to_pay, ridge=self.ridge,
                                      prior_score=self.prior_score,
                                      pacer=self.pacer_, checkpoints=self.checkpoints,
@@ -693,11 +706,12 @@ class LinUCBRouter(Router):
             One model name per row.
         """
         quality, cost = self._predict(test)
-        return choose_by_value(quality, cost, _wtp(self._knob(willingness_to_pay, 1.0)), self.models_)
+        return choose_by_value(_wtp(self._knob(willingness_to_pay, 1.0)), self.models_, cost=cost,
+                               quality=quality)
 
     def _choices(self, test: pd.DataFrame, params: list) -> list[np.ndarray]:
         quality, cost = self._predict(test)  # once for every willingness to pay
-        return [choose_by_value(quality, cost, _wtp(p), self.models_) for p in params]
+        return [choose_by_value(_wtp(p), self.models_, cost=cost, quality=quality) for p in params]
 
 
 def _wtp(value) -> float:

@@ -142,11 +142,13 @@ class _PredictiveRouter(Router):
             ``prompt`` column or a missing prompt.
         """
         wtp = check_wtp(self._knob(willingness_to_pay, 1.0))
-        return choose_by_value(self.predict_quality(test), row_costs(self.costs_, test), wtp, self.models_)
+        predicted = self.predict_quality(test)  # first: it checks that the router is fitted
+        return choose_by_value(wtp, self.models_, cost=row_costs(self.costs_, test), quality=predicted)
 
     def _choices(self, test: pd.DataFrame, params: list) -> list[np.ndarray]:
         predicted, costs = self.predict_quality(test), row_costs(self.costs_, test)  # once for all params
-        return [choose_by_value(predicted, costs, check_wtp(p), self.models_) for p in params]
+        return [choose_by_value(check_wtp(p), self.models_, cost=costs, quality=predicted)
+                for p in params]
 
 
 class KNNRouter(_PredictiveRouter):
