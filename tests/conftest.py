@@ -58,3 +58,21 @@ def small_data() -> pd.DataFrame:
     """The embedded data at a tenth of full size, repaired (plain-text prompts)."""
     return rbu.load(random_state=0, scale=0.1, verbose=False)
 
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadscope`` as the test command runs it (the unit tests and nbval in one session): a
+    notebook's cells stay together on one worker (they share a kernel), every other test is a unit of
+    its own, handed to whichever worker is free (as ``--dist load``); notebooks, the largest units,
+    go first. One session keeps both workers busy to the end instead of two sessions each ending
+    with one worker idle."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebookScope(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path.endswith(".ipynb") else nodeid
+
+    return NotebookScope(config, log)
