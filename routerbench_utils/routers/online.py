@@ -195,7 +195,7 @@ class BudgetPacer:
 
     @property
     def budget(self) -> float:
-        """Deprecated name of :attr:`total_budget` (warns)."""
+        """Deprecated name of ``total_budget``, the constructor argument (warns)."""
         warn_moved("BudgetPacer.budget", "BudgetPacer.total_budget")
         return self.total_budget
 
