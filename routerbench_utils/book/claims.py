@@ -19,6 +19,8 @@ import sys
 
 import pandas as pd
 
+from .glue import glue
+
 #: The environment variable naming a JSON-lines file that collects every checked claim.
 CLAIMS_LOG_ENV = "RBU_CLAIMS_LOG"
 
@@ -98,6 +100,14 @@ class ClaimResult:
         """Nothing to show: a claim that holds is silent, one that fails has shown its note."""
 
 
+def _log(entry: dict) -> None:
+    """Append ``entry`` as one JSON line to the file ``$RBU_CLAIMS_LOG`` names, if it names one."""
+    path = os.environ.get(CLAIMS_LOG_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(json.dumps(entry) + "\n")
+
+
 def claim(holds: bool, text: str, observed: str) -> ClaimResult:
     """Check one sentence of the prose on the data at hand; show a note where it does not hold.
 
@@ -137,10 +147,7 @@ def claim(holds: bool, text: str, observed: str) -> ClaimResult:
     True
     """
     holds = bool(holds)
-    path = os.environ.get(CLAIMS_LOG_ENV)
-    if path:
-        with open(path, "a", encoding="utf-8") as log:
-            log.write(json.dumps({"claim": text, "holds": holds, "observed": observed}) + "\n")
+    _log({"claim": text, "holds": holds, "observed": observed})
     if not holds:
         _show(Note("warning", "Not on this data",
                    f"The text says: {text}. On the data this page ran on: {observed}."))
@@ -181,15 +188,8 @@ def conclude(name: str, holds: bool, text: str, instead: str) -> ClaimResult:
     True
     """
     holds = bool(holds)
-    path = os.environ.get(CLAIMS_LOG_ENV)
-    if path:
-        with open(path, "a", encoding="utf-8") as log:
-            log.write(json.dumps({"claim": text, "holds": holds, "observed": instead,
-                                  "conclusion": name}) + "\n")
-    if "ipykernel" in sys.modules:
-        from myst_nb import glue
-
-        glue(name, text if holds else instead, display=False)
+    _log({"claim": text, "holds": holds, "observed": instead, "conclusion": name})
+    glue(name, text if holds else instead)  # stored in a notebook kernel; nothing elsewhere
     return ClaimResult(holds, text, instead)
 
 
