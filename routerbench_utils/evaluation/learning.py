@@ -103,6 +103,15 @@ def regret_curves(chosen, checkpoints: Sequence[int] | None = None, *, cost, qua
                          "best_fixed": fixed - quality, "zero": zero - quality})
 
 
+def _checkpoint_sizes(router: LinUCBRouter, sizes: Sequence[int] | None) -> list[int]:
+    """The numbers of prompts to freeze a fitted router at: ``sizes``, by default every checkpoint and the
+    whole stream."""
+    router._check_fitted()
+    if sizes is None:
+        sizes = sorted(set(router.result_.snapshots) | {router.n_seen_})
+    return [int(n) for n in sizes]
+
+
 def aiq_learning_curve(router: LinUCBRouter, test: pd.DataFrame, c_min: float, c_max: float,
                        sizes: Sequence[int] | None = None) -> pd.DataFrame:
     """AIQ on held-out prompts of the policy frozen after ``n`` prompts of the stream, for each ``n``.
@@ -135,12 +144,9 @@ def aiq_learning_curve(router: LinUCBRouter, test: pd.DataFrame, c_min: float, c
     RouterBenchDataError
         If a size is not a checkpoint of the router (see :meth:`LinUCBRouter.snapshot`).
     """
-    router._check_fitted()
-    if sizes is None:
-        sizes = sorted(set(router.result_.snapshots) | {router.n_seen_})
     rows = []
-    for n in sizes:
-        curve = router.snapshot(int(n)).curve(test)
+    for n in _checkpoint_sizes(router, sizes):
+        curve = router.snapshot(n).curve(test)
         rows.append({"prompts": int(n), "aiq": aiq(curve["cost"], curve["quality"], c_min=c_min, c_max=c_max)})
     return pd.DataFrame(rows)
 
@@ -184,10 +190,7 @@ def learning_estimates(router: LinUCBRouter, test: pd.DataFrame, c_min: float, c
     RouterBenchDataError
         If a size is not a checkpoint of the router (see :meth:`LinUCBRouter.snapshot`).
     """
-    router._check_fitted()
-    if sizes is None:
-        sizes = sorted(set(router.result_.snapshots) | {router.n_seen_})
-    sizes = [int(n) for n in sizes]
+    sizes = _checkpoint_sizes(router, sizes)
     if not sizes:
         raise RouterBenchDataError("sizes: expected at least one number of prompts")
     curves = {n: router.snapshot(n).outcomes(test)[1:] for n in sizes}
