@@ -2,6 +2,7 @@
 compared"); the comparison itself is :mod:`routerbench_utils.evaluation.engine`'s."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .._deprecated import renamed_keywords
@@ -53,14 +54,42 @@ def default_routers(random_state: int = 0) -> dict[str, Router]:
     }
 
 
-def interval_table(table: pd.DataFrame, value: str = "aiq", low: str = "low", high: str = "high",
-                   digits: int = 3) -> pd.DataFrame:
-    """Pivot a ``compare_routers(...)['aiq']`` frame to routers x datasets with ``'est [low, high]'``
-    cells, rows and columns in the order they first appear.
+#: The most decimals :func:`interval_table` prints when it reads them from the uncertainty (and the
+#: decimals of an interval of width zero, an exact value).
+MOST_DIGITS = 3
 
-    Numbers are rounded to ``digits`` places (a rounded zero prints without a sign). A NaN estimate
-    (e.g. a saving the router never reaches) becomes an em dash; a (dataset, router)
-    pair absent from ``table`` is NaN in the pivot (``rbu.show_table`` shows it as a dash too).
+
+def _supported_digits(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Decimals each interval supports (the rule of :func:`interval_table`), vectorised."""
+    half = np.abs(np.asarray(high, dtype=float) - np.asarray(low, dtype=float)) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exponent = np.floor(np.log10(half))  # the decimal place of half's first significant digit
+        leading = np.floor(half / 10.0 ** exponent)  # that digit, 1 to 9
+    places = -exponent + (leading < 3)
+    places = np.where(np.isfinite(places) & (half > 0), places, MOST_DIGITS)
+    return np.clip(places, 1, MOST_DIGITS).astype(int)
+
+
+def interval_table(table: pd.DataFrame, value: str = "aiq", low: str = "low", high: str = "high",
+                   digits: int | None = None) -> pd.DataFrame:
+    """Pivot a ``compare_routers(...)['aiq']`` frame to routers x datasets with ``'est [low, high]'``
+    cells, rows and columns in the order they first appear, each cell with the decimals its interval
+    supports.
+
+    **Digits from the uncertainty** (``digits=None``). With the half-width :math:`h = (\\text{high} -
+    \\text{low}) / 2`, whose first significant digit sits at the decimal place
+    :math:`p = -\\lfloor \\log_{10} h \\rfloor`, a cell prints :math:`p` decimals, one more when that
+    digit is 1 or 2 (so that :math:`h` keeps two significant digits instead of being rounded by up to
+    half its size), never fewer than 1 and never more than 3 (``MOST_DIGITS``). An interval of width
+    0 (an exact value, such as the Zero router's difference to itself) prints 3 decimals. The estimate
+    and its two ends share the cell's decimals: ``0.768 [0.758, 0.777]`` (:math:`h = 0.0095`, 3
+    decimals) but ``0.69 [0.64, 0.76]`` (:math:`h = 0.062`, 2 decimals): a third decimal there would
+    claim a precision forty times finer than the interval's. An int ``digits`` prints every cell with
+    that many decimals instead.
+
+    Numbers are rounded before printing (a rounded zero prints without a sign). A NaN estimate (e.g. a
+    saving the router never reaches) becomes an em dash; a (dataset, router) pair absent from ``table``
+    is NaN in the pivot (``rbu.show_table`` shows it as a dash too).
 
     See the chapter :ref:`chap-compare` ("All routers compared").
 
@@ -72,8 +101,9 @@ def interval_table(table: pd.DataFrame, value: str = "aiq", low: str = "low", hi
     value, low, high : str
         The columns of the estimate and its interval: ``"aiq", "low", "high"`` (default), or e.g.
         ``"vs_zero", "vs_zero_low", "vs_zero_high"`` or ``"saving", "saving_low", "saving_high"``.
-    digits : int, default 3
-        Decimal places.
+    digits : int, optional
+        Decimal places of every cell; by default (None) each cell's own, from its interval's width
+        (the rule above).
 
     Returns
     -------
@@ -89,15 +119,29 @@ def interval_table(table: pd.DataFrame, value: str = "aiq", low: str = "low", hi
 
     Examples
     --------
-    >>> rows = pd.DataFrame({"dataset": ["mbpp"], "router": ["KNN k=40"], "aiq": [0.5],
-    ...                      "low": [0.45], "high": [0.55]})
-    >>> interval_table(rows).loc["KNN k=40", "mbpp"]
-    '0.500 [0.450, 0.550]'
-    """
-    def fixed(x: float) -> str:
-        return f"{round(float(x), digits) + 0.0:.{digits}f}"  # + 0.0: no '-0.000' on the page
+    >>> rows = pd.DataFrame({"dataset": ["mmlu", "mbpp", "mbpp", "arc-challenge"],
+    ...                      "router": ["KNN k=40", "KNN k=40", "Oracle", "KNN k=40"],
+    ...                      "aiq": [0.768, 0.685, 0.889, 0.936], "low": [0.758, 0.640, 0.828, 0.920],
+    ...                      "high": [0.777, 0.764, 0.943, 0.953]})
+    >>> interval_table(rows).loc["KNN k=40"].tolist()
+    ['0.768 [0.758, 0.777]', '0.69 [0.64, 0.76]', '0.936 [0.920, 0.953]']
+    >>> interval_table(rows, digits=3).loc["KNN k=40", "mbpp"]
+    '0.685 [0.640, 0.764]'
 
-    cells = [MISSING if pd.isna(v) else f"{fixed(v)} [{fixed(lo)}, {fixed(hi)}]"
-             for v, lo, hi in zip(table[value], table[low], table[high])]
+    Wide intervals keep one decimal; an exact value keeps three:
+
+    >>> saving = pd.DataFrame({"dataset": ["mbpp", "gsm8k"], "router": ["Oracle", "Oracle"],
+    ...                        "saving": [71.3, 2.0], "low": [49.6, 2.0], "high": [122.9, 2.0]})
+    >>> interval_table(saving, "saving").loc["Oracle"].tolist()
+    ['71.3 [49.6, 122.9]', '2.000 [2.000, 2.000]']
+    """
+    places = (_supported_digits(table[low], table[high]) if digits is None
+              else np.full(len(table), int(digits)))
+
+    def fixed(x: float, p: int) -> str:
+        return f"{round(float(x), p) + 0.0:.{p}f}"  # + 0.0: no '-0.000' on the page
+
+    cells = [MISSING if pd.isna(v) else f"{fixed(v, p)} [{fixed(lo, p)}, {fixed(hi, p)}]"
+             for v, lo, hi, p in zip(table[value], table[low], table[high], places)]
     wide = table.assign(cell=cells).pivot(index="router", columns="dataset", values="cell")
     return wide.loc[pd.unique(table["router"]), pd.unique(table["dataset"])]
