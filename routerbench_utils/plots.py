@@ -32,6 +32,8 @@ FIGSIZE = (4.6, 3.1)
 #: Costs spanning more than this many decades are drawn on a log axis by ``log_cost="auto"``.
 LOG_DECADES = 1.0
 QUALITY_LABEL = "quality (mean score)"
+#: Space between stacked panels (:func:`panel_grid`), in points: two font sizes.
+ROW_GAP_PT = 2 * MIN_FONT_PT
 
 _palette = sns.color_palette("tab20", 20)
 #: A fixed colour per model, the same in every chapter.
@@ -396,8 +398,8 @@ def router_legend(ax: plt.Axes, families: list[str], loc: str = "lower right", *
     ax.legend(handles=handles, loc=loc, **kwargs)
 
 
-def panel_grid(n: int, ncols: int = 1, panel_size: tuple[float, float] = (FIGSIZE[0], 3.0), **kwargs
-               ) -> tuple[plt.Figure, list[plt.Axes]]:
+def panel_grid(n: int, ncols: int = 1, panel_size: tuple[float, float] = (FIGSIZE[0], 3.0),
+               row_gap: float = ROW_GAP_PT, **kwargs) -> tuple[plt.Figure, list[plt.Axes]]:
     """A figure with ``n`` panels (one per dataset present, say) in rows of ``ncols``; by default stacked.
 
     Returns ``(fig, axes)`` with exactly ``n`` axes in a flat list; unused grid cells are removed, so
@@ -405,6 +407,11 @@ def panel_grid(n: int, ncols: int = 1, panel_size: tuple[float, float] = (FIGSIZ
     phone shrinks to its ~350 px column as a whole: panels side by side shrink their text below 8 pt
     there (two 4.6-inch panels show 10.5 pt text at 4 pt), panels stacked in one column of the default
     width keep it legible on every screen. ``ncols=2`` suits a figure meant for print only.
+
+    Rows are set ``row_gap`` points apart (between the lowest text of one row and the highest of the
+    next, as the figure's tight or constrained layout measures them): with matplotlib's default of one
+    font size, a tick label at the edge of a shared axis, which the layout's first pass can miss, left
+    the labels of adjacent panels about 1 pt apart at the join.
 
     See the chapter :ref:`chap-plane` ("The cost-quality plane").
 
@@ -416,6 +423,9 @@ def panel_grid(n: int, ncols: int = 1, panel_size: tuple[float, float] = (FIGSIZ
         Panels per row (fewer when ``n`` is smaller).
     panel_size : (float, float), default (4.6, 3.0)
         Width and height of one panel in inches.
+    row_gap : float, default ROW_GAP_PT (21.0)
+        Space between rows of panels in points, under the book's tight layout (``use_book_style``) or
+        ``layout="constrained"``; without a layout engine matplotlib's spacing is kept.
     **kwargs
         Passed to ``matplotlib.pyplot.subplots`` (e.g. ``sharey=True``).
 
@@ -438,10 +448,186 @@ def panel_grid(n: int, ncols: int = 1, panel_size: tuple[float, float] = (FIGSIZ
     nrows = -(-n // ncols)
     fig, grid = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
                              squeeze=False, **kwargs)
+    engine = fig.get_layout_engine()
+    if isinstance(engine, mpl.layout_engine.TightLayoutEngine):
+        engine.set(h_pad=row_gap / mpl.rcParams["font.size"])  # in font sizes
+    elif isinstance(engine, mpl.layout_engine.ConstrainedLayoutEngine):
+        engine.set(h_pad=row_gap / 2 / 72)  # inches, above and below each panel
     axes = list(grid.flat)
     for ax in axes[n:]:
         fig.delaxes(ax)
     return fig, axes[:n]
+
+
+#: An interval cell as :func:`routerbench_utils.evaluation.interval_table` prints it: "0.768 [0.758, 0.777]".
+_INTERVAL_CELL = re.compile(r"^\s*([+\-\u2212]?\d+(?:\.\d+)?)\s*\[\s*([+\-\u2212]?\d+(?:\.\d+)?)\s*,"
+                            r"\s*([+\-\u2212]?\d+(?:\.\d+)?)\s*\]\s*$")
+
+
+def _tidy_intervals(table: pd.DataFrame, value: str, low: str, high: str) -> pd.DataFrame:
+    """``table`` as long rows ``dataset, router, value, low, high``: a tidy table as it is, the wide
+    table of ``interval_table`` (routers x datasets, "est [low, high]" cells) parsed."""
+    from .errors import RouterBenchDataError
+
+    needed = ("dataset", "router", value, low, high)
+    if "router" in table.columns or "dataset" in table.columns:
+        missing = [c for c in needed if c not in table.columns]
+        if missing:
+            raise RouterBenchDataError(
+                f"forest: argument 'table' lacks the column(s) {missing}; expected columns {list(needed)} "
+                f"(found {list(table.columns)}). Pass the 'aiq' table of rbu.compare_routers(...) with "
+                f"value, low and high naming its estimate and interval columns (e.g. 'vs_zero', "
+                f"'vs_zero_low', 'vs_zero_high'), or the wide table of rbu.evaluation.interval_table.")
+        return table.loc[:, list(needed)].rename(columns={value: "est", low: "lo", high: "hi"})
+    rows, bad = [], []
+    for router, cells in table.iterrows():
+        for dataset, cell in cells.items():
+            if not isinstance(cell, str):
+                if pd.isna(cell):
+                    continue
+                bad.append((router, dataset, cell))
+                continue
+            match = _INTERVAL_CELL.match(cell)
+            if match is None:
+                if cell.strip() not in {"\u2014", "-", ""}:
+                    bad.append((router, dataset, cell))
+                continue
+            est, lo, hi = (float(v.replace("\u2212", "-")) for v in match.groups())
+            rows.append({"dataset": dataset, "router": router, "est": est, "lo": lo, "hi": hi})
+    if bad or not rows:
+        raise RouterBenchDataError(
+            f"forest: argument 'table' has neither the columns {list(needed)} of a tidy table (found "
+            f"{list(table.columns)}) nor the 'est [low, high]' cells of rbu.evaluation.interval_table "
+            f"({len(bad)} other cells, e.g. {bad[:2]}). Pass rbu.compare_routers(...)['aiq'] or "
+            f"rbu.evaluation.interval_table(...) of it.")
+    return pd.DataFrame(rows)
+
+
+def forest(table: pd.DataFrame, value: str = "aiq", low: str = "low", high: str = "high", *,
+           reference: float | str | None = None, reference_label: str = "Zero router",
+           upper: list[str] | None = None, labels: dict[str, str] | None = None,
+           xlabel: str | None = None, row_height: float = 0.27) -> tuple[plt.Figure, list[plt.Axes]]:
+    """A forest plot of routers per dataset: one row per router, its estimate as a point and its
+    interval as a bar, one panel per dataset stacked (one picture that stays legible on a phone).
+
+    It shows what a table of intervals such as ``0.768 [0.758, 0.777]`` says, at a glance: which
+    intervals lie clear of the reference line (the Zero router) and which straddle it. A router
+    beats the reference beyond the noise where its paired difference's interval (``vs_zero``) lies
+    right of 0. Routers that
+    read the answer key (upper bounds: the Oracle, the cascades with a simulated judge) sit at the
+    bottom of each panel on a grey band labelled "upper bounds", with hollow points and their names in
+    italics, so they are not read as routers that decide from the prompt alone.
+
+    See the chapter :ref:`chap-compare` ("All routers compared").
+
+    Parameters
+    ----------
+    table : DataFrame
+        Either tidy rows with columns ``dataset``, ``router`` and the three named by ``value``, ``low``,
+        ``high`` (e.g. ``rbu.compare_routers(...)["aiq"]``), or the wide table of
+        :func:`routerbench_utils.evaluation.interval_table` (routers x datasets, ``"est [low, high]"``
+        cells; a dash or NaN cell draws no bar).
+    value, low, high : str
+        The estimate's and its interval's columns of a tidy table: ``"aiq", "low", "high"`` (default),
+        or e.g. ``"vs_zero", "vs_zero_low", "vs_zero_high"`` for the paired difference to the Zero
+        router.
+    reference : float or str, optional
+        The baseline: the top row of every panel (a diamond) and a dashed vertical line through the
+        panel, at this value (e.g. 0 for differences to the Zero router), or, given a router's name
+        (e.g. ``"Zero (test hull)"``), at that router's estimate on each dataset with its interval as
+        a bar and a shaded band.
+    reference_label : str, default "Zero router"
+        The name of the reference's row.
+    upper : list of str, optional
+        The routers that are upper bounds; by default those whose name contains "upper bound". Their
+        labels lose the words "(upper bound)", which the band says.
+    labels : dict, optional
+        Display names of routers (others keep their name).
+    xlabel : str, optional
+        The x axis' label (default: ``value``).
+    row_height : float, default 0.27
+        Height of one router's row, in inches; a panel adds 1 inch for its title and x axis.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        4.6 inches wide (:data:`FIGSIZE`), every text at least :data:`MIN_FONT_PT`.
+    axes : list of matplotlib Axes
+        One per dataset, in the order the datasets first appear; each row's bar is an
+        ``ErrorbarContainer`` labelled with the router's name (the reference's with ``reference_label``).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``table`` lacks a column of a tidy table (naming it) and is not a wide interval table either,
+        or names a ``reference`` router it does not hold.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"dataset": ["mbpp"] * 3, "router": ["KNN k=40", "Oracle (upper bound)",
+    ...                      "Zero (test hull)"], "aiq": [0.65, 0.89, 0.69],
+    ...                      "low": [0.58, 0.83, 0.64], "high": [0.74, 0.94, 0.76]})
+    >>> fig, axes = forest(rows, reference="Zero (test hull)", xlabel="AIQ")
+    >>> [t.get_text() for t in axes[0].get_yticklabels()]
+    ['Zero router', 'KNN k=40', 'Oracle']
+    """
+    from .errors import RouterBenchDataError
+
+    tidy = _tidy_intervals(table, value, low, high)
+    labels = labels or {}
+    routers = [str(r) for r in pd.unique(tidy["router"])]
+    if isinstance(reference, str):
+        if reference not in routers:
+            raise RouterBenchDataError(
+                f"forest: reference={reference!r} is not a router of 'table' (routers: {routers}); pass one "
+                f"of them, a number (e.g. 0 for differences), or None.")
+        routers.remove(reference)
+    if upper is None:
+        upper = [r for r in routers if "upper bound" in r.lower()]
+    bounds = [r for r in routers if r in upper]
+    rows = [r for r in routers if r not in upper] + bounds  # upper bounds at the bottom
+    datasets = list(pd.unique(tidy["dataset"]))
+    top = 1 if reference is not None else 0  # the reference's own row, above the routers
+    n_rows = top + len(rows)
+    fig, axes = panel_grid(len(datasets), panel_size=(FIGSIZE[0], n_rows * row_height + 1.0),
+                           layout="constrained")
+    font = max(MIN_FONT_PT, float(mpl.rcParams["font.size"]))
+    zero = ROUTER_COLORS["Zero"]
+    for ax, name in zip(axes, datasets):
+        here = tidy[tidy["dataset"] == name].set_index("router")
+        if bounds:
+            ax.axhspan(n_rows - len(bounds) - 0.5, n_rows - 0.5, color="0.93", zorder=0, lw=0)
+            ax.text(1.01, (len(bounds) / 2) / n_rows, "upper bounds", rotation=-90, transform=ax.transAxes,
+                    va="center", ha="left", fontsize=font, color="0.35")
+        if reference is not None:
+            if isinstance(reference, str):  # the reference router: its interval shaded, its row on top
+                est, lo, hi = (float(here.loc[reference, c]) for c in ("est", "lo", "hi"))
+                ax.axvspan(lo, hi, color=zero, alpha=0.12, lw=0, zorder=0)
+            else:
+                est = lo = hi = float(reference)
+            ax.axvline(est, color=zero, ls="--", lw=1.2, zorder=1)
+            ax.errorbar([est], [0], xerr=[[est - lo], [hi - est]], fmt="D", ms=5.5, color=zero, lw=2,
+                        capsize=0, zorder=3, label=reference_label)
+        for k, router in enumerate(rows, start=top):
+            if router not in here.index or pd.isna(here.loc[router, "est"]):
+                continue
+            est, lo, hi = (float(here.loc[router, c]) for c in ("est", "lo", "hi"))
+            color = ROUTER_COLORS.get(router.split(" ")[0], "0.25")
+            bound = router in bounds
+            ax.errorbar([est], [k], xerr=[[max(est - lo, 0.0)], [max(hi - est, 0.0)]], fmt="o", ms=5.5,
+                        color=color, mfc="white" if bound else color, mew=1.5, lw=2, capsize=0,
+                        zorder=3, label=router)
+        names = [labels.get(r, r.replace(" (upper bound)", "") if r in bounds else r) for r in rows]
+        ax.set_yticks(range(n_rows))
+        ax.set_yticklabels(([reference_label] if top else []) + names, fontsize=font)
+        for tick in ax.get_yticklabels()[top:][-len(bounds):] if bounds else []:
+            tick.set_fontstyle("italic")
+        ax.set_ylim(n_rows - 0.5, -0.5)  # the first row on top
+        ax.grid(axis="y", visible=False)
+        ax.tick_params(axis="x", labelsize=font)
+        ax.set_xlabel(xlabel or value, fontsize=font)
+        ax.set_title(_dataset_title(str(name)), loc="left", fontweight="bold", fontsize=font)
+    return fig, axes
 
 
 # Interactive figures --------------------------------------------------------------------------------------
