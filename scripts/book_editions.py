@@ -20,6 +20,7 @@ import nbformat
 import yaml
 
 import book_render  # noqa: E402  (scripts/book_render.py: sync_tree, shared with the HTML step)
+from routerbench_utils.book.exercises import drop_references, drop_exercises, skipped_exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,6 +31,9 @@ def stage_sources(executed: Path, stage_root: Path, edition: str = "reader",
     """Stage one edition's sources into ``stage_root / edition`` from the chapters executed in
     ``executed`` (a folder holding ``book/*.ipynb``); returns the stage.
 
+    In both editions an exercise the chapter's run skipped (``rbu.book.skip_exercise``: the data lack
+    what it needs) is stated nowhere: its statement, its solution and the paragraphs referring to it
+    are removed from the chapter, and references to it from the other pages (the syllabus).
     ``edition="student"`` removes every solution (the text and cells between ``{solution-start}`` and
     ``{solution-end}``), so the student pages and downloads carry the exercises without their answers.
     ``problem_sets``: the generated problem sets (``<name>/student/<name>.ipynb``), copied next to the
@@ -47,15 +51,22 @@ def stage_sources(executed: Path, stage_root: Path, edition: str = "reader",
         (fresh / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
     shutil.copytree(ROOT / "_ext", fresh / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "book", fresh / "book", ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+    skipped = set()
     for path in sorted((executed / "book").glob("*.ipynb")):
         if only is not None and path.stem not in only:
             continue
         nb = nbformat.read(path, as_version=4)
         _caption_as_alt_text(nb)
+        labels = skipped_exercises(nb.cells)
+        nb.cells, skipped = drop_exercises(nb.cells, labels), skipped | set(labels)
         if edition == "student":
             nb.cells = strip_solutions(nb.cells)
         nb.cells.insert(0, install_cell())  # the download runs by itself (hidden on the page)
         nbformat.write(nb, fresh / "book" / path.name)
+    for page in sorted((fresh / "book").glob("*.md")) if skipped else ():
+        text = page.read_text()
+        if drop_references(text, skipped) != text:
+            page.write_text(drop_references(text, skipped))
     if problem_sets is not None:
         target = fresh / "book" / "problemsets"
         target.mkdir(parents=True, exist_ok=True)
