@@ -5,27 +5,30 @@ the plateau, and metrics that disagree").
 Reach the names here as ``rbu.evaluation.<name>``:
 
 - :mod:`.engine`: the one engine: every comparison as one tidy table of estimates with paired
-  bootstrap intervals (``paired_estimates``, ``evaluate_routers``), and the chapters' wide forms of it
-  (``compare_routers``);
+  bootstrap intervals (``paired_estimates``, ``evaluate_routers``, ``metric_estimates``), and the
+  chapters' wide forms of it (``compare_routers``);
 - :mod:`.compare`: the book's line-up of routers and the interval table (``default_routers``,
   ``interval_table``);
 - :mod:`.learning`: learning curves of an online router (``regret_curves``, ``aiq_learning_curve``,
   ``learning_estimates``);
 - :mod:`.judge_draws`: a cascade in expectation over its judge's errors (``expected_cascade_outcomes``,
   ``ExpectedCascadeRouter``);
-- :mod:`.collapse`: sweeps of a router's knob, call shares, metric tables and their rank agreement.
+- :mod:`.collapse`: sweeps of a router's knob, call shares, the wide metric table (``metric_table``,
+  ``metric_pivot`` of ``metric_estimates``) and the metrics' rank agreement.
 """
 from .collapse import (Sweep, best_model_per_dataset, best_within_budget, call_shares, correct_overlap,
-                       headroom_recovered, metric_ranks, metric_table, rank_correlations, sweep, two_model_pair)
+                       headroom_recovered, metric_label, metric_pivot, metric_ranks, metric_table,
+                       rank_correlations, sweep, two_model_pair)
 from .compare import TEST_HULL, default_routers, interval_table
 from .judge_draws import ExpectedCascadeRouter, expected_cascade_outcomes
-from .engine import (COLUMNS, compare_on_plane, compare_routers, evaluate_routers, paired_estimates, paired_samples,
-                     resampling)
+from .engine import (COLUMNS, METRICS, compare_on_plane, compare_routers, evaluate_routers, metric_estimates,
+                     paired_estimates, paired_samples, resampling)
 from .learning import aiq_learning_curve, learning_estimates, regret_curves
 
 __all__ = ["COLUMNS", "ExpectedCascadeRouter", "Sweep", "TEST_HULL", "aiq_learning_curve",
            "best_model_per_dataset", "best_within_budget", "call_shares", "compare_on_plane",
            "compare_routers", "correct_overlap", "default_routers", "evaluate_routers",
            "expected_cascade_outcomes", "headroom_recovered", "interval_table", "learning_estimates",
-           "metric_ranks", "metric_table", "paired_estimates", "paired_samples", "rank_correlations",
-           "regret_curves", "resampling", "sweep", "two_model_pair"]
+           "METRICS", "metric_estimates", "metric_label", "metric_pivot", "metric_ranks", "metric_table",
+           "paired_estimates", "paired_samples", "rank_correlations", "regret_curves", "resampling", "sweep",
+           "two_model_pair"]

@@ -20,12 +20,18 @@ from ..catalog import NO_MODEL_CORRECT
 from ..data import cost_matrix, dataset_column, models, score_matrix
 from ..errors import RouterBenchDataError
 from ..frontier import as_points, model_points
-from ..metrics import aiq, apgr, cpt
 from .._deprecated import renamed_keywords, warn_moved
 from ..routers import Router, Sweep
+from .compare import MISSING
+from .engine import metric_estimates
 
 #: The metrics of :func:`~routerbench_utils.evaluation.collapse.metric_table` for which a smaller value is better.
 LOWER_IS_BETTER = ("CPT", "regret")
+#: The column heads of :func:`~routerbench_utils.evaluation.collapse.metric_table` for the metrics of
+#: :func:`~routerbench_utils.evaluation.metric_estimates` (CPT's head names its share:
+#: :func:`~routerbench_utils.evaluation.collapse.metric_label`).
+METRIC_LABELS = {"aiq": "AIQ (paper)", "aiq_official": "AIQ (official)", "apgr_hull": "APGR (hull)",
+                 "apgr_raw": "APGR (raw)", "regret": "regret"}
 
 
 def _names_index(chosen: np.ndarray, names: Sequence[str], argument: str) -> np.ndarray:
@@ -405,11 +411,100 @@ def two_model_pair(test: pd.DataFrame, strong: str = "gpt-4-1106-preview",
             "weak_point": (float(mean_cost[weak]), float(mean_quality[weak]))}
 
 
+def metric_label(metric: str) -> str:
+    """The column head of a metric of :func:`~routerbench_utils.evaluation.metric_estimates` in the wide
+    table: ``"aiq"`` -> ``"AIQ (paper)"``, ``"cpt_50"`` -> ``"CPT(50%)"``.
+
+    See the chapter :ref:`chap-collapse` ("Routing collapse, the plateau, and metrics that disagree").
+
+    Parameters
+    ----------
+    metric : str
+        A ``metric`` of the tidy table.
+
+    Returns
+    -------
+    str
+        Its head in :func:`~routerbench_utils.evaluation.collapse.metric_table` (an unknown metric
+        keeps its name).
+
+    Examples
+    --------
+    >>> metric_label("apgr_raw"), metric_label("cpt_25")
+    ('APGR (raw)', 'CPT(25%)')
+    """
+    if metric.startswith("cpt_"):
+        return f"CPT({metric[4:]}%)"
+    return METRIC_LABELS.get(metric, metric)
+
+
+def metric_pivot(estimates: pd.DataFrame, intervals: bool = False, digits: int = 3) -> pd.DataFrame:
+    """The wide form of :func:`~routerbench_utils.evaluation.metric_estimates`' tidy table: one row per
+    router, one column per metric (heads from :func:`metric_label`), in the order of the rows.
+
+    See the chapter :ref:`chap-collapse` ("Routing collapse, the plateau, and metrics that disagree").
+
+    Parameters
+    ----------
+    estimates : DataFrame
+        The tidy table (columns ``router``, ``metric``, ``estimate``, ``low``, ``high``) of one
+        dataset.
+    intervals : bool, default False
+        False: the estimates as numbers (what :func:`metric_ranks` and :func:`rank_correlations`
+        read). True: text cells ``"0.770 [0.760, 0.780]"`` rounded to ``digits`` places, the estimate
+        alone where it has no interval, a dash where it is missing (a CPT never reached).
+    digits : int, default 3
+        Decimal places of the text cells.
+
+    Returns
+    -------
+    DataFrame
+        Routers by metrics.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``estimates`` lacks one of those columns, holds several datasets, or two rows for one
+        (router, metric).
+
+    Examples
+    --------
+    >>> tidy = pd.DataFrame({"router": ["r", "r"], "metric": ["aiq", "regret"], "estimate": [0.7, 0.1],
+    ...                      "low": [0.65, 0.05], "high": [0.74, 0.2]})
+    >>> metric_pivot(tidy, intervals=True).loc["r"].tolist()
+    ['0.700 [0.650, 0.740]', '0.100 [0.050, 0.200]']
+    """
+    missing = [c for c in ("router", "metric", "estimate", "low", "high") if c not in estimates.columns]
+    if missing:
+        raise RouterBenchDataError(f"estimates: missing column(s) {missing}; expected the table of "
+                                   "rbu.evaluation.metric_estimates")
+    if "dataset" in estimates.columns and estimates["dataset"].nunique() > 1:
+        raise RouterBenchDataError(f"estimates: rows of {estimates['dataset'].nunique()} datasets; pivot one "
+                                   "dataset at a time (estimates[estimates.dataset == name])")
+    if estimates.duplicated(["router", "metric"]).any():
+        raise RouterBenchDataError("estimates: two rows for one (router, metric); expected one each")
+
+    def fixed(x: float) -> str:
+        return f"{round(float(x), digits) + 0.0:.{digits}f}"  # + 0.0: no '-0.000' on the page
+
+    if intervals:
+        cells = [MISSING if pd.isna(v) else fixed(v) if pd.isna(lo) else f"{fixed(v)} [{fixed(lo)}, {fixed(hi)}]"
+                 for v, lo, hi in zip(estimates["estimate"], estimates["low"], estimates["high"])]
+    else:
+        cells = estimates["estimate"].astype(float)
+    wide = estimates.assign(cell=list(cells)).pivot(index="router", columns="metric", values="cell")
+    wide = wide.loc[pd.unique(estimates["router"]), pd.unique(estimates["metric"])]
+    wide.index.name, wide.columns.name = None, None
+    return wide.rename(columns=metric_label)
+
+
 def metric_table(curves: Mapping[str, object], weak: tuple[float, float], strong: tuple[float, float],
                  c_min: float, c_max: float, oracle_quality: float, pgr: float = 0.5) -> pd.DataFrame:
-    """Every headline metric of every router, on one set of conventions.
+    """Every headline metric of every router, on one set of conventions: the wide form of
+    :func:`~routerbench_utils.evaluation.metric_estimates` without intervals (``n_boot=0``, then
+    :func:`metric_pivot`).
 
-    For router :math:`r` with points :math:`(c_k, q_k)`:
+    For router :math:`r` with points :math:`(c_k, q_k)`, :math:`k = 1, \\dots, J`:
 
     - ``AIQ (paper)`` and ``AIQ (official)``: :func:`~routerbench_utils.aiq` over
       :math:`[c_{min}, c_{max}]` (the official variant from the curve's cheapest point, over
@@ -421,11 +516,15 @@ def metric_table(curves: Mapping[str, object], weak: tuple[float, float], strong
     - ``regret``: :math:`q_{Oracle} - \\max_k q_k`, how far below the Oracle the router tops out,
       whatever it pays (lower is better).
 
+    For intervals, call :func:`~routerbench_utils.evaluation.metric_estimates` with per-prompt curves
+    and pivot its table with :func:`metric_pivot`.
+
     Parameters
     ----------
     curves : mapping of str to curve
         Router name to its points: a frame with ``cost`` and ``quality`` columns or a ``(cost,
-        quality)`` pair of arrays, in the order of the knob (the raw curve sorts them by cost).
+        quality)`` pair of arrays, in the order of the knob (the raw curve sorts them by cost); any
+        curve :func:`~routerbench_utils.evaluation.metric_estimates` takes.
     weak, strong : tuple of float
         ``(cost, quality)`` of the weak and the strong model (:func:`~routerbench_utils.evaluation.collapse.two_model_pair`).
     c_min, c_max : float
@@ -455,26 +554,7 @@ def metric_table(curves: Mapping[str, object], weak: tuple[float, float], strong
 
     See the chapter :ref:`chap-collapse` ("Routing collapse, the plateau, and metrics that disagree").
     """
-    if not curves:
-        raise RouterBenchDataError("curves: expected at least one router")
-    rows = {}
-    for name, curve in curves.items():
-        if isinstance(curve, pd.DataFrame):
-            missing = [c for c in ("cost", "quality") if c not in curve.columns]
-            if missing:
-                raise RouterBenchDataError(f"curves[{name!r}]: missing column(s) {missing}")
-            c, q = curve["cost"].to_numpy(dtype=float), curve["quality"].to_numpy(dtype=float)
-        else:
-            c, q = (np.asarray(v, dtype=float) for v in curve)
-        rows[name] = {
-            "AIQ (paper)": aiq(c, q, c_min=c_min, c_max=c_max),
-            "AIQ (official)": aiq(c, q, c_min=c_min, c_max=c_max, variant="official"),
-            "APGR (hull)": apgr(c, q, weak, strong),
-            "APGR (raw)": apgr(c, q, weak, strong, curve="raw"),
-            f"CPT({pgr:.0%})": cpt(c, q, weak, strong, pgr, monotone="hull"),
-            "regret": float(oracle_quality - q.max()),
-        }
-    return pd.DataFrame.from_dict(rows, orient="index")
+    return metric_pivot(metric_estimates(curves, weak, strong, c_min, c_max, oracle_quality, pgr, n_boot=0))
 
 
 def _lower_is_better(columns, lower_is_better) -> list[str]:

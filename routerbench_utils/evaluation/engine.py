@@ -28,11 +28,12 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from .. import _checks
 from .._deprecated import renamed_keywords
 from ..catalog import DATASETS
 from ..data import cost_matrix, dataset_column, models, score_matrix, validate
 from ..errors import RouterBenchDataError
-from ..metrics import aiq, bootstrap_aiq, cost_to_reach, interval, saving_ci
+from ..metrics import aiq, apgr, bootstrap_aiq, cost_to_reach, cpt, interval, resample_weights, saving_ci
 from ..routers import Router
 from .compare import TEST_HULL, default_routers
 
@@ -460,3 +461,273 @@ def compare_on_plane(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], model_
                      "edge": edge["aiq"], "edge_low": edge["low"], "edge_high": edge["high"],
                      "saving": s["estimate"], "saving_low": s["low"], "saving_high": s["high"]})
     return pd.DataFrame(rows).set_index("strategy")
+
+
+#: The metrics of :func:`metric_estimates`, in the order of its rows (``cpt_50`` is CPT at ``pgr=0.5``).
+METRICS = ("aiq", "aiq_official", "apgr_hull", "apgr_raw", "cpt", "regret")
+
+
+def cpt_name(pgr: float) -> str:
+    """The ``metric`` of CPT at a share ``pgr`` of the gap in :func:`metric_estimates`' table.
+
+    See the chapter :ref:`chap-collapse` ("Routing collapse, the plateau, and metrics that disagree").
+
+    Parameters
+    ----------
+    pgr : float
+        The share of the gap, in [0, 1].
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> cpt_name(0.5), cpt_name(0.25)
+    ('cpt_50', 'cpt_25')
+    """
+    return f"cpt_{100 * float(pgr):g}"
+
+
+def _curve_input(name: str, curve) -> tuple[np.ndarray, np.ndarray]:
+    """A curve given to :func:`metric_estimates` as (cost, quality) arrays: 1-D mean points or
+    (settings, prompts) matrices."""
+    where = f"curves[{name!r}]"
+    if isinstance(curve, pd.DataFrame):
+        missing = [c for c in ("cost", "quality") if c not in curve.columns]
+        if missing:
+            raise RouterBenchDataError(f"{where}: missing column(s) {missing}; expected a frame with 'cost' "
+                                       "and 'quality' (e.g. router.curve(test))")
+        pair = (curve["cost"], curve["quality"])
+    elif hasattr(curve, "cost") and hasattr(curve, "quality"):  # a Sweep
+        pair = (curve.cost, curve.quality)
+    else:
+        try:
+            pair = tuple(curve)
+        except TypeError:
+            pair = ()
+        if len(pair) == 3:  # (settings, cost, quality), as Router.outcomes returns it
+            pair = pair[1:]
+        if len(pair) != 2:
+            raise RouterBenchDataError(f"{where}: expected (cost, quality), a frame with 'cost' and 'quality' "
+                                       f"or a Sweep, got {type(curve).__name__}")
+    try:
+        c, q = (np.asarray(v, dtype=float) for v in pair)
+    except (TypeError, ValueError) as exc:
+        raise RouterBenchDataError(f"{where}: cost and quality are not numbers ({exc})") from exc
+    if c.shape != q.shape or c.ndim not in (1, 2) or c.size == 0:
+        raise RouterBenchDataError(f"{where}: cost {c.shape} and quality {q.shape}; expected one shape, "
+                                   "(settings,) mean points or (settings, prompts) matrices, not empty")
+    if not (np.isfinite(c).all() and np.isfinite(q).all()):
+        raise RouterBenchDataError(f"{where}: costs and qualities must be finite")
+    return c, q
+
+
+def _reference(value, name: str, n: int | None, pair: bool):
+    """A model's point ``(cost, quality)`` or the Oracle's quality, each a number or (with per-prompt
+    curves) an array over the prompts: (the full-sample value, the per-prompt arrays or None)."""
+    parts = value if pair else (value,)
+    if pair and (isinstance(value, (str, bytes)) or np.ndim(value) == 0 or len(value) != 2):
+        raise RouterBenchDataError(f"{name}: expected (cost, quality) of a model, got {value!r}")
+    try:
+        arrays = [np.asarray(v, dtype=float) for v in parts]
+    except (TypeError, ValueError) as exc:
+        raise RouterBenchDataError(f"{name}: expected numbers, got {value!r}") from exc
+    if not all(np.isfinite(a).all() and a.size for a in arrays):
+        raise RouterBenchDataError(f"{name}: expected finite numbers, got {value!r}")
+    if all(a.ndim == 0 for a in arrays):
+        full = tuple(float(a) for a in arrays)
+        return (full if pair else full[0]), None
+    if any(a.ndim != 1 for a in arrays) or len({a.size for a in arrays}) != 1:
+        raise RouterBenchDataError(f"{name}: expected numbers, or arrays of one value per prompt, got shapes "
+                                   f"{[a.shape for a in arrays]}")
+    if n is not None and arrays[0].size != n:
+        raise RouterBenchDataError(f"{name}: {arrays[0].size} values per prompt for curves of {n} prompts; "
+                                   "expected the same prompts")
+    full = tuple(float(a.mean()) for a in arrays)
+    return (full if pair else full[0]), (arrays if n is not None else None)
+
+
+def _bounds(estimate: float, samples: np.ndarray, level: float, never: float = np.nan) -> tuple[float, float]:
+    """The percentile interval of bootstrap samples (:func:`routerbench_utils.metrics.interval`); a sample
+    that is NaN counts as ``never`` (CPT: +inf, the gap never recovered) or, if ``never`` is NaN, is left
+    out (the metric undefined on that resample). With such samples the interval's ends are samples
+    themselves (the next one outward), not interpolated."""
+    s = np.asarray(samples, dtype=float)
+    if np.isfinite(s).all():
+        ci = interval(estimate, s, level)
+        return ci["low"], ci["high"]
+    s = np.where(np.isnan(s), never, s)
+    s = s[~np.isnan(s)]
+    if s.size == 0:
+        return np.nan, np.nan
+    tail = (1 - level) / 2
+    return float(np.quantile(s, tail, method="lower")), float(np.quantile(s, 1 - tail, method="higher"))
+
+
+def metric_estimates(curves: Mapping[str, object], weak, strong, c_min: float, c_max: float, oracle_quality,
+                     pgr: float = 0.5, n_boot: int = 200, random_state: int = 0, level: float = 0.95,
+                     dataset: str | None = None) -> pd.DataFrame:
+    """Every headline metric of every router, on one set of conventions, with bootstrap intervals: one
+    tidy table (:data:`COLUMNS`), a row per (router, metric).
+
+    For router :math:`r` with points :math:`(c_k, q_k)`, :math:`k = 1, \\dots, J`, the ``metric`` column
+    names (:data:`METRICS`):
+
+    - ``aiq`` and ``aiq_official``: :func:`~routerbench_utils.aiq` over :math:`[c_{min}, c_{max}]`, the
+      paper's and the official code's variant (from the curve's cheapest point, over :math:`c_{max}`);
+    - ``apgr_hull`` and ``apgr_raw``: :func:`~routerbench_utils.metrics.apgr` for the weak model
+      :math:`(c_w, q_w)` and the strong one :math:`(c_s, q_s)`, on the hull and on RouteLLM's raw curve;
+    - ``cpt_50`` (:func:`cpt_name` of ``pgr``): :func:`~routerbench_utils.metrics.cpt` on the hull, the
+      share of strong calls at which the router recovers ``pgr`` of the gap (NaN: never; lower is
+      better);
+    - ``regret``: :math:`q_{Oracle} - \\max_k q_k`, how far below the Oracle the router tops out,
+      whatever it pays (lower is better).
+
+    Given per-prompt matrices (``Router.outcomes``, a :class:`~routerbench_utils.routers.Sweep`), the
+    intervals come from the one bootstrap path of the engine: the resamples
+    :math:`w_b` of :func:`~routerbench_utils.metrics.resample_weights` (``n_boot``, ``random_state``),
+    the same for every curve, so the resampled curve is :math:`(C w_b, Q w_b)` and AIQ's samples are
+    :func:`~routerbench_utils.bootstrap_aiq`'s. The weak and the strong model and the Oracle's quality,
+    when given per prompt, are resampled on the same prompts; given as numbers they stay fixed. A
+    resample on which CPT never recovers the gap counts as :math:`+\\infty`, one on which a metric is
+    undefined (the strong model no longer above the weak one) is left out. Given mean points only,
+    there is nothing to resample: ``low`` and ``high`` are NaN and ``resampling`` is ``"none"``.
+
+    See the chapter :ref:`chap-collapse` ("Routing collapse, the plateau, and metrics that disagree");
+    :func:`~routerbench_utils.evaluation.collapse.metric_table` is its wide form.
+
+    Parameters
+    ----------
+    curves : mapping of str to curve
+        Router name to its points, in the order of the knob (the raw curve sorts them by cost): a
+        frame with ``cost`` and ``quality`` columns, a ``(cost, quality)`` pair of 1-D arrays (mean
+        points), or per-prompt matrices of shape (settings, prompts): a ``(cost, quality)`` or
+        ``(settings, cost, quality)`` tuple, or a :class:`~routerbench_utils.routers.Sweep`. All mean
+        points, or all matrices on the same prompts.
+    weak, strong : tuple
+        ``(cost, quality)`` of the weak and the strong model
+        (:func:`~routerbench_utils.evaluation.collapse.two_model_pair`): two numbers, or with per-prompt
+        curves two arrays of the model's per-prompt costs and scores.
+    c_min, c_max : float
+        The AIQ range (USD per prompt), the same for every router.
+    oracle_quality : float or array_like
+        The Oracle's quality (for the regret), or its per-prompt scores.
+    pgr : float, default 0.5
+        The share of the gap for CPT.
+    n_boot : int, default 200
+        Resamples of the prompts (0: no intervals).
+    random_state : int, default 0
+        Seed of the resamples.
+    level : float, default 0.95
+        Coverage of the intervals.
+    dataset : str, optional
+        The value of the ``dataset`` column.
+
+    Returns
+    -------
+    DataFrame
+        :data:`COLUMNS`: per router, one row per metric in the order of :data:`METRICS`; ``setting``
+        and ``baseline`` missing (None).
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``curves`` is empty, a curve is not (cost, quality) or lacks ``cost`` or ``quality``, the
+        curves mix mean points and matrices or cover different prompts; ``weak``, ``strong`` or
+        ``oracle_quality`` are not numbers or not one per prompt; ``n_boot`` is negative or ``level``
+        outside (0, 1); or a metric raises (e.g. a raw curve of a single point, a strong model not
+        dearer and better than the weak one).
+
+    Examples
+    --------
+    >>> table = metric_estimates({"r": ([0.0, 1.0, 2.0], [0.5, 0.4, 0.9])}, (0.0, 0.5), (2.0, 0.9),
+    ...                          c_min=0.0, c_max=2.0, oracle_quality=1.0)
+    >>> table[["metric", "estimate"]].round(3).to_numpy().tolist()
+    [['aiq', 0.7], ['aiq_official', 0.7], ['apgr_hull', 0.5], ['apgr_raw', 0.125], ['cpt_50', 0.5], ['regret', 0.1]]
+    >>> table["resampling"].iloc[0], bool(table["low"].isna().all())
+    ('none', True)
+    >>> # per prompt (settings x prompts): the cheap model everywhere, or the right model per prompt
+    >>> c, q = [[1.0, 1.0, 1.0], [1.0, 3.0, 3.0]], [[0.0, 1.0, 1.0], [1.0, 1.0, 1.0]]
+    >>> weak, strong = ([1.0, 1.0, 1.0], [0.0, 1.0, 1.0]), ([3.0, 3.0, 3.0], [1.0, 1.0, 1.0])
+    >>> table = metric_estimates({"r": (c, q)}, weak, strong, 1.0, 3.0, [1.0, 1.0, 1.0], n_boot=50)
+    >>> table.loc[0, "metric"], table.loc[0, ["estimate", "low", "high"]].astype(float).round(3).tolist()
+    ('aiq', [0.889, 0.889, 1.0])
+    >>> table.loc[0, "resampling"]
+    'paired bootstrap: 50 resamples of 3 prompts, random_state=0'
+    """
+    if not curves:
+        raise RouterBenchDataError("curves: expected at least one router")
+    matrices = {name: _curve_input(name, curve) for name, curve in curves.items()}
+    dims = {c.ndim for c, _ in matrices.values()}
+    if len(dims) > 1:
+        raise RouterBenchDataError("curves: some are mean points (1-D), others per-prompt matrices (2-D); "
+                                   "expected one kind for every router")
+    per_prompt = dims == {2}
+    prompts = {c.shape[1] for c, _ in matrices.values()} if per_prompt else set()
+    if len(prompts) > 1:
+        raise RouterBenchDataError(f"curves: the matrices cover {sorted(prompts)} prompts; expected the same "
+                                   "prompts for every router")
+    n = prompts.pop() if per_prompt else None
+    weak_point, weak_prompts = _reference(weak, "weak", n, pair=True)
+    strong_point, strong_prompts = _reference(strong, "strong", n, pair=True)
+    oracle, oracle_prompts = _reference(oracle_quality, "oracle_quality", n, pair=False)
+    n_boot = _checks.count(n_boot, "n_boot", minimum=0)
+    level = _checks.number(level, "level", low=0.0, high=1.0, low_open=True, high_open=True)
+    cpt_metric = cpt_name(pgr)
+    boot = per_prompt and n_boot > 0
+    if boot:
+        weights = resample_weights(n, n_boot, random_state)
+
+        def resampled(reference, point):
+            if reference is None:
+                return np.tile(np.asarray(point, dtype=float), (n_boot, 1))
+            return np.column_stack([weights @ a for a in reference])
+
+        weak_b, strong_b = resampled(weak_prompts, weak_point), resampled(strong_prompts, strong_point)
+        oracle_b = resampled(oracle_prompts, [oracle])[:, 0]
+
+    def each(function, mc, mq, **kwargs):
+        """``function`` on every resample's curve; NaN where it is undefined on that resample."""
+        out = np.full(n_boot, np.nan)
+        for b in range(n_boot):
+            try:
+                out[b] = function(mc[b], mq[b], tuple(weak_b[b]), tuple(strong_b[b]), **kwargs)
+            except RouterBenchDataError:
+                pass
+        return out
+
+    rows = []
+    for name, (c, q) in matrices.items():
+        mean_c, mean_q = (c.mean(axis=1), q.mean(axis=1)) if per_prompt else (c, q)
+        try:
+            estimates = {
+                "aiq": aiq(mean_c, mean_q, c_min=c_min, c_max=c_max),
+                "aiq_official": aiq(mean_c, mean_q, c_min=c_min, c_max=c_max, variant="official"),
+                "apgr_hull": apgr(mean_c, mean_q, weak_point, strong_point),
+                "apgr_raw": apgr(mean_c, mean_q, weak_point, strong_point, curve="raw"),
+                cpt_metric: cpt(mean_c, mean_q, weak_point, strong_point, pgr, monotone="hull"),
+                "regret": float(oracle - mean_q.max()),
+            }
+        except RouterBenchDataError as exc:
+            raise RouterBenchDataError(f"curves[{name!r}]: {exc}") from exc
+        bounds = {metric: (np.nan, np.nan) for metric in estimates}
+        if boot:
+            mc, mq = weights @ c.T, weights @ q.T  # (n_boot, settings): every resample's curve
+            samples = {
+                "aiq": bootstrap_aiq(c, q, n_boot=n_boot, random_state=random_state, c_min=c_min, c_max=c_max),
+                "aiq_official": bootstrap_aiq(c, q, n_boot=n_boot, random_state=random_state, c_min=c_min,
+                                              c_max=c_max, variant="official"),
+                "apgr_hull": each(apgr, mc, mq),
+                "apgr_raw": each(apgr, mc, mq, curve="raw"),
+                cpt_metric: each(cpt, mc, mq, pgr=pgr, monotone="hull"),
+                "regret": oracle_b - mq.max(axis=1),
+            }
+            bounds = {metric: _bounds(estimates[metric], samples[metric], level,
+                                      never=np.inf if metric == cpt_metric else np.nan)
+                      for metric in estimates}
+        rows += [{"router": name, "metric": metric, "estimate": float(value), "low": bounds[metric][0],
+                  "high": bounds[metric][1]} for metric, value in estimates.items()]
+    how = resampling(n_boot if boot else 0, n or 0, random_state)
+    table = pd.DataFrame(rows).assign(dataset=dataset, setting=None, baseline=None, resampling=how)
+    return table[COLUMNS]
