@@ -1,12 +1,13 @@
 """Cross-references to the package resolve through Python.
 
-The API page documents each object of ``routerbench_utils`` once, where it is defined (or under the
-curated top level). Docstrings name objects the way a reader imports them: ``rbu.metrics.apgr`` is
-``routerbench_utils.metrics.apgr.apgr`` on the page, ``routerbench_utils.routers.WTP_GRID`` is defined
-in ``routers.base``, a method is written ``BudgetPacer.start`` inside its module. When Sphinx finds no
-target for such a reference, this extension imports the name it was written under and links to the
-documented entry that *is* the same Python object; a reference that names no object, or an object the
-page does not document, stays a warning.
+The API reference documents each object of ``routerbench_utils`` once, where it is defined (or under the
+curated top level), on the page of its group (book/api_*.md). Docstrings name objects the way a reader
+imports them: ``rbu.metrics.apgr`` is ``routerbench_utils.metrics.apgr.apgr`` in the reference,
+``routerbench_utils.routers.WTP_GRID`` is defined in ``routers.base``, a method is written
+``BudgetPacer.start`` inside its module. When Sphinx finds no target for such a reference, this extension
+imports the name it was written under and links to the documented entry that *is* the same Python
+object, on whichever page of the reference documents it; a reference that names no object, or an object
+the reference does not document, stays a warning.
 """
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ def missing_reference(app, env, node, contnode):
         for name in named:
             if _object(name) is obj:
                 return domain.resolve_xref(env, node["refdoc"], app.builder, "obj", name, node, contnode)
-    # a bare name in the docstring of an object the page shows in the curated top level (whose module
+    # a bare name in the docstring of an object the reference shows in the curated top level (whose module
     # context is the package's): the one documented object of that name, if there is exactly one
     if "." not in target and len(named) == 1:
         return domain.resolve_xref(env, node["refdoc"], app.builder, "obj", named[0], node, contnode)

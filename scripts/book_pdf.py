@@ -189,7 +189,9 @@ INDEX_SPLIT = "<!--rbu-index-->"
 
 #: Pages the printed book keeps to their title and a pointer: the API reference is every public function
 #: and class of the package with its docstring, about 150 printed pages that a reader looks up rather
-#: than reads (and half of the PDF's printing time). Links to it from other pages lead to the pointer.
+#: than reads (and half of the PDF's printing time). Links to it from other pages lead to the pointer. The
+#: pages _toc.yml lists under it (the reference's one page per group) are not printed: links to them lead
+#: to the pointer too.
 ONLINE_ONLY = {"book/api": (
     "The API reference documents every public function and class of routerbench_utils from its "
     "docstring: its formula, parameters, errors and the chapter that explains it. It is meant to be "
@@ -228,22 +230,38 @@ class Page:
     terms: list[tuple[str, str]] = field(default_factory=list)  # (glossary term, section id where used)
     seconds: float = 0.0
     phases: tuple[float, float, float] = (0.0, 0.0, 0.0)  # loading, typesetting, printing
+    folded: list[Path] = field(default_factory=list)  # pages not printed whose links lead to this one
 
 
 def toc_entries(toc: Path) -> tuple[list[str], list[tuple[str | None, list[str]]]]:
-    """The pages of ``toc`` (a Jupyter Book ``_toc.yml``) in reading order, root first, and its parts
-    as ``(caption, entries)``."""
-    spec = yaml.safe_load(Path(toc).read_text())
-    if not isinstance(spec, dict) or "root" not in spec:
-        raise ValueError(f"toc={toc}: expected a Jupyter Book _toc.yml with a 'root' entry")
+    """The pages of ``toc`` (a Jupyter Book ``_toc.yml``) to print, in reading order, root first, and its
+    parts as ``(caption, entries)``; the sections of an online-only page are left out (``folded``)."""
+    spec = _toc(toc)
     parts = []
     for part in spec.get("parts", []) or [{"chapters": spec.get("chapters", [])}]:
         entries = []
         for chapter in part.get("chapters", []):
             entries.append(chapter["file"])
-            entries += [s["file"] for s in chapter.get("sections", [])]
+            if _strip_ext(chapter["file"]) not in ONLINE_ONLY:
+                entries += [s["file"] for s in chapter.get("sections", [])]
         parts.append((part.get("caption"), entries))
     return [spec["root"]] + [e for _, entries in parts for e in entries], parts
+
+
+def folded(toc: Path) -> dict[str, list[str]]:
+    """Each online-only page of ``toc`` -> the pages listed under it, which the PDF leaves out."""
+    spec = _toc(toc)
+    chapters = [c for part in spec.get("parts", []) or [{"chapters": spec.get("chapters", [])}]
+                for c in part.get("chapters", [])]
+    return {_strip_ext(c["file"]): [_strip_ext(s["file"]) for s in c.get("sections", [])]
+            for c in chapters if _strip_ext(c["file"]) in ONLINE_ONLY}
+
+
+def _toc(toc: Path) -> dict:
+    spec = yaml.safe_load(Path(toc).read_text())
+    if not isinstance(spec, dict) or "root" not in spec:
+        raise ValueError(f"toc={toc}: expected a Jupyter Book _toc.yml with a 'root' entry")
+    return spec
 
 
 def _strip_ext(entry: str) -> str:
@@ -279,6 +297,9 @@ def plan(html_dir: Path, toc: Path) -> tuple[list[Page], list[tuple[str | None, 
                                     "build the HTML first (python scripts/book.py render)")
         texts.append(path.read_text(encoding="utf-8"))
         pages.append(Page(entry, path.resolve(), page_title(texts[-1]) or entry, expected_cost(texts[-1])))
+    under = folded(toc)
+    for page in pages:
+        page.folded = [(Path(html_dir) / f"{entry}.html").resolve() for entry in under.get(page.entry, [])]
     by_path = {page.path: page for page in pages}
     for page, text in zip(pages, texts):
         base = page.path.as_uri()
@@ -540,7 +561,8 @@ def merge(pages: list[Page], target: Path, book_title: str) -> int:
     def append(page: Page, reader, first: int, stop: int) -> None:
         """The printed page's PDF pages first..stop-1, at the end of the book so far."""
         start = len(writer.pages)
-        starts.setdefault(page.path, start)
+        for path in [page.path, *page.folded]:
+            starts.setdefault(path, start)
         needles = {fid: caption.split(" ", 2)[0] + " " + caption.split(" ", 2)[1] for fid, caption in page.figures}
         needles.update({term_anchor(term): term for term, _ in page.terms})
         texts = _pdf_page_texts(page.pdf) if needles else []

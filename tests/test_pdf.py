@@ -21,6 +21,13 @@ PDF = ROOT / "_build" / "pdf" / "routerbench-book.pdf"
 REQUIRED = os.environ.get("RBU_REQUIRE_BROWSER") == "1"
 
 
+def _printed() -> list[str]:
+    """The pages of _toc.yml the PDF prints: all but those listed under an online-only page (the API
+    reference's page per group), whose links lead to its pointer."""
+    folded = load_script("book_pdf").folded(ROOT / "_toc.yml")
+    return [entry for entry in _toc_files() if not any(entry in pages for pages in folded.values())]
+
+
 def _title(entry: str) -> str:
     """The page's title: its first level-one heading."""
     path = next(ROOT / (entry + ext) for ext in (".ipynb", ".md") if (ROOT / (entry + ext)).exists())
@@ -34,7 +41,7 @@ def _title(entry: str) -> str:
 
 def _figures() -> int:
     count = 0
-    for entry in _toc_files():
+    for entry in _printed():
         path = ROOT / (entry + ".ipynb")
         if path.exists():
             count += sum("figure" in c.get("metadata", {}).get("mystnb", {})
@@ -94,7 +101,7 @@ def _solution_code() -> list[tuple[str, str]]:
     """(page, first code line) of every solution that opens with a code cell: printed only when the
     solution's dropdown was opened for print."""
     found = []
-    for entry in _toc_files():
+    for entry in _printed():
         path = ROOT / (entry + ".ipynb")
         if not path.exists():
             continue
@@ -115,13 +122,13 @@ def _solution_code() -> list[tuple[str, str]]:
 def test_every_chapter_title_is_in_the_pdf(pdf):
     _, text, _ = pdf
     flat = text.replace("\u2011", "-").lower()
-    missing = [t for t in map(_title, _toc_files()) if re.sub(r"\s+", " ", t).lower() not in flat]
+    missing = [t for t in map(_title, _printed()) if re.sub(r"\s+", " ", t).lower() not in flat]
     assert not missing, f"chapters missing from the PDF: {missing}"
 
 
 def test_page_count_is_plausible(pdf):
     reader, _, _ = pdf
-    chapters = len(_toc_files())
+    chapters = len(_printed())
     assert 5 * chapters <= len(reader.pages) <= 60 * chapters, len(reader.pages)
 
 
@@ -136,7 +143,7 @@ def test_math_is_typeset_and_figures_are_in(pdf):
 def test_one_bookmark_per_page_in_reading_order(pdf):
     reader, _, pages = pdf
     top = [item for item in reader.outline if not isinstance(item, list)]  # lists: a page's sections
-    assert [_flat(item.title) for item in top] == [_flat(_title(entry)) for entry in _toc_files()] + ["Index of terms"]
+    assert [_flat(item.title) for item in top] == [_flat(_title(entry)) for entry in _printed()] + ["Index of terms"]
     starts = [reader.get_destination_page_number(item) for item in top]
     assert starts[0] == 0 and starts == sorted(set(starts)), starts
     for item, start in zip(top, starts):  # each bookmark opens the page that starts with its title
