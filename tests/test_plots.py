@@ -74,6 +74,40 @@ def test_panel_grid_stacks_panels_by_default():
     plt.close(fig)
 
 
+def _join_gap_pt(fig) -> float:
+    """The smallest vertical distance, in points, between a text of one panel and a text of another
+    below it that it overlaps horizontally, in the layout the notebook's image shows."""
+    from IPython.core.pylabtools import print_figure
+
+    print_figure(fig, "png", bbox_inches="tight")  # as the inline backend saves a chapter's figure
+    fig.set_layout_engine("none")  # measure that layout, not a new one
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [[t.get_window_extent(renderer) for t in
+              [tick.label1 for tick in [*ax.xaxis._update_ticks(), *ax.yaxis._update_ticks()]]
+              + [ax.xaxis.label, ax.yaxis.label, ax.title, *ax.texts] if t.get_visible() and t.get_text()]
+             for ax in fig.axes]
+    return min((upper.y0 - lower.y1) * 72 / fig.dpi
+               for i, above in enumerate(boxes) for j, below in enumerate(boxes) if i != j
+               for upper in above for lower in below
+               if upper.x1 > lower.x0 and lower.x1 > upper.x0 and upper.y0 >= lower.y0)
+
+
+@pytest.mark.parametrize("layout", [None, "constrained"])
+def test_stacked_panels_keep_their_labels_apart_at_the_joins(layout):
+    """A shared quality axis from 0.1 to 0.9 puts tick labels on both edges of every join; under
+    matplotlib's default spacing "0.1" and "0.9" of adjacent panels were 0.8 pt apart."""
+    plots.use_book_style()
+    fig, axes = plots.panel_grid(3, panel_size=(4.6, 2.8), sharex=True, sharey=True,
+                                 **({"layout": layout} if layout else {}))
+    for ax in axes:
+        ax.scatter([1, 6], [0.3, 0.8])
+        ax.set_ylabel(plots.QUALITY_LABEL)
+    axes[0].set_ylim(0.1, 0.9)
+    assert _join_gap_pt(fig) >= plots.MIN_FONT_PT
+    plt.close(fig)
+
+
 def _spec(figure) -> dict:
     return json.loads(figure.figure.to_json())
 
