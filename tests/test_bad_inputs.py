@@ -762,6 +762,60 @@ def test_routers_fitted_on_too_few_prompts_say_how_many_they_need(split, router,
            f"needs at least {needed}")
 
 
+@case("error", "router-knn-k-above-training-prompts")
+def test_knn_with_more_neighbours_than_training_prompts_names_k_and_the_count(split):
+    """It used to average every training prompt under the name of k (issue 24): refused, as
+    scikit-learn's KNeighborsRegressor refuses n_neighbors > n_samples_fit."""
+    five = split[0].iloc[:5]
+    raises(lambda: rbu.KNNRouter(k=40).fit(five), "^k: expected at most the number of training prompts",
+           "k=40 for 5 training prompts", r"\(MMLU: 5\)", r"k=min\(40, len\(train\)\)")
+
+
+@case("answer", "router-knn-k-equals-training-prompts")
+def test_knn_with_as_many_neighbours_as_training_prompts_predicts_their_mean(split):
+    train, test = split[0].iloc[:7], split[1].iloc[:4]
+    knn = rbu.KNNRouter(k=len(train), embedding=rbu.embed.TfidfSvdEmbedder(n_components=3)).fit(train)
+    expected = np.clip(rbu.score_matrix(train, knn.models_).mean(axis=0), 0, 1)
+    np.testing.assert_allclose(knn.predict_quality(test), np.tile(expected, (len(test), 1)))
+
+
+@case("error", "pacer-budget-nan", "pacer-budget-text", "pacer-prompts-fractional", "pacer-prompts-text",
+      "pacer-rate-nan", "pacer-rate-negative")
+@pytest.mark.parametrize("kwargs,words", [
+    ({"total_budget": np.nan}, ["^total_budget", "NaN"]),
+    ({"total_budget": "1.0"}, ["^total_budget", "expected a number, got '1.0'"]),
+    ({"n_prompts": 10.5}, ["^n_prompts", "whole number", "10.5"]),
+    ({"n_prompts": "10"}, ["^n_prompts", "whole number", "'10'"]),
+    ({"learning_rate": np.nan}, ["^learning_rate", "NaN"]),
+    ({"learning_rate": -0.1}, ["^learning_rate", r"\(0, inf\)"]),
+])
+def test_a_pacer_names_the_argument_it_cannot_use(kwargs, words):
+    """Checked in start(), the pacer's fit (the constructor stores its arguments, as scikit-learn's do)."""
+    from routerbench_utils.routers.online import BudgetPacer
+
+    settings = {"total_budget": 1.0, "n_prompts": 10, **kwargs}
+    pacer = BudgetPacer(**settings)
+    assert pacer.total_budget is settings["total_budget"]  # stored as given
+    raises(lambda: pacer.start(np.array([0.001, 0.01])), *words)
+
+
+@case("error", "pacer-choose-before-start", "pacer-pay-nan-cost", "pacer-arm-out-of-range",
+      "pacer-after-the-stream")
+def test_a_pacer_used_out_of_order_or_with_a_bad_call_says_so():
+    from routerbench_utils.routers.online import BudgetPacer
+
+    bound = np.array([0.001, 0.01])
+    raises(lambda: BudgetPacer(1.0, 2).choose(0), "not started", r"call start\(cost_bound\) first")
+    pacer = BudgetPacer(1.0, 2).start(bound)
+    raises(lambda: pacer.pay(0, np.nan), "^cost", "NaN")
+    assert pacer.spent_ == 0.0 and pacer.step_ == 0  # the NaN was not recorded
+    raises(lambda: pacer.choose(2), "^arm", r"\[0, 1\]", "got 2")
+    pacer.pay(*[pacer.choose(1)[0], 0.005])
+    pacer.pay(pacer.choose(0)[0], 0.001)
+    assert pacer.spent_ == pytest.approx(0.006)
+    raises(lambda: pacer.choose(0), "stream of n_prompts=2 prompts is over")
+
+
 @case("error", "router-before-fit")
 def test_a_router_used_before_fit_says_so(split):
     raises(lambda: rbu.KNNRouter().route(split[1]), "call fit")

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from .. import _checks
 from ..data import cost_matrix, models, score_matrix, validate
 from ..embed import fresh_embedding, prompt_texts
 from ..errors import RouterBenchDataError
@@ -125,8 +126,18 @@ class BudgetPacer:
     Raises
     ------
     RouterBenchDataError
-        From :meth:`start`, for a budget, length or rate that is not positive, or a budget below the
-        sum of the cheapest cost bounds (then no policy can be guaranteed to stay within it).
+        From :meth:`start`, naming the argument: a ``total_budget``, ``n_prompts`` or
+        ``learning_rate`` that is not a positive number (NaN, text and a fractional ``n_prompts``
+        included), or a budget below the sum of the cheapest cost bounds (then no policy can be
+        guaranteed to stay within it). From :meth:`choose` and :meth:`pay`, before :meth:`start`,
+        after the stream's last prompt, or for a model index or cost that cannot be used.
+
+    Notes
+    -----
+    The arguments are checked in :meth:`start`, the pacer's ``fit``: as in scikit-learn, the
+    constructor only stores them (unchanged, so ``get_params``-style copies see what was passed), and
+    ``start`` checks them together with the data they must fit (the cost bounds), then sets the
+    state that ends in ``_``.
     """
 
     @renamed_keywords(budget="total_budget")
@@ -154,14 +165,12 @@ class BudgetPacer:
         RouterBenchDataError
             See the class.
         """
-        budget, n = float(self.total_budget), self.n_prompts
-        if not (np.isfinite(budget) and budget > 0):
-            raise RouterBenchDataError(
-                f"total_budget: expected a positive number of USD, got {self.total_budget!r}")
-        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise RouterBenchDataError(f"n_prompts: expected a positive number of prompts, got {n!r}")
-        if not (np.isfinite(self.learning_rate) and self.learning_rate > 0):
-            raise RouterBenchDataError(f"learning_rate: expected a positive step, got {self.learning_rate!r}")
+        budget = _checks.number(self.total_budget, "total_budget (USD over the stream)", low=0, low_open=True)
+        if isinstance(self.n_prompts, (float, np.floating)):
+            raise RouterBenchDataError(f"n_prompts: expected a whole number of prompts >= 1 (an int), got "
+                                       f"{self.n_prompts!r}")
+        n = _checks.count(self.n_prompts, "n_prompts (prompts in the stream)", minimum=1)
+        _checks.number(self.learning_rate, "learning_rate (the dual step)", low=0, low_open=True)
         bound = np.asarray(cost_bound, dtype=float)
         if bound.ndim == 1:
             bound = np.broadcast_to(bound, (int(n), bound.size))
@@ -204,6 +213,21 @@ class BudgetPacer:
         """The current price of money :math:`\\mu_t = \\nu_t / \\rho_t` (quality per USD)."""
         return self.nu_ / self.rate_
 
+    def _check_step(self, arm, method: str) -> tuple[int, int]:
+        """The current step and ``arm`` as ints, refused before :meth:`start`, after the stream's
+        last prompt, or for an index that names no model."""
+        if not hasattr(self, "bound_"):
+            raise RouterBenchDataError(f"BudgetPacer.{method}: the pacer is not started: call "
+                                       "start(cost_bound) first")
+        if self.step_ >= len(self.bound_):
+            raise RouterBenchDataError(f"BudgetPacer.{method}: the stream of n_prompts={len(self.bound_)} "
+                                       "prompts is over; call start(cost_bound) again for a new stream")
+        models = self.bound_.shape[1]
+        index = _checks.count(arm, "arm (a model's column index)", minimum=0)
+        if index >= models:
+            raise RouterBenchDataError(f"arm: expected a model's column index in [0, {models - 1}], got {arm!r}")
+        return self.step_, index
+
     def choose(self, arm: int) -> tuple[int, bool]:
         """The model to call for the current prompt: ``arm``, or the cheapest one if ``arm`` could
         break the budget.
@@ -220,7 +244,7 @@ class BudgetPacer:
         fell_back : bool
             Whether the hard cap redirected the call.
         """
-        t = self.step_
+        t, arm = self._check_step(arm, "choose")
         if self.spent_ + self.bound_[t, arm] + self.reserve_[t] <= self.ceiling_:
             return arm, False
         self.fallbacks_ += 1
@@ -241,7 +265,8 @@ class BudgetPacer:
         RouterBenchDataError
             If the call cost more than its bound: the guarantee would no longer hold.
         """
-        t = self.step_
+        t, arm = self._check_step(arm, "pay")
+        cost = _checks.number(cost, "cost (USD of the call just made)", low=0)
         if cost > self.bound_[t, arm]:
             raise RouterBenchDataError(
                 f"cost_bound: the call at step {t} to model {arm} cost {cost:.6g} USD, above its bound "

@@ -15,6 +15,7 @@ from sklearn.svm import LinearSVR
 
 from .._deprecated import renamed_argument
 from .. import _checks
+from ..catalog import DATASET_TITLES
 from ..data import dataset_column, models, score_matrix
 from ..embed import fit_transform, fresh_embedding, prompt_texts
 from ..errors import RouterBenchDataError
@@ -161,8 +162,10 @@ class KNNRouter(_PredictiveRouter):
     where :math:`N_k(i)` are the :math:`k` training prompts whose embeddings are nearest to prompt
     :math:`i`'s in cosine distance :math:`1 - \\cos(x_i, x_j)`, :math:`\\lambda` is the willingness to
     pay (the knob) and :math:`\\hat c_{d,m}` model :math:`m`'s mean training cost per query on the
-    prompt's dataset :math:`d(i)`. On a training split smaller than ``k``, every training prompt is a
-    neighbour.
+    prompt's dataset :math:`d(i)`. ``k`` must not exceed the number of training prompts: ``fit``
+    refuses a smaller training split (as scikit-learn's ``KNeighborsRegressor`` does) rather than
+    average every prompt under the name of ``k``; a caller that fits on small parts (one dataset, one
+    subject) chooses ``k=min(k, len(part))`` itself, where the reader sees it.
 
     The neighbour search is exact by default: every test prompt against every training prompt,
     :math:`O(n_{train}\\, n_{test})`, shared by every ``k`` and willingness to pay. For large
@@ -232,10 +235,27 @@ class KNNRouter(_PredictiveRouter):
         ------
         RouterBenchDataError
             If ``search`` is not ``"exact"`` or ``"ivf"``, or is ``"ivf"`` without faiss installed;
-            if ``train`` fails validation, has no ``prompt`` column, or a prompt is missing.
+            if ``k`` is not a whole number >= 1 or exceeds the number of training prompts (the message
+            gives each dataset's count); if ``train`` fails validation, has no ``prompt`` column, or a
+            prompt is missing.
+
+        Examples
+        --------
+        >>> KNNRouter(k=40).fit(train.head(5))
+        Traceback (most recent call last):
+        ...
+        routerbench_utils.errors.RouterBenchDataError: k: expected at most the number of training prompts, ...
         """
         check_search(self.search)
-        _checks.count(self.k, "k", minimum=1)
+        k = _checks.count(self.k, "k", minimum=1)
+        if isinstance(train, pd.DataFrame) and self._min_prompts <= len(train) < k:  # fewer: said below
+            counts = (dataset_column(train).value_counts(sort=False) if "eval_name" in train
+                      else pd.Series(dtype=int))
+            per = ", ".join(f"{DATASET_TITLES.get(name, name)}: {n:,}" for name, n in counts.items())
+            raise RouterBenchDataError(
+                f"k: expected at most the number of training prompts, got k={k} for {len(train):,} "
+                f"training prompts ({per or 'no dataset column'}); KNN averages the k nearest training "
+                f"prompts and there are not k of them: pass k=min({k}, len(train)), or fit on more rows")
         return super().fit(train)
 
     def _estimator(self):
