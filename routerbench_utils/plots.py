@@ -102,10 +102,13 @@ def model_scatter(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bo
 
     Raises
     ------
-    AttributeError
-        If ``points`` lacks a ``model``, ``cost`` or ``quality`` column.
+    RouterBenchDataError
+        If ``points`` is not a DataFrame with ``model``, ``cost`` and ``quality`` columns (None included),
+        or ``ax`` is not a matplotlib Axes.
     """
+    _require_columns(points, ("model", "cost", "quality"), "points", "model_scatter")
     ax = plt.gca() if ax is None else ax
+    _require_axes(ax, "model_scatter")
     if log_cost == "auto":
         log_cost = spans_decades(points["cost"])
     for row in points.itertuples(index=False):  # one point per model: at most a few dozen rows
@@ -141,7 +144,13 @@ def format_cost_axis(ax: plt.Axes, log_cost: bool | str = True) -> plt.Axes:
     -------
     matplotlib Axes
         ``ax``.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``ax`` is not a matplotlib Axes (None included).
     """
+    _require_axes(ax, "format_cost_axis")
     if log_cost == "auto":
         log_cost = spans_decades(_drawn_x(ax))
     if log_cost:
@@ -210,7 +219,13 @@ def label_lines(ax: plt.Axes, fontsize: float = MIN_FONT_PT, min_gap: float = 0.
     Returns
     -------
     None
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``ax`` is not a matplotlib Axes (None included).
     """
+    _require_axes(ax, "label_lines")
     lines = [line for line in ax.get_lines()
              if not line.get_label().startswith("_") and len(line.get_xdata())]
     if not lines:
@@ -256,7 +271,19 @@ def label_points(ax: plt.Axes, x: np.ndarray, y: np.ndarray, texts: list[str], l
     Returns
     -------
     None
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``ax`` is not a matplotlib Axes, or ``x``, ``y`` and ``texts`` are missing or differ in length.
     """
+    _require_axes(ax, "label_points")
+    if x is None or y is None or texts is None or not len(x) == len(y) == len(texts):
+        from .errors import RouterBenchDataError
+
+        sizes = [None if v is None else len(v) for v in (x, y, texts)]
+        raise RouterBenchDataError(f"label_points: arguments 'x', 'y' and 'texts' expected one value per point "
+                                   f"(the same length), got lengths {sizes}")
     if len(texts) == 0:
         return
     x = np.asarray(x, dtype=float)
@@ -313,8 +340,22 @@ def plot_frontier(hull, ax: plt.Axes | None = None, c_max: float | None = None, 
     -------
     matplotlib Axes
         ``ax``.
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``hull`` has no ``cost`` and ``quality`` vertices (None included; a frame of points is not a
+        hull: pass ``rbu.ndch(points["cost"], points["quality"])``), or ``ax`` is not a matplotlib Axes.
     """
+    if not (hasattr(hull, "cost") and hasattr(hull, "quality")) or isinstance(hull, pd.DataFrame) \
+            or len(hull.cost) == 0 or len(hull.cost) != len(hull.quality):
+        from .errors import RouterBenchDataError
+
+        raise RouterBenchDataError(
+            f"plot_frontier: argument 'hull' expected a hull with .cost and .quality arrays of its vertices "
+            f"(at least one), got {type(hull).__name__}; pass rbu.ndch(cost, quality), e.g. of a router's curve")
     ax = plt.gca() if ax is None else ax
+    _require_axes(ax, "plot_frontier")
     x, y = list(hull.cost), list(hull.quality)
     if c_max is not None and c_max > x[-1]:
         x.append(c_max)
@@ -355,12 +396,12 @@ def cost_quality_plot(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost
     Raises
     ------
     RouterBenchDataError
-        With ``hull=True``, if the points are not finite or hold a negative cost.
-    AttributeError
-        If ``points`` lacks a ``model``, ``cost`` or ``quality`` column.
+        If ``points`` is not a DataFrame with ``model``, ``cost`` and ``quality`` columns (None included);
+        with ``hull=True``, if the points are not finite or hold a negative cost.
     """
     from .frontier import ndch
 
+    _require_columns(points, ("model", "cost", "quality"), "points", "cost_quality_plot")
     ax = plt.gca() if ax is None else ax
     model_scatter(points, ax=ax, log_cost=log_cost, labels=labels)
     if hull:
@@ -390,9 +431,21 @@ def router_legend(ax: plt.Axes, families: list[str], loc: str = "lower right", *
     Returns
     -------
     None
+
+    Raises
+    ------
+    RouterBenchDataError
+        If ``ax`` is not a matplotlib Axes, or ``families`` is not a list of names (a single string
+        would give one legend line per letter).
     """
     from matplotlib.lines import Line2D
 
+    _require_axes(ax, "router_legend")
+    if isinstance(families, str) or families is None or not all(isinstance(f, str) for f in families):
+        from .errors import RouterBenchDataError
+
+        raise RouterBenchDataError(f"router_legend: argument 'families' expected a list of router families such "
+                                   f"as ['Zero', 'KNN'], got {families!r}")
     handles = [Line2D([], [], color=ROUTER_COLORS.get(f, "0.3"), ls="--" if f == "Zero" else "-",
                       label="Zero router" if f == "Zero" else f) for f in families]
     ax.legend(handles=handles, loc=loc, **kwargs)
@@ -752,9 +805,26 @@ _PLOTLY_SYMBOLS = {"o": "circle", "s": "square", "D": "diamond", "^": "triangle-
                    "P": "cross"}
 
 
+def _require_axes(ax, function: str) -> None:
+    """Refuse ``ax`` unless it is a matplotlib Axes, naming the argument and what to pass."""
+    if not isinstance(ax, mpl.axes.Axes):
+        from .errors import RouterBenchDataError
+
+        raise RouterBenchDataError(f"{function}: argument 'ax' expected a matplotlib Axes, got {type(ax).__name__}; "
+                                   "pass the axes to draw on, e.g. fig, ax = plt.subplots()")
+
+
 def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...], argument: str, function: str) -> None:
+    """Refuse ``frame`` (the argument ``argument`` of ``function``) unless it is a DataFrame with every one of
+    ``columns``: the error names the argument, what it got or lacks, and what to pass."""
     from .errors import RouterBenchDataError
 
+    if not isinstance(frame, pd.DataFrame):
+        why = " (nothing was passed, or a computation upstream returned None)" if frame is None else ""
+        raise RouterBenchDataError(
+            f"{function}: argument {argument!r} expected a DataFrame with columns {list(columns)}, got "
+            f"{type(frame).__name__}{why}. Pass rbu.model_points(test) for the models, or the 'curves' of "
+            "rbu.compare_routers(...) for routers.")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise RouterBenchDataError(

@@ -864,6 +864,41 @@ def test_comparing_on_an_empty_test_split_says_so(split):
            "test: the frame is empty")
 
 
+# -------------------------------------------------------------------------------------------- plots
+
+@case("error", "plot-cost-quality-none", "plot-cost-quality-no-quality", "plot-scatter-none",
+      "plot-frontier-none", "plot-frontier-frame", "plot-axis-none", "plot-legend-one-string",
+      "plot-label-points-lengths", "plot-interactive-none", "plot-comparison-no-router")
+@pytest.mark.parametrize("call,words", [
+    (lambda p, ax: rbu.plots.cost_quality_plot(None, ax=ax), ["^cost_quality_plot", "'points'", "NoneType",
+                                                             "model_points"]),
+    (lambda p, ax: rbu.plots.cost_quality_plot(p.drop(columns="quality"), ax=ax),
+     ["'points' lacks the column", "quality"]),
+    (lambda p, ax: rbu.plots.model_scatter(None, ax=ax), ["^model_scatter", "'points'", "NoneType"]),
+    (lambda p, ax: rbu.plots.plot_frontier(None, ax=ax), ["^plot_frontier", "'hull'", "rbu.ndch"]),
+    (lambda p, ax: rbu.plots.plot_frontier(p, ax=ax), ["'hull'", "got DataFrame", "rbu.ndch"]),
+    (lambda p, ax: rbu.plots.format_cost_axis(None), ["^format_cost_axis", "'ax'", "matplotlib Axes"]),
+    (lambda p, ax: rbu.plots.router_legend(ax, "KNN"), ["^router_legend", "'families'", "got 'KNN'"]),
+    (lambda p, ax: rbu.plots.label_points(ax, [1e-3], [0.5, 0.6], ["a"]), ["'x', 'y' and 'texts'",
+                                                                          r"\[1, 2, 1\]"]),
+    (lambda p, ax: rbu.plots.interactive_cost_quality(None), ["^interactive_cost_quality", "NoneType"]),
+    (lambda p, ax: rbu.plots.interactive_comparison(p), ["'curves' lacks the column", "router"]),
+])
+def test_a_plot_given_nothing_or_the_wrong_frame_names_the_argument(call, words):
+    """They raised matplotlib's, pandas' or Python's own errors (AttributeError on None, KeyError)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    points = rbu.model_points(clean_frame())
+    fig, ax = plt.subplots()
+    try:
+        raises(lambda: call(points, ax), *words)
+    finally:
+        plt.close(fig)
+
+
 # ------------------------------------------------------------------------------------- Parquet logs
 
 duckdb = pytest.importorskip("duckdb")
