@@ -43,6 +43,9 @@ RETIRED: dict[str, str] = {
     r"\\mu\b": "the inverse of $\\lambda$ gets no name; a belief's mean is $\\bar q$",
     r"\\tau(?!_b)(?![A-Za-z])": "$\\tau_b$ is Kendall's; a belief's standard deviation is $\\omega$",
     r"m_\\theta|\\pi_\{?\\theta": "a router's knob value is $\\gamma$, its call shares $\\psi$",
+    # K counts the models; a curve's points are k = 1, ..., J (a last point psi_K, a sum up to K)
+    r"_\{?K\}?(?![A-Za-z])|\{k\s*=\s*1\}\^\{?K(?![A-Za-z])":
+        "$K$ is the number of models; a curve's points are $k = 1, \\dots, J$",
 }
 
 
@@ -120,7 +123,7 @@ def test_notation_page_follows_the_syllabus_and_reserves_symbols():
     pages = _toc_files()
     assert pages.index("book/notation") == pages.index("book/syllabus") + 1
     symbols = reserved()
-    assert {"\\lambda", "B", "S", "Q", "C", "\\varepsilon"} <= set(symbols), symbols
+    assert {"\\lambda", "B", "S", "Q", "C", "\\varepsilon", "K", "J"} <= set(symbols), symbols
     assert symbols["\\lambda"] == ["willingness to pay", "usd per"]
 
 
@@ -157,12 +160,14 @@ def retired_in(text: str) -> list[str]:
 def test_the_check_finds_retired_spellings():
     old = ["$\\bar c_m = 1$", "$a_t$", "$p^{\\text{in}}_{m}$", "$p_m$", "$c + \\kappa\\, t$",
            "$\\hat t_{im}$", "$\\lambda(\\hat q_{im} + \\epsilon_i)$", "$\\mu^b_{im}$",
-           "$\\tau^{b\\,2}_{im}$", "$m_\\theta(i)$", "$$\n\\pi_{\\theta m} = 1\n$$"]
+           "$\\tau^{b\\,2}_{im}$", "$m_\\theta(i)$", "$$\n\\pi_{\\theta m} = 1\n$$", "$\\psi_K - \\psi_1$",
+           "$$\n\\sum_{k=1}^{K-1} q_k\n$$", "$x_{K}$"]
     for text in old:
         assert retired_in(text), text
     new = ("$c_m$, $q_m$, $m_t$, $\\pi^{\\text{in}}_m$, $p$, $\\hat\\ell_{im}$, $c_m + \\kappa\\, \\ell_m$, "
            "$\\sigma \\xi_i$, $\\bar q^b_{im}$, $\\omega^{b\\,2}_{im}$, $\\tau_b$, $m_\\gamma(i)$, "
-           "$\\psi_{\\gamma m}$, $\\varepsilon$, $\\lambda_t$, $x_t^\\top \\hat\\theta^q_m$, $\\bar c_{tm}$")
+           "$\\psi_{\\gamma m}$, $\\varepsilon$, $\\lambda_t$, $x_t^\\top \\hat\\theta^q_m$, $\\bar c_{tm}$, "
+           "$\\psi_J - \\psi_1$, $\\sum_{k=1}^{J-1}$, the other $K - 1$ models, at most $K$ calls")
     assert retired_in(new) == [], retired_in(new)
 
 
