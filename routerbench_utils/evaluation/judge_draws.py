@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _checks
+from .._deprecated import renamed_keywords
 from ..data import cost_matrix, score_matrix, validate
 from ..routers import CascadeRouter
 from ..routers.base import row_costs
@@ -63,8 +64,9 @@ def expected_cascade_outcomes(cascade: CascadeRouter, test: pd.DataFrame,
     Raises
     ------
     RouterBenchDataError
-        If ``cascade`` is not fitted, a budget is negative or NaN, or ``test`` fails validation or lacks
-        a model of ``cascade.models_``.
+        If ``cascade`` is not fitted, an entry of ``settings`` is not a budget (a number >= 0, or inf;
+        the error names it, e.g. ``settings[2]``), or ``test`` fails validation or lacks a model of
+        ``cascade.models_``.
 
     Examples
     --------
@@ -76,9 +78,19 @@ def expected_cascade_outcomes(cascade: CascadeRouter, test: pd.DataFrame,
     >>> cost.shape == (2, len(test)), bool((cost[1] >= cost[0]).all())
     (True, True)
     """
+    settings, cost, quality, _ = _expectation(cascade, test, settings)
+    return settings, cost, quality
+
+
+def _expectation(cascade: CascadeRouter, test: pd.DataFrame, settings: Sequence | None
+                 ) -> tuple[list, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`expected_cascade_outcomes` and, per (budget, prompt), the model most likely to give the
+    answer (a column of ``cascade.models_``): :math:`\\arg\\max_k P(\\text{answer} = k)`, with
+    :math:`P(\\text{answer} = k) = r_{ik}\\,a_{ik}` for :math:`k < K_i` and :math:`r_{iK_i}` for the last
+    model allowed; ties go to the model called first (the cheapest)."""
     cascade._check_fitted()
     settings = list(cascade.default_settings() if settings is None else settings)
-    budgets = [_checks.number(b, "budget", low=0.0, allow_inf=True) for b in settings]
+    budgets = [_checks.number(b, f"settings[{k}]", low=0.0, allow_inf=True) for k, b in enumerate(settings)]
     validate(test)
     scores, costs = score_matrix(test, cascade.models_), cost_matrix(test, cascade.models_)
     predicted = row_costs(cascade.costs_, test)
@@ -90,19 +102,25 @@ def expected_cascade_outcomes(cascade: CascadeRouter, test: pd.DataFrame,
     paid_before = np.cumsum(costs, axis=1) - costs
     n, n_models = scores.shape
     out_cost, out_quality = np.zeros((len(budgets), n)), np.zeros((len(budgets), n))
+    answer = np.zeros((len(budgets), n), dtype=int)
     for b, budget in enumerate(budgets):
         allowed = paid_before + predicted <= budget
         allowed[:, 0] = True  # the first, cheapest call is always made
         allowed = np.cumprod(allowed, axis=1).astype(bool)  # once the budget stops it, it stays stopped
         last = allowed.sum(axis=1) - 1  # the last model the budget allows, per prompt
         reach = np.ones(n)
+        likeliest = np.full(n, -1.0)  # the largest chance of giving the answer seen so far
         for k in range(n_models):
             live = allowed[:, k]
             out_cost[b] += np.where(live, reach * costs[:, k], 0.0)
             stop_here = np.where(k == last, 1.0, accept[:, k])  # the last allowed call always ends it
-            out_quality[b] += np.where(live, reach * stop_here * scores[:, k], 0.0)
+            chance = np.where(live, reach * stop_here, 0.0)  # P(this model's answer is returned)
+            out_quality[b] += chance * scores[:, k]
+            more = chance > likeliest  # strictly: a tie stays with the model called first
+            answer[b] = np.where(more, order[:, k], answer[b])
+            likeliest = np.where(more, chance, likeliest)
             reach = np.where(live, reach * (1.0 - stop_here), 0.0)
-    return settings, out_cost, out_quality
+    return settings, out_cost, out_quality, answer
 
 
 class ExpectedCascadeRouter(CascadeRouter):
@@ -112,16 +130,23 @@ class ExpectedCascadeRouter(CascadeRouter):
     ``curve`` report the expected per-prompt cost and quality over the judge's random errors
     (:func:`expected_cascade_outcomes`), so a comparison such as
     :func:`routerbench_utils.compare_routers` reports the cascade as it is on average rather than for
-    one seed of the judge. :meth:`~routerbench_utils.CascadeRouter.route` (one answering model per
-    prompt) still needs one draw of the judge and uses the seed.
+    one seed of the judge. Nothing is drawn: the model a sweep names for a prompt (and
+    :meth:`route` returns) is the one most likely to give the answer,
+
+    .. math:: \\hat m_i = \\arg\\max_k P(\\text{answer}_i = k), \\qquad
+              P(\\text{answer}_i = k) = r_{ik}\\, a_{ik} \\;(k < K_i), \\quad r_{iK_i} \\;(k = K_i),
+
+    in the notation of :func:`expected_cascade_outcomes` (ties: the model called first, the cheapest).
+    It is the answering model of every draw when the judge cannot err, and the likeliest one otherwise;
+    call shares counted from it are those of the likeliest answers, not expected shares.
 
     See the chapter :ref:`chap-cascade` ("Cascading routers").
 
     Parameters
     ----------
     error_rate, threshold, false_accept, false_reject
-        As for :class:`~routerbench_utils.CascadeRouter`; its seed parameter is accepted too and only
-        used by ``route``.
+        As for :class:`~routerbench_utils.CascadeRouter`; its ``random_state`` is accepted too (so that
+        ``clone`` and ``set_params`` work as for the cascade) and not used.
 
     Examples
     --------
@@ -134,10 +159,37 @@ class ExpectedCascadeRouter(CascadeRouter):
     """
 
     def _sweep_arrays(self, test: pd.DataFrame, settings: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The seeded draw's answering models (a sweep names one per prompt), the expected cost and quality."""
-        chosen, _, _ = super()._sweep_arrays(test, settings)
-        _, cost, quality = expected_cascade_outcomes(self, test, settings)
-        return chosen, cost, quality
+        """The likeliest answering model per prompt, the expected cost and quality: no draw."""
+        _, cost, quality, answer = _expectation(self, test, settings)
+        return np.asarray(self.models_, dtype=object)[answer], cost, quality
+
+    @renamed_keywords(budget="budget_per_prompt")
+    def route(self, test: pd.DataFrame, budget_per_prompt: float | None = None) -> np.ndarray:
+        """The model most likely to give the answer, per row, at one budget (no draw of the judge).
+
+        Parameters
+        ----------
+        test : DataFrame
+            RouterBench-format rows holding every model of ``models_``.
+        budget_per_prompt : float, optional
+            USD per query; default no limit (``inf``).
+
+        Returns
+        -------
+        ndarray of object
+            One model name per row.
+
+        Raises
+        ------
+        RouterBenchDataError
+            If the router is not fitted, ``budget_per_prompt`` is negative or NaN, or ``test`` fails
+            validation.
+        """
+        self._check_fitted()
+        budget = _checks.number(self._knob(budget_per_prompt, np.inf), "budget_per_prompt", low=0.0,
+                                allow_inf=True)
+        _, _, _, answer = _expectation(self, test, [budget])
+        return np.asarray(self.models_, dtype=object)[answer[0]]
 
     def outcomes(self, test: pd.DataFrame, settings: Sequence | None = None, *, params: Sequence | None = None):
         """Per-prompt expected cost and quality for each budget (:func:`expected_cascade_outcomes`).
