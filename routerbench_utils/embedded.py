@@ -522,71 +522,267 @@ def _sample_ids(eval_names: np.ndarray, split: str) -> np.ndarray:
     return (names + f".{split}." + counter).to_numpy(dtype=object)
 
 
-def _pick(rng: np.random.Generator, words: list[str], size: tuple[int, ...]) -> np.ndarray:
-    return np.asarray(words, dtype=object)[rng.integers(0, len(words), size=size)]
+# Bounds of the integer draws in _prompts. They are those of the first lexicon (18 filler words, ten
+# clauses, ten names, numbers 2-59) and must not change: the generator's stream after the prompts (the
+# responses, latencies) would move, and with it every column but the prompt. Indices into the lists
+# of other lengths are derived from these draws and from the uniform ones.
+_PROMPT_DRAWS = {"filler": 18, "clauses": 10, "names": 10, "numbers": (2, 60)}
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a Python literal in single quotes (what ``repr`` gives when it has no apostrophe)."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'"
+
+
+def _objects(values) -> np.ndarray:
+    return np.asarray(list(values), dtype=object)
+
+
+def _capitalised(texts) -> np.ndarray:
+    return _objects(s[:1].upper() + s[1:] for s in texts)
+
+
+def _distinct_draws(draws: np.ndarray, count: np.ndarray, size: int) -> np.ndarray:
+    """The first ``count`` of each row's ``draws`` made distinct: a repeat takes the next unused value
+    (modulo ``size``). Columns past ``count`` are left as drawn."""
+    out = draws.copy()
+    for k in range(1, out.shape[1]):
+        active = count > k
+        while True:
+            clash = active & (out[:, :k] == out[:, [k]]).any(axis=1)
+            if not clash.any():
+                break
+            out[clash, k] = (out[clash, k] + 1) % size
+    return out
+
+
+def _draw_others(excluded: np.ndarray, u: np.ndarray, size: int) -> np.ndarray:
+    """Per row, three distinct indices in ``range(size)`` outside the row's ``excluded`` ones, drawn
+    without replacement by the uniforms ``u`` (shape (n, 3)): the wrong options of a question."""
+    taken, picks = excluded, []
+    for j in range(3):
+        rank = (u[:, j] * (size - taken.shape[1])).astype(int)  # rank among the values still free
+        value = rank
+        for _ in range(taken.shape[1]):  # the rank-th free value: rank plus the taken ones up to it
+            value = rank + (taken <= value[:, None]).sum(axis=1)
+        picks.append(value)
+        taken = np.column_stack([taken, value])
+    return np.column_stack(picks)
+
+
+def _four_options(correct: np.ndarray, others: np.ndarray, answers: np.ndarray) -> np.ndarray:
+    """(n, 4) option indices: ``correct`` at column ``answers``, the three ``others`` in order around it."""
+    out = np.empty((len(correct), 4), dtype=int)
+    right = np.arange(4)[None, :] == answers[:, None]
+    out[right] = correct
+    out[~right] = others.ravel()
+    return out
+
+
+def _multiple_choice(options: np.ndarray, end: str = "") -> np.ndarray:
+    """Lines "A. ..." to "D. ..." of the options' texts (shape (n, 4)), then "Answer:"."""
+    lines = "\nA. " + options[:, 0] + end
+    for j, letter in enumerate("BCD", start=1):
+        lines = lines + f"\n{letter}. " + options[:, j] + end
+    return lines + "\nAnswer:"
+
+
+def _clause_texts(n_clauses: np.ndarray, draws: np.ndarray, table: np.ndarray, row: np.ndarray
+                  ) -> np.ndarray:
+    """Per prompt its ``n_clauses`` extra conditions as one string (", c1, c2"), none repeated; the
+    conditions of prompt ``i`` are ``table[row[i]]``."""
+    draws = _distinct_draws(draws, n_clauses, table.shape[1])
+    texts = ", " + table
+    out = np.full(len(n_clauses), "", dtype=object)
+    for k in range(draws.shape[1]):
+        out = np.where(n_clauses > k, out + texts[row, draws[:, k]], out)
+    return out
 
 
 def _prompts(name: str, topics: np.ndarray, difficulty: np.ndarray, answers: np.ndarray,
              rng: np.random.Generator) -> np.ndarray:
-    """Template prompts: topic words reveal the topic, extra clauses grow with difficulty."""
+    """Prompts in the form of each benchmark, from the lexicon (``routerbench_utils._lexicon``).
+
+    The words of a prompt reveal its topic; a harder prompt (higher ``difficulty``, as normal scores
+    :math:`z`) carries more extra conditions, between 0 and 6, their number Poisson with mean
+    :math:`1.1 e^{0.7 z}`. Where the template shows the options, the right one is at ``answers``
+    (Winogrande: the ending makes the blank the first name when the answer is option 1). The draws
+    from ``rng`` (their calls, shapes and bounds) are fixed, so changing the lexicon changes the text
+    only. See the chapter :ref:`chap-dataset` ("The data set").
+    """
     n = len(topics)
-    if name == "mmlu":
-        subjects = list(MMLU_SUBJECTS)
-        vocab = [lex.MMLU_AREAS[lex.MMLU_AREA_OF.get(s, "other")] + s.split("-") for s in subjects]
-        headers = [f"The following are multiple choice questions (with answers) about {s.replace('-', ' ')}."
-                   for s in subjects]
-    else:
-        topic_names = list(lex.TOPICS[name])
-        vocab = [lex.TOPICS[name][t] for t in topic_names]
-        headers = [t for t in topic_names]
-    # Between 0 and 6 extra clauses, more for harder prompts.
+    # Between 0 and 6 extra conditions, more for harder prompts.
     n_clauses = np.minimum(6, rng.poisson(1.1 * np.exp(0.7 * difficulty)))
-    word_draws = rng.random((n, 6))
-    filler = _pick(rng, lex.FILLER, (n, 2))
-    clause_draws = rng.integers(0, len(lex.HARD_CLAUSES), size=(n, 6))
-    names = _pick(rng, ["Ana", "Ben", "Chen", "Dara", "Eli", "Fatima", "Goran", "Hana", "Ivo", "Jade"], (n, 2))
-    numbers = rng.integers(2, 60, size=(n, 2))
-    # Vectorised where it pays (the loop below only fills the templates): each prompt's six topic
-    # words and its clauses.
-    sizes = np.array([len(v) for v in vocab])
-    flat = np.array([word for v in vocab for word in v], dtype=object)
-    start = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    words_of = flat[start[topics][:, None] + (word_draws * sizes[topics][:, None]).astype(int)]
-    clause_text = np.array([", " + c for c in lex.HARD_CLAUSES], dtype=object)
-    all_clauses = np.full(n, "", dtype=object)
-    for k in range(6):
-        all_clauses = np.where(n_clauses > k, all_clauses + clause_text[clause_draws[:, k]], all_clauses)
-    out = np.empty(n, dtype=object)
-    for i in range(n):
-        w, clauses = words_of[i], all_clauses[i]
-        options = f"A. {w[2]}\nB. {w[3]}\nC. {w[4]}\nD. {w[5]}"
-        if name == "mmlu":
-            turns = [f"{headers[topics[i]]}\n\n{filler[i, 0].capitalize()} statement about the {w[0]} and "
-                     f"the {w[1]} is {filler[i, 1]}{clauses}?\n{options}\nAnswer:"]
-        elif name == "arc-challenge":
-            turns = [f"Question: A class studies the {w[0]} and the {w[1]} ({headers[topics[i]]}). "
-                     f"Which {filler[i, 0]} explanation is {filler[i, 1]}{clauses}?\n{options}\nAnswer:"]
-        elif name == "hellaswag":
-            turns = [f"{headers[topics[i]].capitalize()}: {names[i, 0]} {w[0]} the {w[1]}{clauses}. Then, "
-                     f"{names[i, 0]}...\n{options}\nAnswer:"]
-        elif name == "winogrande":
-            turns = [f"{names[i, 0]} liked the {w[0]} more than {names[i, 1]} liked the {w[1]}{clauses}, "
-                     f"so _ talked about the {w[2]}.\nOption 1: {names[i, 0]}\nOption 2: {names[i, 1]}\n"
-                     f"Answer:"]
-        elif name == "grade-school-math":
-            turns = [f"{names[i, 0]} has {numbers[i, 0]} {w[0]} and gets {numbers[i, 1]} more {w[1]} each "
-                     f"{w[2]}{clauses}. How many {w[0]} does {names[i, 0]} have after {w[3]}?"]
-        elif name == "mbpp":
-            turns = [f"Write a python function to find the {w[0]} of the {w[1]} in a given {w[2]}{clauses}.\n"
-                     f"Your code should pass these tests:\nassert solve({numbers[i, 0]}) == {numbers[i, 1]}"]
-        else:  # mtbench: two turns
-            turns = [f"[{headers[topics[i]]}] Write about the {w[0]} and the {w[1]} for a {w[2]} "
-                     f"audience{clauses}.", f"Now revise your answer so that it also covers the {w[3]}."]
-        out[i] = repr(turns)
+    u = rng.random((n, 6))
+    filler = rng.integers(0, _PROMPT_DRAWS["filler"], size=(n, 2))
+    clause_draws = rng.integers(0, _PROMPT_DRAWS["clauses"], size=(n, 6))
+    names = rng.integers(0, _PROMPT_DRAWS["names"], size=(n, 2))
+    numbers = rng.integers(*_PROMPT_DRAWS["numbers"], size=(n, 2))
+    # Two distinct names out of twenty: the name draw picks one of ten, the filler draw's parity the half.
+    first = names[:, 0] + 10 * (filler[:, 0] % 2)
+    second = names[:, 1] + 10 * (filler[:, 1] % 2)
+    second = np.where(second == first, (second + 1) % len(lex.NAMES), second)
+    who = _objects(lex.NAMES)[first], _objects(lex.NAMES)[second]
+    if name == "mmlu":
+        areas = list(lex.MMLU_AREAS)
+        area = np.array([areas.index(lex.MMLU_AREA_OF.get(s, "other")) for s in MMLU_SUBJECTS])[topics]
+        table = np.array([lex.MMLU_AREAS[a] for a in areas], dtype=object)
+        texts = _mmlu(topics, u, answers, _clause_texts(n_clauses, clause_draws, table, area))
+    elif name == "grade-school-math":  # its extra conditions are extra steps of the problem
+        texts = _gsm8k(topics, u, n_clauses, clause_draws, numbers, who[0])
+    else:
+        table = np.array([lex.CLAUSES[name]], dtype=object)
+        clauses = _clause_texts(n_clauses, clause_draws, table, np.zeros(n, dtype=int))
+        make = {"arc-challenge": _arc, "hellaswag": _hellaswag, "winogrande": _winogrande,
+                "mbpp": _mbpp, "mtbench": _mtbench}[name]
+        texts = make(topics, u, answers, clauses, who, numbers, filler)
+    # As the files store them: the list of turns written out, each turn in single quotes.
+    out = _objects("[" + ", ".join(map(_quoted, t if isinstance(t, list) else [t])) + "]" for t in texts)
     # Templates can collide; real benchmarks hold distinct prompts, so number the rare repeats.
-    repeat = pd.Series(out).groupby(out).cumcount().to_numpy()
+    seen: dict[str, int] = {}
+    repeat = np.zeros(n, dtype=int)
+    for i, text in enumerate(out.tolist()):
+        repeat[i] = seen[text] = seen.get(text, -1) + 1
     for i in np.flatnonzero(repeat):
         out[i] = out[i][:-2] + f" (variant {repeat[i]})" + out[i][-2:]
+    return out
+
+
+def _flat(lists: list[list]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lists end to end as one object array, each list's start in it and its length."""
+    sizes = np.array([len(v) for v in lists])
+    flat = np.empty(int(sizes.sum()), dtype=object)
+    flat[:] = [x for v in lists for x in v]
+    return flat, np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes
+
+
+def _mmlu(topics, u, answers, clauses) -> np.ndarray:
+    subjects = list(MMLU_SUBJECTS)
+    headers = _objects(f"The following are multiple choice questions (with answers) about "
+                       f"{s.replace('-', ' ')}.\n\n" for s in subjects)
+    pairs, start, size = _flat([lex.MMLU_TERMS[s] for s in subjects])
+    terms, descriptions = _objects(p[0] for p in pairs), _objects(p[1] for p in pairs)
+    k = size[topics]
+    target = (u[:, 0] * k).astype(int)
+    # Every subject lists six terms: the wrong options are three of the other five.
+    options = start[topics][:, None] + _four_options(target, _draw_others(target[:, None], u[:, 1:4], 6),
+                                                      answers)
+    chosen = start[topics] + target
+    ask_term = u[:, 4] < 0.5  # ask for the description of a term, or for the term of a description
+    stem = np.where(ask_term, "Which of the following best describes " + terms[chosen],
+                    "Which term refers to " + descriptions[chosen]) + clauses + "?"
+    texts = np.where(ask_term[:, None], _capitalised(descriptions)[options], _capitalised(terms)[options])
+    return headers[topics] + stem + _multiple_choice(texts)
+
+
+_ARC_STEMS = [("A student notices that ", ". Which of these best explains the observation?"),
+              ("Which of these is the main reason that ", "?"),
+              ("During a science lesson, a class observes that ", ". What is the most likely cause?")]
+
+
+def _arc(topics, u, answers, clauses, who, numbers, filler) -> np.ndarray:
+    pairs, start, _ = _flat([r["pairs"] for r in lex.TOPICS["arc-challenge"].values()])
+    causes, situations = _capitalised(p[0] for p in pairs), _objects(p[1] for p in pairs)
+    target = (u[:, 0] * 6).astype(int)  # every area lists six
+    options = start[topics][:, None] + _four_options(target, _draw_others(target[:, None], u[:, 1:4], 6),
+                                                      answers)
+    stem = (u[:, 4] * len(_ARC_STEMS)).astype(int)
+    before, after = _objects(s[0] for s in _ARC_STEMS)[stem], _objects(s[1] for s in _ARC_STEMS)[stem]
+    return "Question: " + before + situations[start[topics] + target] + clauses + after + \
+        _multiple_choice(causes[options])
+
+
+def _hellaswag(topics, u, answers, clauses, who, numbers, filler) -> np.ndarray:
+    roles = list(lex.TOPICS["hellaswag"].values())
+    activities = [a for r in roles for a in r["activities"]]  # every topic lists two, of six steps
+    steps, _, _ = _flat([a[1] for a in activities])
+    labels = _objects(a[0] for a in activities)
+    scaled = u[:, 0] * 2
+    activity = scaled.astype(int)
+    # The context is a step of the activity and the right ending the next one; the wrong endings are
+    # three other steps of the topic's two activities (out of order, or from the other activity).
+    step = 6 * activity + ((scaled - activity) * 5).astype(int)
+    others = _draw_others(np.column_stack([step, step + 1]), u[:, 1:4], 12)
+    options = 12 * topics[:, None] + _four_options(step + 1, others, answers)
+    context = 12 * topics + step
+    return labels[2 * topics + activity] + ": " + who[0] + " " + steps[context] + clauses + \
+        ". Then, " + who[0] + "..." + _multiple_choice(steps[options], end=".")
+
+
+def _winogrande(topics, u, answers, clauses, who, numbers, filler) -> list[str]:
+    roles = list(lex.TOPICS["winogrande"].values())
+    out = []
+    for i, topic in enumerate(topics.tolist()):
+        frames = roles[topic]["frames"]
+        body, to_first, to_second = frames[int(u[i, 0] * len(frames))]
+        a, b, extra = who[0][i], who[1][i], clauses[i]
+        extra += "," if extra and "{c} " in body else ""  # "..., late on a Friday, because _"
+        sentence = body.format(a=a, b=b, c=extra) + " " + (to_first if answers[i] == 0 else to_second)
+        out.append(f"{sentence}.\nOption 1: {a}\nOption 2: {b}\nAnswer:")
+    return out
+
+
+def _gsm8k(topics, u, n_clauses, clause_draws, numbers, who) -> list[str]:
+    roles = list(lex.TOPICS["grade-school-math"].values())
+    draws = _distinct_draws(clause_draws, n_clauses, 10)  # every topic lists ten steps
+    # Step j of a problem gets its own number {kj}: the template of step s in place j.
+    steps = [[[s.replace("{k}", "{k%d}" % j) for j in range(6)] for s in r["steps"]] for r in roles]
+    out = []
+    for i, topic in enumerate(topics.tolist()):
+        r, w, n0, n1 = roles[topic], u[i], int(numbers[i, 0]), int(numbers[i, 1])
+        item, box = r["items"][int(w[0] * len(r["items"]))]
+        offset, factor = r["amount"]
+        a, b = int(offset + factor * n0), 2 + n1 % 9
+        parts = [r["start"][int(w[1] * len(r["start"]))]]
+        parts += [steps[topic][d][j] for j, d in enumerate(draws[i, :n_clauses[i]].tolist())]
+        parts.append(r["ask"][int(w[2] * len(r["ask"]))])
+        out.append(" ".join(parts).format(
+            name=who[i], item=item, box=box, a=a, b=b, c=a * (3 + n1 % 7),
+            **{"k%d" % j: 2 + (n0 + 3 * j + d) % 8 for j, d in enumerate(draws[i].tolist())}))
+    return out
+
+
+def _mbpp_input(kind: str, w: np.ndarray, n0: int, n1: int, f0: int) -> tuple:
+    """The argument(s) of a coding task's assert, from the prompt's uniforms ``w`` and numbers."""
+    words, texts = lex.MBPP_WORDS, lex.MBPP_TEXTS
+    if kind == "s":
+        return (words[int(w[1] * len(words))],)
+    if kind == "l":
+        return ([int(x * 50) for x in w[1:6]],)
+    if kind == "n":
+        return (n0,)
+    if kind == "k":
+        return (1 + n0 % 10,)
+    if kind == "p":
+        return (n0 * (2 + f0 % 4), n1 * (2 + f0 % 4))
+    if kind == "x":
+        return (texts[int(w[1] * len(texts))],)
+    if kind == "d":
+        first = int(w[1] * len(words))
+        return ({words[(first + j) % len(words)]: int(w[2 + j] * 20) for j in range(3)},)
+    return ([(int(w[1] * 20), int(w[2] * 20)), (int(w[3] * 20), int(w[4] * 20)), (n0 % 20, n1 % 20)],)
+
+
+def _mbpp(topics, u, answers, clauses, who, numbers, filler) -> list[str]:
+    roles = list(lex.TOPICS["mbpp"].values())
+    out = []
+    for i, topic in enumerate(topics.tolist()):
+        tasks = roles[topic]["tasks"]
+        task, function, kind, solve = tasks[int(u[i, 0] * len(tasks))]
+        args = _mbpp_input(kind, u[i], int(numbers[i, 0]), int(numbers[i, 1]), int(filler[i, 0]))
+        call = ", ".join(repr(x) for x in args)
+        out.append(f"Write a function to {task}{clauses[i]}.\nYour code should pass these tests:\n"
+                   f"assert {function}({call}) == {solve(*args)!r}")
+    return out
+
+
+def _mtbench(topics, u, answers, clauses, who, numbers, filler) -> list[list[str]]:
+    roles = list(lex.TOPICS["mtbench"].values())
+    out = []
+    for i, topic in enumerate(topics.tolist()):
+        r = roles[topic]
+        first = r["first"][int(u[i, 0] * len(r["first"]))]
+        out.append([f"{first}{clauses[i]}.", r["second"][int(u[i, 1] * len(r["second"]))]])
     return out
 
 

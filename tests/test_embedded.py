@@ -82,13 +82,19 @@ def test_scores_are_in_the_right_sets(raw):
     assert set(np.unique(binary)) == {0.0, 1.0}
 
 
+def _arc_area(prompt: str) -> str:
+    """An ARC-Challenge prompt's area: the one whose situation the question describes."""
+    areas = rbu._lexicon.TOPICS["arc-challenge"].items()
+    return next(area for area, roles in areas for _, situation in roles["pairs"] if situation in prompt)
+
+
 def test_topic_carries_signal_on_mmlu_more_than_on_arc():
     """Who wins depends on the MMLU subject (learnable) much more than on ARC's topic."""
     df = rbu.load(random_state=0, scale=0.5, verbose=False)
     spread = {}
     for name, key in (("mmlu", "eval_name"), ("arc-challenge", "prompt")):
         part = df[rbu.data.dataset_column(df) == name]
-        topic = part["eval_name"] if name == "mmlu" else part["prompt"].str.extract(r"\(([^)]*)\)")[0]
+        topic = part["eval_name"] if name == "mmlu" else part["prompt"].map(_arc_area)
         by_topic = part.groupby(topic.to_numpy())[list(rbu.catalog.MODELS)].mean()
         # how far a model's per-topic mean strays from its overall mean, averaged
         spread[name] = float((by_topic - part[list(rbu.catalog.MODELS)].mean()).abs().to_numpy().mean())
