@@ -145,9 +145,7 @@ BOOK = Path(__file__).resolve().parents[1] / "book"
 CHAPTERS = sorted(BOOK.glob("*.ipynb"))
 #: Chapters that still define a function with a retired parameter name, and why they are left: an
 #: expected failure while the chapter does, a plain pass once it does not (then remove it from here).
-CHAPTER_DEBTS: dict[str, str] = {
-    "questions": "with_specialist(frame, seed) is renamed in the questions chapter's own pass",
-}
+CHAPTER_DEBTS: dict[str, str] = {}
 
 
 def _signature(node: ast.FunctionDef | ast.AsyncFunctionDef) -> inspect.Signature:
