@@ -86,6 +86,8 @@ def test_a_page_without_cells_keeps_the_rest_of_a_list_of_references():
     row = "| 1 | {doc}`dataset` | {ref}`ex-dataset-independence`, {ref}`ex-plane-split` | x |"
     assert drop_references(row, ["ex-dataset-independence"]) == "| 1 | {doc}`dataset` | {ref}`ex-plane-split` | x |"
     assert drop_references(row, ["ex-plane-split"]) == "| 1 | {doc}`dataset` | {ref}`ex-dataset-independence` | x |"
+    items = "Intro.\n\n- one\n- two, see {ref}`ex-a`\n  continued\n- three\n\nEnd."
+    assert drop_references(items, ["ex-a"]) == "Intro.\n\n- one\n- three\n\nEnd."
 
 
 def test_skip_exercise_prints_its_note_outside_a_notebook(capsys):

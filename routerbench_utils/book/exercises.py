@@ -10,7 +10,8 @@ exercise:
 - the exercise's statement (its ``{exercise}`` block);
 - its solution, text and cells, from ``{solution-start}`` to ``{solution-end}``;
 - every paragraph of the chapter that refers to it (``{ref}`` or ``{numref}`` to its label), except
-  in a list of references (``{ref}`a`, {ref}`b```), where only the reference and its comma go.
+  in a Markdown list, where only the items that refer to it go, and in a list of references
+  (``{ref}`a`, {ref}`b```), where only the reference and its comma go.
   Pages without cells (the syllabus) pass through :func:`drop_references` in the same way.
 
 The note stays where the exercise was. So a chapter writes each reference to an exercise that may be
@@ -149,6 +150,11 @@ def drop_references(text: str, labels: Iterable[str]) -> str:
         paragraphs = re.split(r"(\n[ \t]*\n)", text)
         kept = []
         for paragraph in paragraphs[::2]:
+            if re.search(ref, paragraph) and _LIST_ITEM.match(paragraph):
+                paragraph = _drop_items(paragraph, ref)  # a list loses only the items that refer to it
+                if paragraph.strip():
+                    kept.append(paragraph)
+                continue
             if re.search(ref, paragraph):
                 if any(_OPENER.match(line) or re.fullmatch(r"`{3,}|:{3,}", line.strip())
                        for line in paragraph.splitlines()):
@@ -159,6 +165,20 @@ def drop_references(text: str, labels: Iterable[str]) -> str:
             kept.append(paragraph)
         text = "\n\n".join(kept)
     return text
+
+
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
+
+
+def _drop_items(block: str, ref: str) -> str:
+    """A Markdown list without the items (a marker line and its indented continuation) matching ``ref``."""
+    items: list[list[str]] = []
+    for line in block.split("\n"):
+        if _LIST_ITEM.match(line) or not items:
+            items.append([line])
+        else:
+            items[-1].append(line)
+    return "\n".join(line for item in items if not re.search(ref, "\n".join(item)) for line in item)
 
 
 def _closing(lines: list[str], start: int, fence: str) -> int:
