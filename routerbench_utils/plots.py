@@ -652,7 +652,9 @@ def forest(table: pd.DataFrame, value: str = "aiq", low: str = "low", high: str 
             ax.axhspan(n_rows - len(bounds) - 0.5, n_rows - 0.5, color="0.93", zorder=0, lw=0)
             ax.text(1.01, (len(bounds) / 2) / n_rows, "upper bounds", rotation=-90, transform=ax.transAxes,
                     va="center", ha="left", fontsize=font, color="0.35")
-        if reference is not None:
+        if isinstance(reference, str) and (reference not in here.index or pd.isna(here.loc[reference, "est"])):
+            pass  # the reference router has no estimate on this dataset: its row stays empty
+        elif reference is not None:
             if isinstance(reference, str):  # the reference router: its interval shaded, its row on top
                 est, lo, hi = (float(here.loc[reference, c]) for c in ("est", "lo", "hi"))
                 ax.axvspan(lo, hi, color=zero, alpha=0.12, lw=0, zorder=0)

@@ -109,3 +109,13 @@ def test_tables_it_cannot_read(table):
     with pytest.raises(RouterBenchDataError, match="reference='Oracle'"):
         plots.forest(table, reference="Oracle")
     plt.close("all")
+
+
+def test_a_router_missing_on_a_dataset_leaves_its_row_empty(table):
+    partial = table[~((table["dataset"] == "mbpp") & table["router"].isin(["Zero (test hull)", "KNN k=40"]))]
+    fig, axes = plots.forest(partial, reference="Zero (test hull)")
+    assert "KNN k=40" in _bars(axes[0]) and "KNN k=40" not in _bars(axes[1])
+    assert "Zero router" in _bars(axes[0]) and "Zero router" not in _bars(axes[1])
+    # the rows are the same in every panel, so that a router sits at the same height throughout
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == [t.get_text() for t in axes[1].get_yticklabels()]
+    plt.close(fig)
