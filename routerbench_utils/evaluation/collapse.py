@@ -5,8 +5,9 @@ Helpers to look inside a router's sweep rather than only at its curve: which mod
 setting of its knob (:func:`~routerbench_utils.evaluation.collapse.sweep`, :func:`~routerbench_utils.evaluation.collapse.call_shares`), which prompts different routers get right
 (:func:`~routerbench_utils.evaluation.collapse.correct_overlap`), how much of the Oracle's headroom a router recovers
 (:func:`~routerbench_utils.evaluation.collapse.headroom_recovered`), a task-aware baseline (:func:`~routerbench_utils.evaluation.collapse.best_model_per_dataset`), and one table of
-every headline metric with the rank correlations between them (:func:`~routerbench_utils.evaluation.collapse.metric_table`,
-:func:`~routerbench_utils.evaluation.collapse.metric_ranks`, :func:`~routerbench_utils.evaluation.collapse.rank_correlations`).
+every headline metric (the wide form of the engine's :func:`~routerbench_utils.evaluation.metric_estimates`:
+:func:`~routerbench_utils.evaluation.collapse.metric_table`, :func:`~routerbench_utils.evaluation.collapse.metric_pivot`) with the
+rank correlations between them (:func:`~routerbench_utils.evaluation.collapse.metric_ranks`, :func:`~routerbench_utils.evaluation.collapse.rank_correlations`).
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """One evaluation engine: every comparison of the book as one tidy table of estimates with intervals
-(chapters "All routers compared", "Cascade routing", "Online routing under partial feedback").
+(chapters "All routers compared", "Cascade routing", "Online routing under partial feedback", "Routing
+collapse, the plateau, and metrics that disagree").
 
 Every function here scores curves (per-prompt cost and quality matrices, one row per setting of a
 router's knob) over one shared cost range, the cheapest to the dearest model's mean cost, and takes its
@@ -11,14 +12,16 @@ difference of two curves' samples is a paired difference. The result is one tabl
 - ``dataset``, ``router`` and ``setting`` (what was scored; ``setting`` is, e.g., the number of prompts
   an online router had seen);
 - ``metric``: ``aiq``; ``aiq_gain`` (the router minus ``baseline``, paired); ``saving`` (the best
-  single model's cost over the router's cost at that quality);
+  single model's cost over the router's cost at that quality); and, from :func:`metric_estimates`, the
+  other headline metrics of the collapse chapter (:data:`METRICS`: ``aiq_official``, ``apgr_hull``,
+  ``apgr_raw``, ``cpt_50``, ``regret``);
 - ``estimate``, ``low``, ``high``: the full-sample value and its percentile interval;
 - ``baseline``: the curve a paired difference is taken against (missing, NaN, for the other metrics);
 - ``resampling``: the resampling behind the interval, e.g. ``"paired bootstrap: 200 resamples of 120
   prompts, random_state=0"``.
 
 The wide tables of the chapters (:func:`compare_routers`, :func:`compare_on_plane`,
-:func:`aiq_learning_curve`) are reshapes of it.
+:func:`aiq_learning_curve`, :func:`~routerbench_utils.evaluation.collapse.metric_table`) are reshapes of it.
 """
 from __future__ import annotations
 
@@ -463,8 +466,9 @@ def compare_on_plane(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], model_
     return pd.DataFrame(rows).set_index("strategy")
 
 
-#: The metrics of :func:`metric_estimates`, in the order of its rows (``cpt_50`` is CPT at ``pgr=0.5``).
-METRICS = ("aiq", "aiq_official", "apgr_hull", "apgr_raw", "cpt", "regret")
+#: The metrics of :func:`metric_estimates`, in the order of its rows, at the default ``pgr=0.5`` (CPT's
+#: name carries its share of the gap: :func:`cpt_name`).
+METRICS = ("aiq", "aiq_official", "apgr_hull", "apgr_raw", "cpt_50", "regret")
 
 
 def cpt_name(pgr: float) -> str:
