@@ -530,8 +530,10 @@ _PROMPT_DRAWS = {"filler": 18, "clauses": 10, "names": 10, "numbers": (2, 60)}
 
 
 def _quoted(text: str) -> str:
-    """``text`` as a Python literal in single quotes (what ``repr`` gives when it has no apostrophe)."""
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'"
+    """``text`` as a Python literal in single quotes (``repr`` puts one with an apostrophe, and no
+    double quote, in double quotes)."""
+    literal = repr(text)
+    return literal if literal[0] == "'" else "'" + literal[1:-1].replace("'", "\\'") + "'"
 
 
 def _objects(values) -> np.ndarray:
@@ -557,8 +559,9 @@ def _distinct_draws(draws: np.ndarray, count: np.ndarray, size: int) -> np.ndarr
 
 
 def _draw_others(excluded: np.ndarray, u: np.ndarray, size: int) -> np.ndarray:
-    """Per row, three distinct indices in ``range(size)`` outside the row's ``excluded`` ones, drawn
-    without replacement by the uniforms ``u`` (shape (n, 3)): the wrong options of a question."""
+    """Per row, three distinct indices in ``range(size)`` (``size`` an int or one per row) outside the
+    row's ``excluded`` ones, drawn without replacement by the uniforms ``u`` (shape (n, 3)): the wrong
+    options of a question."""
     taken, picks = excluded, []
     for j in range(3):
         rank = (u[:, j] * (size - taken.shape[1])).astype(int)  # rank among the values still free
@@ -579,12 +582,9 @@ def _four_options(correct: np.ndarray, others: np.ndarray, answers: np.ndarray) 
     return out
 
 
-def _multiple_choice(options: np.ndarray, end: str = "") -> np.ndarray:
+def _multiple_choice(options: np.ndarray, end: str = "") -> list[str]:
     """Lines "A. ..." to "D. ..." of the options' texts (shape (n, 4)), then "Answer:"."""
-    lines = "\nA. " + options[:, 0] + end
-    for j, letter in enumerate("BCD", start=1):
-        lines = lines + f"\n{letter}. " + options[:, j] + end
-    return lines + "\nAnswer:"
+    return [f"\nA. {a}{end}\nB. {b}{end}\nC. {c}{end}\nD. {d}{end}\nAnswer:" for a, b, c, d in options.tolist()]
 
 
 def _clause_texts(n_clauses: np.ndarray, draws: np.ndarray, table: np.ndarray, row: np.ndarray
@@ -636,16 +636,20 @@ def _prompts(name: str, topics: np.ndarray, difficulty: np.ndarray, answers: np.
         make = {"arc-challenge": _arc, "hellaswag": _hellaswag, "winogrande": _winogrande,
                 "mbpp": _mbpp, "mtbench": _mtbench}[name]
         texts = make(topics, u, answers, clauses, who, numbers, filler)
-    # As the files store them: the list of turns written out, each turn in single quotes.
-    out = _objects("[" + ", ".join(map(_quoted, t if isinstance(t, list) else [t])) + "]" for t in texts)
-    # Templates can collide; real benchmarks hold distinct prompts, so number the rare repeats.
+    # Templates can collide; real benchmarks hold distinct prompts, so number the rare repeats at the
+    # end of their first line.
+    # Turns are joined by a character no template uses, to count repeats of whole prompts.
+    whole = [t if isinstance(t, str) else "\x00".join(t) for t in texts]
     seen: dict[str, int] = {}
-    repeat = np.zeros(n, dtype=int)
-    for i, text in enumerate(out.tolist()):
-        repeat[i] = seen[text] = seen.get(text, -1) + 1
-    for i in np.flatnonzero(repeat):
-        out[i] = out[i][:-2] + f" (variant {repeat[i]})" + out[i][-2:]
-    return out
+    for i, prompt in enumerate(whole):
+        repeat = seen[prompt] = seen.get(prompt, -1) + 1
+        if repeat:
+            line, newline, rest = prompt.partition("\n")
+            stop = line[-1] if line[-1] in ".?" else ""
+            whole[i] = line[:len(line) - len(stop)] + f" (variant {repeat}){stop}{newline}{rest}"
+    # As the files store them: the list of turns written out, each turn in single quotes.
+    return _objects("[" + ", ".join(map(_quoted, t.split("\x00"))) + "]" if "\x00" in t
+                    else "[" + _quoted(t) + "]" for t in whole)
 
 
 def _flat(lists: list[list]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -664,15 +668,16 @@ def _mmlu(topics, u, answers, clauses) -> np.ndarray:
     terms, descriptions = _objects(p[0] for p in pairs), _objects(p[1] for p in pairs)
     k = size[topics]
     target = (u[:, 0] * k).astype(int)
-    # Every subject lists six terms: the wrong options are three of the other five.
-    options = start[topics][:, None] + _four_options(target, _draw_others(target[:, None], u[:, 1:4], 6),
+    # The wrong options: three of the subject's other terms.
+    options = start[topics][:, None] + _four_options(target, _draw_others(target[:, None], u[:, 1:4], k),
                                                       answers)
     chosen = start[topics] + target
     ask_term = u[:, 4] < 0.5  # ask for the description of a term, or for the term of a description
-    stem = np.where(ask_term, "Which of the following best describes " + terms[chosen],
-                    "Which term refers to " + descriptions[chosen]) + clauses + "?"
+    lead = np.where(ask_term, "Which of the following best describes ", "Which term refers to ")
+    asked = np.where(ask_term, terms[chosen], descriptions[chosen])
     texts = np.where(ask_term[:, None], _capitalised(descriptions)[options], _capitalised(terms)[options])
-    return headers[topics] + stem + _multiple_choice(texts)
+    return [f"{h}{q}{a}{c}?{m}" for h, q, a, c, m in zip(headers[topics].tolist(), lead.tolist(),
+                                                        asked.tolist(), clauses.tolist(), _multiple_choice(texts))]
 
 
 _ARC_STEMS = [("A student notices that ", ". Which of these best explains the observation?"),
@@ -681,15 +686,17 @@ _ARC_STEMS = [("A student notices that ", ". Which of these best explains the ob
 
 
 def _arc(topics, u, answers, clauses, who, numbers, filler) -> np.ndarray:
-    pairs, start, _ = _flat([r["pairs"] for r in lex.TOPICS["arc-challenge"].values()])
+    pairs, start, size = _flat([r["pairs"] for r in lex.TOPICS["arc-challenge"].values()])
     causes, situations = _capitalised(p[0] for p in pairs), _objects(p[1] for p in pairs)
-    target = (u[:, 0] * 6).astype(int)  # every area lists six
-    options = start[topics][:, None] + _four_options(target, _draw_others(target[:, None], u[:, 1:4], 6),
+    k = size[topics]
+    target = (u[:, 0] * k).astype(int)
+    options = start[topics][:, None] + _four_options(target, _draw_others(target[:, None], u[:, 1:4], k),
                                                       answers)
     stem = (u[:, 4] * len(_ARC_STEMS)).astype(int)
     before, after = _objects(s[0] for s in _ARC_STEMS)[stem], _objects(s[1] for s in _ARC_STEMS)[stem]
-    return "Question: " + before + situations[start[topics] + target] + clauses + after + \
-        _multiple_choice(causes[options])
+    return [f"Question: {b}{s}{c}{a}{m}" for b, s, c, a, m in zip(
+        before.tolist(), situations[start[topics] + target].tolist(), clauses.tolist(), after.tolist(),
+        _multiple_choice(causes[options]))]
 
 
 def _hellaswag(topics, u, answers, clauses, who, numbers, filler) -> np.ndarray:
@@ -705,8 +712,9 @@ def _hellaswag(topics, u, answers, clauses, who, numbers, filler) -> np.ndarray:
     others = _draw_others(np.column_stack([step, step + 1]), u[:, 1:4], 12)
     options = 12 * topics[:, None] + _four_options(step + 1, others, answers)
     context = 12 * topics + step
-    return labels[2 * topics + activity] + ": " + who[0] + " " + steps[context] + clauses + \
-        ". Then, " + who[0] + "..." + _multiple_choice(steps[options], end=".")
+    return [f"{label}: {name} {step}{c}. Then, {name}...{m}" for label, name, step, c, m in zip(
+        labels[2 * topics + activity].tolist(), who[0].tolist(), steps[context].tolist(), clauses.tolist(),
+        _multiple_choice(steps[options], end="."))]
 
 
 def _winogrande(topics, u, answers, clauses, who, numbers, filler) -> list[str]:
@@ -717,8 +725,13 @@ def _winogrande(topics, u, answers, clauses, who, numbers, filler) -> list[str]:
         body, to_first, to_second = frames[int(u[i, 0] * len(frames))]
         a, b, extra = who[0][i], who[1][i], clauses[i]
         extra += "," if extra and "{c} " in body else ""  # "..., late on a Friday, because _"
-        sentence = body.format(a=a, b=b, c=extra) + " " + (to_first if answers[i] == 0 else to_second)
-        out.append(f"{sentence}.\nOption 1: {a}\nOption 2: {b}\nAnswer:")
+        # The ending (drawn apart from the answer) says whom the blank is; the options list that name
+        # where the answer key puts it, so the ending's words alone do not tell the key.
+        blank_is_first = u[i, 1] < 0.5
+        sentence = body.format(a=a, b=b, c=extra) + " " + (to_first if blank_is_first else to_second)
+        right, wrong = (a, b) if blank_is_first else (b, a)
+        one, two = (right, wrong) if answers[i] == 0 else (wrong, right)
+        out.append(f"{sentence}.\nOption 1: {one}\nOption 2: {two}\nAnswer:")
     return out
 
 
@@ -727,18 +740,21 @@ def _gsm8k(topics, u, n_clauses, clause_draws, numbers, who) -> list[str]:
     draws = _distinct_draws(clause_draws, n_clauses, 10)  # every topic lists ten steps
     # Step j of a problem gets its own number {kj}: the template of step s in place j.
     steps = [[[s.replace("{k}", "{k%d}" % j) for j in range(6)] for s in r["steps"]] for r in roles]
+    n0, n1 = numbers[:, 0], numbers[:, 1]
+    ks = (2 + (n0[:, None] + 3 * np.arange(6) + draws) % 8).tolist()
+    offset, factor = np.array([r["amount"] for r in roles]).T
+    a = (offset[topics] + factor[topics] * n0).astype(int)
+    pick = [(u[:, j] * np.array([len(r[role]) for r in roles])[topics]).astype(int).tolist()
+            for j, role in enumerate(("items", "start", "ask"))]
     out = []
-    for i, topic in enumerate(topics.tolist()):
-        r, w, n0, n1 = roles[topic], u[i], int(numbers[i, 0]), int(numbers[i, 1])
-        item, box = r["items"][int(w[0] * len(r["items"]))]
-        offset, factor = r["amount"]
-        a, b = int(offset + factor * n0), 2 + n1 % 9
-        parts = [r["start"][int(w[1] * len(r["start"]))]]
-        parts += [steps[topic][d][j] for j, d in enumerate(draws[i, :n_clauses[i]].tolist())]
-        parts.append(r["ask"][int(w[2] * len(r["ask"]))])
-        out.append(" ".join(parts).format(
-            name=who[i], item=item, box=box, a=a, b=b, c=a * (3 + n1 % 7),
-            **{"k%d" % j: 2 + (n0 + 3 * j + d) % 8 for j, d in enumerate(draws[i].tolist())}))
+    for topic, a_i, b_i, c_i, i_item, i_start, i_ask, count, drawn, k, name in zip(
+            topics.tolist(), a.tolist(), (2 + n1 % 9).tolist(), (a * (3 + n1 % 7)).tolist(), *pick,
+            n_clauses.tolist(), draws.tolist(), ks, who.tolist()):
+        r, step = roles[topic], steps[topic]
+        item, box = r["items"][i_item]
+        text = " ".join([r["start"][i_start], *[step[d][j] for j, d in enumerate(drawn[:count])], r["ask"][i_ask]])
+        out.append(text.format(name=name, item=item, box=box, a=a_i, b=b_i, c=c_i, k0=k[0], k1=k[1], k2=k[2],
+                               k3=k[3], k4=k[4], k5=k[5]))
     return out
 
 
