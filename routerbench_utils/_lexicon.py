@@ -538,9 +538,13 @@ MMLU_AREA_OF = {
         "human-sexuality", "professional-psychology", "public-relations", "security-studies",
         "sociology", "us-foreign-policy"]},
 }
-# The two question forms of an MMLU prompt: ask for the description of a term, or for the term.
-MMLU_STEMS = ["Which of the following best describes {term}{clauses}?",
-              "Which term refers to {description}{clauses}?"]
+# The two question forms of an MMLU prompt: ask for the description of a term, or for the term of a
+# description (each followed by the term or description, the extra conditions and "?").
+MMLU_STEMS = ("Which of the following best describes ", "Which term refers to ")
+# The question forms of an ARC-Challenge prompt: the text before and after the situation.
+ARC_STEMS = [("A student notices that ", ". Which of these best explains the observation?"),
+             ("Which of these is the main reason that ", "?"),
+             ("During a science lesson, a class observes that ", ". What is the most likely cause?")]
 
 
 # The other datasets: per topic, lists named by their role in the template.

@@ -584,7 +584,8 @@ def _four_options(correct: np.ndarray, others: np.ndarray, answers: np.ndarray) 
 
 def _multiple_choice(options: np.ndarray, end: str = "") -> list[str]:
     """Lines "A. ..." to "D. ..." of the options' texts (shape (n, 4)), then "Answer:"."""
-    return [f"\nA. {a}{end}\nB. {b}{end}\nC. {c}{end}\nD. {d}{end}\nAnswer:" for a, b, c, d in options.tolist()]
+    return [f"\nA. {a}{end}\nB. {b}{end}\nC. {c}{end}\nD. {d}{end}\nAnswer:"
+            for a, b, c, d in options.tolist()]
 
 
 def _clause_texts(n_clauses: np.ndarray, draws: np.ndarray, table: np.ndarray, row: np.ndarray
@@ -606,7 +607,8 @@ def _prompts(name: str, topics: np.ndarray, difficulty: np.ndarray, answers: np.
     The words of a prompt reveal its topic; a harder prompt (higher ``difficulty``, as normal scores
     :math:`z`) carries more extra conditions, between 0 and 6, their number Poisson with mean
     :math:`1.1 e^{0.7 z}`. Where the template shows the options, the right one is at ``answers``
-    (Winogrande: the ending makes the blank the first name when the answer is option 1). The draws
+    (Winogrande: the ending, drawn apart from the answer, says whom the blank is, and the options put
+    that name where ``answers`` says). The draws
     from ``rng`` (their calls, shapes and bounds) are fixed, so changing the lexicon changes the text
     only. See the chapter :ref:`chap-dataset` ("The data set").
     """
@@ -637,8 +639,7 @@ def _prompts(name: str, topics: np.ndarray, difficulty: np.ndarray, answers: np.
                 "mbpp": _mbpp, "mtbench": _mtbench}[name]
         texts = make(topics, u, answers, clauses, who, numbers, filler)
     # Templates can collide; real benchmarks hold distinct prompts, so number the rare repeats at the
-    # end of their first line.
-    # Turns are joined by a character no template uses, to count repeats of whole prompts.
+    # end of their first line (turns joined by a character no template uses, to compare whole prompts).
     whole = [t if isinstance(t, str) else "\x00".join(t) for t in texts]
     seen: dict[str, int] = {}
     for i, prompt in enumerate(whole):
@@ -673,16 +674,11 @@ def _mmlu(topics, u, answers, clauses) -> np.ndarray:
                                                       answers)
     chosen = start[topics] + target
     ask_term = u[:, 4] < 0.5  # ask for the description of a term, or for the term of a description
-    lead = np.where(ask_term, "Which of the following best describes ", "Which term refers to ")
+    lead = np.where(ask_term, *lex.MMLU_STEMS)
     asked = np.where(ask_term, terms[chosen], descriptions[chosen])
     texts = np.where(ask_term[:, None], _capitalised(descriptions)[options], _capitalised(terms)[options])
-    return [f"{h}{q}{a}{c}?{m}" for h, q, a, c, m in zip(headers[topics].tolist(), lead.tolist(),
-                                                        asked.tolist(), clauses.tolist(), _multiple_choice(texts))]
-
-
-_ARC_STEMS = [("A student notices that ", ". Which of these best explains the observation?"),
-              ("Which of these is the main reason that ", "?"),
-              ("During a science lesson, a class observes that ", ". What is the most likely cause?")]
+    return [f"{h}{q}{a}{c}?{m}" for h, q, a, c, m in zip(
+        headers[topics].tolist(), lead.tolist(), asked.tolist(), clauses.tolist(), _multiple_choice(texts))]
 
 
 def _arc(topics, u, answers, clauses, who, numbers, filler) -> np.ndarray:
@@ -692,8 +688,8 @@ def _arc(topics, u, answers, clauses, who, numbers, filler) -> np.ndarray:
     target = (u[:, 0] * k).astype(int)
     options = start[topics][:, None] + _four_options(target, _draw_others(target[:, None], u[:, 1:4], k),
                                                       answers)
-    stem = (u[:, 4] * len(_ARC_STEMS)).astype(int)
-    before, after = _objects(s[0] for s in _ARC_STEMS)[stem], _objects(s[1] for s in _ARC_STEMS)[stem]
+    stem = (u[:, 4] * len(lex.ARC_STEMS)).astype(int)
+    before, after = _objects(s[0] for s in lex.ARC_STEMS)[stem], _objects(s[1] for s in lex.ARC_STEMS)[stem]
     return [f"Question: {b}{s}{c}{a}{m}" for b, s, c, a, m in zip(
         before.tolist(), situations[start[topics] + target].tolist(), clauses.tolist(), after.tolist(),
         _multiple_choice(causes[options]))]
@@ -752,7 +748,8 @@ def _gsm8k(topics, u, n_clauses, clause_draws, numbers, who) -> list[str]:
             n_clauses.tolist(), draws.tolist(), ks, who.tolist()):
         r, step = roles[topic], steps[topic]
         item, box = r["items"][i_item]
-        text = " ".join([r["start"][i_start], *[step[d][j] for j, d in enumerate(drawn[:count])], r["ask"][i_ask]])
+        middle = [step[d][j] for j, d in enumerate(drawn[:count])]
+        text = " ".join([r["start"][i_start], *middle, r["ask"][i_ask]])
         out.append(text.format(name=name, item=item, box=box, a=a_i, b=b_i, c=c_i, k0=k[0], k1=k[1], k2=k[2],
                                k3=k[3], k4=k[4], k5=k[5]))
     return out
