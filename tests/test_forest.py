@@ -119,3 +119,17 @@ def test_a_router_missing_on_a_dataset_leaves_its_row_empty(table):
     # the rows are the same in every panel, so that a router sits at the same height throughout
     assert [t.get_text() for t in axes[0].get_yticklabels()] == [t.get_text() for t in axes[1].get_yticklabels()]
     plt.close(fig)
+
+
+def test_tick_labels_do_not_touch():
+    """Differences from -0.15 to 0.15 on a 4.6-inch panel: the x tick labels stay apart."""
+    plots.use_book_style()
+    rows = pd.DataFrame({"dataset": "hellaswag", "router": ["KNN", "MLP", "Oracle"], "aiq": [-0.13, 0.0, 0.12],
+                         "low": [-0.14, -0.01, 0.11], "high": [-0.12, 0.01, 0.13]})
+    fig, (ax,) = plots.forest(rows, reference=0.0)
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in ax.get_xticklabels() if t.get_text() and t.get_visible()]
+    boxes = [b for b in boxes if ax.get_window_extent().x0 - 1 <= (b.x0 + b.x1) / 2 <= ax.get_window_extent().x1 + 1]
+    gaps = [right.x0 - left.x1 for left, right in zip(boxes, boxes[1:])]
+    assert len(boxes) >= 3 and min(gaps) >= 20, gaps  # at 100 dpi: two digits of space or more
+    plt.close(fig)
