@@ -34,8 +34,11 @@ PAGES = {
     "api_frontier": ("Frontier and metrics", "Frontier and metrics", "points on the cost-quality plane, "
                      "the hull, AIQ and its intervals, other papers' metrics",
                      ("frontier", "metrics", "largelog", "latency")),
-    "api_routers": ("Routers", "Routers", "the router protocol and every family of routers",
-                    ("routers", "embed")),
+    "api_routers": ("Routers", "Routers", "the router protocol and every family of routers", ()),
+    # the routers' layer is the largest: its modules have a page of their own, so that each page loads
+    # in well under a second
+    "api_router_modules": ("Router modules", None, "the routers' layer, module by module (the protocol's "
+                           "helpers, each family's own, prompt features)", ("routers", "embed")),
     "api_evaluation": ("Evaluation", "Evaluation", "routers compared with paired intervals; routing "
                        "collapse, evaluation hygiene, the RAG experiment", ("evaluation", "hygiene", "rag")),
     "api_plotting": ("Plotting", "Plotting", "the book's figure style and plots, static and interactive",
@@ -58,8 +61,8 @@ train, test = rbu.official_split(df)
 ```
 
 Everything else is reached through its module, for example `rbu.metrics.apgr` or
-`rbu.frontier.budgeted_oracle`. The reference has one page per group of the top level; each page
-documents the group's names, then the modules of the same layer. These pages are written by
+`rbu.frontier.budgeted_oracle`. The reference has a page per group of the top level, which documents
+the group's names and then the modules of the same layer. The pages are written by
 `scripts/api_page.py` from the package, and every entry's text is its docstring, so they cannot drift
 from the code.
 """
@@ -119,21 +122,24 @@ def pages() -> dict[Path, str]:
     by_page: dict[str, list[str]] = {stem: [] for stem in PAGES}
     for name in modules():
         by_page[page_of(name)].append(name)
-    rows = ["| Page | What it holds | Top-level names | Modules |", "|---|---|---|---|"]
+    rows = []  # a list, not a table: it reads on a phone's column too
     texts = {}
     for stem, (title, group, holds, _) in PAGES.items():
         names = rbu.API_GROUPS[group] if group is not None else []
         roots = sorted({m.split(".")[0] for m in by_page[stem]})
-        rows.append(f"| {{doc}}`{title} <{stem}>` | {holds} | {len(names) or '-'} | "
-                    + ", ".join(f"`rbu.{r}`" for r in roots) + " |")
+        where = ("module " if len(roots) == 1 else "modules ") + ", ".join(f"`rbu.{r}`" for r in roots)
+        top = f"{len(names)} names of the top level"
+        where = (f"{top}; {where}" if roots else top) if names else where.capitalize()
+        rows.append(f"- **{{doc}}`{title} <{stem}>`**: {holds}. {where}.")
         parts = [f"({stem.replace('_', '-')})=\n# API: {title}\n",
                  f"Part of the {{ref}}`API reference <chap-api>`: {holds}.\n"]
         if names:
             parts.append("## The top level\n\n```{eval-rst}\n")
             parts += [directive(f"routerbench_utils.{name}", getattr(rbu, name)) for name in names]
             parts.append("```\n")
-        parts.append("## Modules\n\n" + ("The rest of the layer, module by module (the names above are not "
-                                          "repeated).\n" if names else "Module by module.\n"))
+        if by_page[stem]:
+            parts.append("## Modules\n\n" + ("The rest of the layer, module by module (the names above are "
+                                              "not repeated).\n" if names else "Module by module.\n"))
         parts += [_module_section(name, curated) for name in by_page[stem]]
         texts[BOOK / f"{stem}.md"] = "\n".join(parts)
     index = INTRO + "\n" + "\n".join(rows) + "\n"
