@@ -680,7 +680,7 @@ def forest(table: pd.DataFrame, value: str = "aiq", low: str = "low", high: str 
         ax.set_ylim(n_rows - 0.5, -0.5)  # the first row on top
         ax.grid(axis="y", visible=False)
         ax.tick_params(axis="x", labelsize=font)
-        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=4))  # labels apart at 10.5 pt
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))  # apart
         ax.set_xlabel(xlabel or value, fontsize=font)
         ax.set_title(_dataset_title(str(name)), loc="left", fontweight="bold", fontsize=font)
     return fig, axes
