@@ -7,12 +7,15 @@ imports them: ``rbu.metrics.apgr`` is ``routerbench_utils.metrics.apgr.apgr`` in
 ``BudgetPacer.start`` inside its module. When Sphinx finds no target for such a reference, this extension
 imports the name it was written under and links to the documented entry that *is* the same Python
 object, on whichever page of the reference documents it; a reference that names no object, or an object
-the reference does not document, stays a warning.
+the reference does not document, stays a warning. A chapter's title that a docstring repeats in quotes
+after its reference, for ``help()``, is dropped from the page (``drop_repeated_titles``).
 """
 from __future__ import annotations
 
 import importlib
 import warnings
+
+from docutils import nodes
 
 PACKAGE = "routerbench_utils"
 
@@ -70,6 +73,23 @@ def missing_reference(app, env, node, contnode):
     return None
 
 
+def drop_repeated_titles(app, doctree, docname) -> None:
+    """A docstring names its chapter twice, as a reference and in quotes (``See the chapter
+    :ref:`chap-aiq` ("AIQ: one number for a whole curve")``), so that ``help()`` shows the title too; on
+    the page the link already reads as the title, and the quoted repeat is dropped."""
+    for ref in list(doctree.findall(nodes.reference)):
+        parent = ref.parent
+        following = parent.index(ref) + 1
+        if following >= len(parent) or not isinstance(parent[following], nodes.Text):
+            continue
+        text, title = str(parent[following]), ref.astext()
+        for repeat in (f" (\u201c{title}\u201d)", f' ("{title}")'):
+            if title and text.startswith(repeat):
+                parent.replace(parent[following], nodes.Text(text[len(repeat):]))
+                break
+
+
 def setup(app):
     app.connect("missing-reference", missing_reference)
+    app.connect("doctree-resolved", drop_repeated_titles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
