@@ -771,7 +771,7 @@ TOPICS: dict[str, dict[str, dict]] = {
                       "{name} spends ${k} on a gift for a friend.",
                       "The store refunds ${k} for a toy that {name} returns.",
                       "{name} buys {k} apples at $2 each.", "{name} drops ${k} into a charity box at the door."],
-            "ask": ["If {name} then buys {b} {item} at $2 each, how much money does {name} have left?",
+            "ask": ["If {name} then buys {b} {item} at $2 each, how many dollars does {name} have left?",
                     "How many {item} at ${b} each can {name} buy with the money that is left?",
                     "{name} wants {item} that cost ${b} each. How many can {name} afford now?"],
         },
@@ -809,7 +809,7 @@ TOPICS: dict[str, dict[str, dict]] = {
                       "{name}'s brother takes {k} {item} to school.",
                       "The recipe makes {k} more {item} than {name} expected."],
             "ask": ["If {name} packs the {item} into {box} of {b}, how many full {box} can {name} fill?",
-                    "If each of the {item} sells for ${b}, how much money does {name} make?",
+                    "If each of the {item} sells for ${b}, how many dollars does {name} make?",
                     "How many {item} are left after {name} sells {b} of them?"],
         },
         "travel": {
@@ -858,7 +858,7 @@ TOPICS: dict[str, dict[str, dict]] = {
                       "{k} of the {item} are set aside for next year.", "A storm ruins {k} of the {item}.",
                       "{name} trades {k} {item} for a bag of feed.", "A second field yields {k} more {item}."],
             "ask": ["If the {item} are packed into {box} of {b}, how many full {box} does {name} get?",
-                    "If each of the {item} sells for ${b} at the market, how much money does {name} make?",
+                    "If each of the {item} sells for ${b} at the market, how many dollars does {name} make?",
                     "How many {item} are left after {name} sells {b} of them?"],
         },
         "savings": {
@@ -875,9 +875,9 @@ TOPICS: dict[str, dict[str, dict]] = {
                       "The bank adds ${k} in interest at the end.",
                       "{name} earns ${k} more in a week of extra chores.",
                       "{name} pays back ${k} borrowed from a sister.", "{name} sells an old toy for ${k}."],
-            "ask": ["How much money does {name} have for the {item} after {b} weeks?",
+            "ask": ["How many dollars does {name} have for the {item} after {b} weeks?",
                     "If the {item} costs ${c}, how many weeks does {name} need to save?",
-                    "How much has {name} saved toward the {item} after {b} weeks?"],
+                    "How many dollars has {name} saved toward the {item} after {b} weeks?"],
         },
     },
     # MBPP: (task, function name, kind of input, reference solution); the assert calls the solution on

@@ -784,7 +784,7 @@ def _mbpp(topics, u, answers, clauses, who, numbers, filler) -> list[str]:
         task, function, kind, solve = tasks[int(u[i, 0] * len(tasks))]
         args = _mbpp_input(kind, u[i], int(numbers[i, 0]), int(numbers[i, 1]), int(filler[i, 0]))
         call = ", ".join(repr(x) for x in args)
-        out.append(f"Write a function to {task}{clauses[i]}.\nYour code should pass these tests:\n"
+        out.append(f"Write a python function to {task}{clauses[i]}.\nYour code should pass these tests:\n"
                    f"assert {function}({call}) == {solve(*args)!r}")
     return out
 

@@ -124,14 +124,14 @@ def test_word_problems_have_a_number_an_item_and_a_question(raw):
 
 def test_coding_tasks_carry_a_true_assert(raw):
     part = _part(raw, "mbpp")
-    assert part["text"].str.startswith("Write a function to ").all()
+    assert part["text"].str.startswith("Write a python function to ").all()
     for text in part["text"]:
         task = text.split("\n")[0]
         test = text.split("\n")[-1]
         assert test.startswith("assert ")
         function = re.match(r"assert (\w+)\(", test).group(1)
         solve = next(s for r in lex.TOPICS["mbpp"].values() for t, f, _, s in r["tasks"] if f == function)
-        assert any(task.startswith(f"Write a function to {t}") for r in lex.TOPICS["mbpp"].values()
+        assert any(task.startswith(f"Write a python function to {t}") for r in lex.TOPICS["mbpp"].values()
                    for t, f, _, _ in r["tasks"] if f == function)
         exec(test, {function: solve, "__builtins__": __builtins__})  # raises AssertionError if false
 
