@@ -142,8 +142,42 @@ def pages() -> dict[Path, str]:
                                               "not repeated).\n" if names else "Module by module.\n"))
         parts += [_module_section(name, curated) for name in by_page[stem]]
         texts[BOOK / f"{stem}.md"] = "\n".join(parts)
-    index = INTRO + "\n" + "\n".join(rows) + "\n"
+    index = INTRO + "\n" + "\n".join(rows) + "\n\n" + _redirect(by_page)
     return {INDEX: index, **texts}
+
+
+#: Sends a link into the one-page reference of earlier editions (``api.html#routerbench_utils.aiq``,
+#: ``api.html#module-routerbench_utils.metrics.apgr``, ``api.html#routers``) to the page that now holds
+#: its target: the longest name in PAGES_OF that the id is or starts with (a dot following).
+REDIRECT = """\
+```{raw} html
+<script>
+(function () {
+  const pages = %s;
+  const id = decodeURIComponent(location.hash.slice(1));
+  if (!id || document.getElementById(id)) return;
+  let best = "";
+  for (const key in pages)
+    if ((id === key || id.startsWith(key + ".")) && key.length > best.length) best = key;
+  if (best) location.replace(pages[best] + ".html" + location.hash);
+})();
+</script>
+```
+"""
+
+
+def _redirect(by_page: dict[str, list[str]]) -> str:
+    """The index's script that forwards an old link to an entry to the entry's page."""
+    import json
+
+    pages = {}
+    for stem, (title, group, *_) in PAGES.items():
+        if group is not None:
+            pages[re.sub(r"[^a-z]+", "-", group.lower())] = stem  # the old page's section of the group
+            pages.update({f"routerbench_utils.{name}": stem for name in rbu.API_GROUPS[group]})
+        for module in by_page[stem]:
+            pages[f"routerbench_utils.{module}"] = pages[f"module-routerbench_utils.{module}"] = stem
+    return REDIRECT % json.dumps(pages, separators=(",", ":"))
 
 
 def toc_sections() -> list[str]:
