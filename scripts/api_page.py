@@ -3,12 +3,13 @@
     python scripts/api_page.py          # rewrite book/api.md and book/api_*.md
     python scripts/api_page.py --check  # exit 1 if a page is out of date (used by the tests)
 
-book/api.md is the reference's index: a table of its pages. Each page holds one group of the curated top
+book/api.md is the reference's index: a list of its pages. Each page holds one group of the curated top
 level, as ``routerbench_utils.API_GROUPS`` groups it, then the modules of the same layer with the names
-reached through them (``PAGES``); the book's page helpers and the vocabulary have a page of their own.
-The docstrings are pulled in by Sphinx's autodoc at build time, so the pages cannot drift from the code;
-this script only keeps the lists of names in step. One page per group also keeps each page light: the
-single page it replaces carried 542 formulas and 2.1 MB.
+reached through them (``PAGES``); the routers' modules, and the book's page helpers with the vocabulary,
+have pages of their own. The docstrings are pulled in by Sphinx's autodoc at build time, so the pages
+cannot drift from the code; this script only keeps the lists of names in step. Several pages also keep
+each page light: the single page they replace carried 542 formulas and 2.1 MB and took over a second to
+load. The index forwards a link into that single page to the page that now holds its target.
 """
 from __future__ import annotations
 
