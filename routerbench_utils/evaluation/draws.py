@@ -301,6 +301,9 @@ class MeanOverDrawsRouter(Router):
 class DrawEstimate(NamedTuple):
     """An AIQ averaged over draws and its Monte Carlo error (:func:`aiq_over_draws`).
 
+    See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
+    strategy").
+
     Attributes
     ----------
     estimate : float
