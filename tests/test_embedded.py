@@ -102,7 +102,7 @@ def test_topic_carries_signal_on_mmlu_more_than_on_arc():
 
 
 def test_prompt_text_reveals_difficulty():
-    """Prompts that every model fails carry more hard clauses than prompts every model solves."""
+    """Prompts that every model fails carry more extra conditions (commas) than prompts every model solves."""
     df = rbu.load(random_state=0, scale=0.3, verbose=False)
     part = df[rbu.data.dataset_column(df) == "mmlu"]
     mean_score = part[list(rbu.catalog.MODELS)].mean(axis=1)
