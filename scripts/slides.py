@@ -120,7 +120,9 @@ def _slide_cells(stem: str) -> list:
     nb = nbformat.read(EXECUTED / f"{stem}.ipynb", as_version=4)
     values = _glued(nb)
     cells = []
-    for cell in _strip_solutions(nb.cells):
+    from routerbench_utils.book import drop_skipped_exercises  # as the pages: a skipped exercise is not shown
+
+    for cell in _strip_solutions(drop_skipped_exercises(nb.cells)):
         tags = set(cell.get("metadata", {}).get("tags", []))
         if "remove-cell" in tags or not cell.source.strip() and not cell.get("outputs"):
             continue

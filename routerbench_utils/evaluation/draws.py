@@ -59,10 +59,11 @@ class MeanOverDrawsRouter(Router):
     the first in ``models_`` order). With a router that draws nothing (zero noise) every draw is the
     same and the mean is the single run.
 
-    The router is cloned, never fitted itself. A :class:`~routerbench_utils.routers.cascade_routing.
-    CascadeRoutingRouter` or :class:`~routerbench_utils.CascadeRouter` draws only when it routes, so it
-    is fitted once and the fitted copy re-seeded for each draw (the same result as fitting every clone);
-    any other router is fitted once per draw.
+    The router is cloned, never fitted itself. A
+    :class:`~routerbench_utils.routers.cascade_routing.CascadeRoutingRouter` or
+    :class:`~routerbench_utils.CascadeRouter` draws only when it routes, so it is fitted once and the
+    fitted copy re-seeded for each draw (the same result as fitting every clone); any other router is
+    fitted once per draw.
 
     See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
     strategy").
@@ -304,7 +305,7 @@ class DrawEstimate(NamedTuple):
     See the chapter :ref:`chap-cascade-routing` ("Cascade routing: routing and cascading as one
     strategy").
 
-    Attributes
+    Parameters
     ----------
     estimate : float
         The AIQ of the curve averaged over the draws.
