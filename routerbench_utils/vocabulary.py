@@ -17,6 +17,8 @@ its unit. The book's glossary (chapter "Glossary") defines the ideas; this page 
 - ``threshold``: the two-model classifier's knob, the predicted chance that the strong model is needed;
 - ``error_rate``: how often a cascade's judge is wrong;
 - ``n_boot``: bootstrap resamples of the prompts; ``level``: the coverage of an interval (0.95);
+- ``n_draws``: seeded draws of a random router's noise averaged over
+  (:class:`~routerbench_utils.evaluation.MeanOverDrawsRouter`);
 - ``c_min``, ``c_max``: the cost range of an AIQ, USD per prompt.
 
 Regret has one name per kind (the columns of :func:`routerbench_utils.evaluation.regret_curves` and the
@@ -46,6 +48,7 @@ PARAMETERS = MappingProxyType({
     "threshold": "the two-model classifier's knob",
     "error_rate": "how often a cascade's judge is wrong",
     "n_boot": "bootstrap resamples of the prompts",
+    "n_draws": "seeded draws of a random router's noise averaged over",
     "level": "the coverage of an interval",
 })
 
