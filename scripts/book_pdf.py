@@ -77,7 +77,8 @@ return MathJax.Hub.queue.pending + raw;
 #: punctuation token, never inside a name unless the name alone is wider than the line; a figure kept
 #: with its caption and a table row in one piece, headings kept with what follows; a code cell and an
 #: output, a table, an admonition may break across pages (at least four lines of code on each side;
-#: the theme keeps them whole), and a figure is at most 4 in tall: a block kept whole that does not fit moves to the next page and leaves the rest of this
+#: the theme keeps them whole), and a figure is at most 3.6 in tall (with a caption of three lines, under half
+#: of the 10.4 in of a page's text): a block kept whole that does not fit moves to the next page and leaves the rest of this
 #: one empty, so no block kept whole is taller than about half a page; wide math and outputs not clipped.
 PRINT_CSS = """
 @media print {
@@ -92,8 +93,12 @@ PRINT_CSS = """
   .bd-main .bd-content table, div.highlight, div.literal-block-wrapper, div[class*=highlight-], .admonition,
   div.admonition, details { break-inside: auto !important; }  /* the theme keeps these whole */
   div.highlight pre { orphans: 4; widows: 4; }
-  figcaption { break-before: avoid; }
-  figure img { max-width: 100% !important; max-height: 4in; width: auto; height: auto; object-fit: contain; }
+  figcaption { break-before: avoid; font-size: 9pt; line-height: 1.35; }
+  figure img { max-width: 100% !important; max-height: 3.6in; width: auto; height: auto; object-fit: contain; }
+  /* Paper does not scroll: a table wider than the page breaks a cell "0.768 [0.758, 0.777]" between the
+     estimate and its interval (PREPARE keeps each of the two whole) rather than losing its last columns. */
+  div.cell_output table td.rbu-num { white-space: normal !important; }
+  div.cell_output table td.rbu-num span.rbu-keep { white-space: nowrap; }
   h1, h2, h3, h4, dt, p.admonition-title, p.rubric { break-after: avoid; }
   #rbu-book-figures li, #rbu-book-index li { margin: 0.15em 0; padding-right: 2.5em; }
   #rbu-book-index { font-size: 9pt; }
@@ -118,6 +123,19 @@ document.querySelectorAll('details').forEach(d => { if (d.querySelector('.soluti
     || d.classList.contains('solution')) d.open = true; });
 document.querySelectorAll('.solution .toggle-hidden, .solution.toggle-hidden')
     .forEach(n => n.classList.remove('toggle-hidden'));
+// An interval cell may break between the estimate and its bracket only (PRINT_CSS), never inside either.
+document.querySelectorAll('div.cell_output table td.rbu-num').forEach(td => {
+    const m = td.textContent.trim().match(/^(\S+)\s+(\[[^\]]*\])$/);
+    if (!m) return;
+    td.replaceChildren();
+    for (const [k, part] of [m[1], m[2]].entries()) {
+        const span = document.createElement('span');
+        span.className = 'rbu-keep';
+        span.textContent = part;
+        if (k) td.append(' ');
+        td.append(span);
+    }
+});
 const style = document.createElement('style');
 style.textContent = css;
 document.head.appendChild(style);
@@ -173,6 +191,76 @@ for (const id of [...anchors, ...sections.map(([id]) => id)]) {
 }
 document.body.appendChild(hidden);
 return sections;
+"""
+
+#: Run before PREPARE: a figure of stacked panels taller than a printed figure may be (3.6 in, PRINT_CSS)
+#: is cut into slices at the white bands between its panels, each slice at most 3.6 in tall, so that paper
+#: shows it at its screen size across pages instead of shrinking all of it into 3.6 in (a stack of seven
+#: panels to a quarter of its size, its text to 2-3 pt). The slices are images of their own (canvas
+#: crops of the loaded image: Chromium runs with --allow-file-access-from-files, so a file:// image does
+#: not taint the canvas), the caption stays with the last one. A band is a run of at least 6 pixel rows
+#: that are all near-white; a panel taller than 3.6 in on its own keeps the shrinking. Returns the number
+#: of figures cut.
+SLICE_TALL_FIGURES = """
+const MAX = 3.6 * 96;  // CSS px in 3.6 in, a printed figure's largest height (PRINT_CSS)
+let cut = 0;
+for (const img of Array.from(document.querySelectorAll('article img'))) {
+    if (!img.complete || !img.naturalWidth || img.closest('#rbu-book-contents')) continue;
+    const shown = Math.min(img.naturalWidth, (img.parentElement.clientWidth || img.naturalWidth));
+    const limit = Math.floor(MAX * img.naturalWidth / shown);  // 3.6 in, in the image's own pixels
+    if (img.naturalHeight <= 1.5 * limit) continue;
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    let data;
+    try { data = ctx.getImageData(0, 0, canvas.width, canvas.height).data; } catch (e) { continue; }
+    const white = [];
+    for (let y = 0; y < canvas.height; y++) {
+        let ok = true;
+        for (let x = 0, i = y * canvas.width * 4; x < canvas.width; x++, i += 4) {
+            if (data[i] < 245 || data[i + 1] < 245 || data[i + 2] < 245) { ok = false; break; }
+        }
+        white.push(ok);
+    }
+    const bands = [];  // the middle row of every band of 6 or more white rows
+    for (let y = 0; y < white.length;) {
+        if (!white[y]) { y++; continue; }
+        let end = y;
+        while (end < white.length && white[end]) end++;
+        if (end - y >= 6 && y > 0 && end < white.length) bands.push(Math.floor((y + end) / 2));
+        y = end;
+    }
+    const cuts = [0];
+    while (canvas.height - cuts[cuts.length - 1] > limit) {
+        const start = cuts[cuts.length - 1];
+        const fits = bands.filter(b => b > start && b - start <= limit);
+        const next = fits.length ? fits[fits.length - 1] : bands.find(b => b > start);
+        if (next === undefined) break;
+        cuts.push(next);
+    }
+    if (cuts.length < 2) continue;
+    cuts.push(canvas.height);
+    const box = document.createElement('div');
+    box.className = 'rbu-print-slices';
+    for (let k = 0; k + 1 < cuts.length; k++) {
+        const part = document.createElement('canvas');
+        part.width = canvas.width; part.height = cuts[k + 1] - cuts[k];
+        part.getContext('2d').drawImage(canvas, 0, cuts[k], canvas.width, part.height, 0, 0, canvas.width,
+                                        part.height);
+        const slice = document.createElement('img');
+        slice.src = part.toDataURL('image/png');
+        slice.alt = (img.alt || 'figure') + ' (part ' + (k + 1) + ' of ' + (cuts.length - 1) + ')';
+        slice.style.cssText = 'display: block; width: ' + part.width * shown / img.naturalWidth
+            + 'px; max-width: 100%; margin: 0 auto; break-inside: avoid;';
+        box.appendChild(slice);
+    }
+    img.replaceWith(box);
+    const figure = box.closest('figure');
+    if (figure) figure.style.breakInside = 'auto';
+    cut++;
+}
+return cut;
 """
 
 #: Marks the links of the printed contents, so their page numbers can be stamped after the merge.
@@ -231,6 +319,7 @@ class Page:
     seconds: float = 0.0
     phases: tuple[float, float, float] = (0.0, 0.0, 0.0)  # loading, typesetting, printing
     folded: list[Path] = field(default_factory=list)  # pages not printed whose links lead to this one
+    sliced: int = 0  # tall figures printed in slices (SLICE_TALL_FIGURES)
 
 
 def toc_entries(toc: Path) -> tuple[list[str], list[tuple[str | None, list[str]]]]:
@@ -412,7 +501,7 @@ def _driver(timeout: float):
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-extensions", "--window-size=1200,1600"):
+                 "--disable-extensions", "--window-size=1200,1600", "--allow-file-access-from-files"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     driver.set_page_load_timeout(timeout)
@@ -443,6 +532,7 @@ def print_page(driver, page: Page, contents: str | None, timeout: float) -> None
             raise TimeoutError(f"{page.path}: MathJax still has {pending} formulas to typeset after {timeout:.0f} s")
         time.sleep(0.1)
     typeset = time.monotonic()
+    page.sliced = driver.execute_script(SLICE_TALL_FIGURES)
     sections = driver.execute_script(PREPARE, page.anchors, contents, PRINT_CSS)
     page.sections = [(str(i), str(t)) for i, t in sections]
     # Untagged: the merge keeps no structure tree (pypdf does not combine them), and tagging costs time.

@@ -260,8 +260,20 @@ def test_list_of_figures_gives_each_figures_page(pdf):
             listed[current] = int(number.group(1))
     printed = sum(len(book_pdf.figures(p.read_text())) for p in (ROOT / "_build" / "html" / "book").glob("*.html"))
     assert len(listed) == printed > 10, (len(listed), printed)
-    wrong = [(fig, page) for fig, page in listed.items()
-             if not re.search(rf"Fig\. ?{fig}\b", pages[page - 1])]
+
+    def shows(fig: str, page: int) -> bool:
+        """The caption is on the page, or the figure starts there and runs on in slices (a stack of
+        panels taller than a printed figure, book_pdf.SLICE_TALL_FIGURES) to its caption a few pages on,
+        with no other figure's caption in between."""
+        for later in range(page, min(page + 4, len(pages) + 1)):
+            captions = re.findall(r"Fig\. ?(\d+)\b", pages[later - 1])
+            if fig in captions:
+                return True
+            if any(c != fig for c in captions):
+                return False
+        return False
+
+    wrong = [(fig, page) for fig, page in listed.items() if not shows(fig, page)]
     assert not wrong, f"figures listed on a page that does not show them: {wrong[:5]}"
 
 
@@ -325,3 +337,37 @@ def test_code_is_set_small_and_broken_between_tokens():
     assert "font-size: 8pt" in book_pdf.PRINT_CSS and "overflow-wrap: break-word" in book_pdf.PRINT_CSS
     assert "anywhere" not in book_pdf.PRINT_CSS
     assert "span.o, div.highlight pre span.p" in book_pdf.PREPARE and "wbr" in book_pdf.PREPARE
+
+
+def test_a_tall_stack_of_panels_is_printed_in_slices_at_its_bands(tmp_path):
+    """A stack of panels taller than a printed figure is cut at the white bands between its panels into
+    images of at most 3.6 in, none cut through a panel; a figure that fits is left alone."""
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        pytest.skip("needs chromium and chromium-driver")
+    import numpy as np
+    from PIL import Image
+
+    book_pdf = load_script("book_pdf")
+    width, panel, gap = 400, 300, 40  # five grey panels of 300 px, 40 px of white between them
+    tall = np.full((5 * panel + 4 * gap, width, 3), 255, dtype=np.uint8)
+    for k in range(5):
+        tall[k * (panel + gap):k * (panel + gap) + panel] = 120
+    Image.fromarray(tall).save(tmp_path / "tall.png")
+    Image.fromarray(tall[:panel]).save(tmp_path / "short.png")
+    (tmp_path / "page.html").write_text(
+        '<html><body><article style="width: 700px"><figure><img src="tall.png"><figcaption>A</figcaption>'
+        '</figure><figure><img src="short.png"></figure></article></body></html>')
+    driver = book_pdf._driver(60)
+    try:
+        driver.get((tmp_path / "page.html").as_uri())
+        assert driver.execute_script(book_pdf.SLICE_TALL_FIGURES) == 1
+        heights = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.rbu-print-slices img'))"
+            ".map(i => [i.naturalHeight, i.closest('figure').querySelector('figcaption') !== null]);")
+        untouched = driver.execute_script("return document.querySelectorAll('img[src$=\"short.png\"]').length")
+    finally:
+        driver.quit()
+    # 3.6 in is 345 px at this size: one panel and half of each band around it per slice, the caption kept.
+    assert len(heights) == 5 and all(h <= 345 for h, _ in heights), heights
+    assert sum(h for h, _ in heights) == tall.shape[0] and all(kept for _, kept in heights)
+    assert untouched == 1
