@@ -126,6 +126,10 @@ def model_scatter(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bo
 def format_cost_axis(ax: plt.Axes, log_cost: bool | str = True) -> plt.Axes:
     """Label the cost axis; on a log axis show only decades, on a linear one at most four ticks.
 
+    A log axis whose view holds fewer than two decades (e.g. USD 0.0007 to 0.006) also labels the
+    ticks at 2 and 5 x 10^k between them, so a view spanning a factor of 2.5 or more shows at least
+    two labels. Call it after drawing.
+
     The label is "cost per query (USD)", as on every cost-quality figure of the book. With
     ``log_cost="auto"`` the axis is logarithmic when the x values drawn so far span more than
     :data:`LOG_DECADES` decades, ``log10(max / min) > 1`` (eleven models from USD 0.0001 to 0.006 per
@@ -155,11 +159,24 @@ def format_cost_axis(ax: plt.Axes, log_cost: bool | str = True) -> plt.Axes:
         log_cost = spans_decades(_drawn_x(ax))
     if log_cost:
         ax.set_xscale("log")
-        ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
+        lo, hi = ax.get_xlim()
+        if np.floor(np.log10(hi)) - np.ceil(np.log10(lo)) >= 1:  # two decades or more are labelled
+            ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
+        else:  # fewer than two decades in view: label the ticks at 2 and 5 x 10^k too
+            ax.xaxis.set_minor_formatter(mpl.ticker.FuncFormatter(_two_and_five))
     else:
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(4))
     ax.set_xlabel(COST_LABEL)
     return ax
+
+
+def _two_and_five(x: float, pos=None) -> str:
+    """A log axis' minor tick label: "2 x 10^k" and "5 x 10^k", nothing at the other minor ticks."""
+    if not np.isfinite(x) or x <= 0:
+        return ""
+    power = int(np.floor(np.log10(x) + 1e-9))
+    mantissa = round(x / 10.0 ** power)
+    return rf"$\mathdefault{{{mantissa}\times10^{{{power}}}}}$" if mantissa in (2, 5) else ""
 
 
 def spans_decades(costs, decades: float = LOG_DECADES) -> bool:
@@ -198,12 +215,14 @@ def _drawn_x(ax: plt.Axes) -> np.ndarray:
     return np.concatenate(parts) if parts else np.array([])
 
 
-def label_lines(ax: plt.Axes, fontsize: float = MIN_FONT_PT, min_gap: float = 0.06) -> None:
+def label_lines(ax: plt.Axes, fontsize: float = MIN_FONT_PT, min_gap: float | None = None) -> None:
     """Write each labelled line's name at its right end, in its colour, and drop the legend.
 
     Direct labels read faster than a legend and need no room beside a small figure. Labels are nudged
     apart vertically so that none is closer than ``min_gap`` (a fraction of the axis' height) to the
-    next; lines whose label starts with an underscore (matplotlib's "no label") are skipped.
+    next: pushed up from the lowest, then, where the top one would leave the axes, pushed down from the
+    top, so no label sits above the top of the y axis unless the labels need more than its height. Lines
+    whose label starts with an underscore (matplotlib's "no label") are skipped.
 
     See the chapter :ref:`chap-compare` ("All routers compared").
 
@@ -213,8 +232,10 @@ def label_lines(ax: plt.Axes, fontsize: float = MIN_FONT_PT, min_gap: float = 0.
         Axes with labelled lines (``ax.plot(..., label=...)``).
     fontsize : float, default MIN_FONT_PT
         Font size of the labels.
-    min_gap : float, default 0.06
-        Smallest vertical distance between two labels, as a fraction of the y axis' span.
+    min_gap : float, optional
+        Smallest vertical distance between two labels' centres, as a fraction of the y axis' span. By
+        default 1.4 lines of ``fontsize`` at the axes' drawn height (``1.4 * fontsize / height_pt``), so
+        two labels never touch whatever the panel's size.
 
     Returns
     -------
@@ -231,13 +252,20 @@ def label_lines(ax: plt.Axes, fontsize: float = MIN_FONT_PT, min_gap: float = 0.
     if not lines:
         return
     low, high = ax.get_ylim()
+    if min_gap is None:  # 1.4 lines of text at the axes' height on the figure
+        height_pt = ax.get_position().height * ax.figure.get_figheight() * 72
+        min_gap = 1.4 * fontsize / max(height_pt, 1.0)
     gap = min_gap * (high - low)
     ends = sorted(((float(np.asarray(line.get_ydata(), dtype=float)[-1]), line) for line in lines),
                   key=lambda pair: pair[0])
-    placed: list[float] = []
-    for y, line in ends:  # bottom up: each label at its line's end or just above the one below it
-        y = max(y, placed[-1] + gap) if placed else y
-        placed.append(y)
+    placed = [y for y, _ in ends]
+    for k in range(1, len(placed)):  # bottom up: at its line's end or just above the label below
+        placed[k] = max(placed[k], placed[k - 1] + gap)
+    if placed[-1] > high:  # top down: the top label inside the axes, the others below it
+        placed[-1] = high
+        for k in range(len(placed) - 2, -1, -1):
+            placed[k] = min(placed[k], placed[k + 1] - gap)
+    for y, (_, line) in zip(placed, ends):
         x = np.asarray(line.get_xdata(), dtype=float)[-1]
         ax.annotate(line.get_label(), (x, y), xytext=(4, 0), textcoords="offset points", va="center",
                     ha="left", fontsize=fontsize, color=line.get_color(), annotation_clip=False)
@@ -606,7 +634,8 @@ def forest(table: pd.DataFrame, value: str = "aiq", low: str = "low", high: str 
     fig : matplotlib Figure
         4.6 inches wide (:data:`FIGSIZE`), every text at least :data:`MIN_FONT_PT`.
     axes : list of matplotlib Axes
-        One per dataset, in the order the datasets first appear; each row's bar is an
+        One per dataset, in the order the datasets first appear, its x axis spanning every estimate,
+        interval end and the reference with 6% of that span to spare on each side; each row's bar is an
         ``ErrorbarContainer`` labelled with the router's name (the reference's with ``reference_label``).
 
     Raises
@@ -667,7 +696,7 @@ def forest(table: pd.DataFrame, value: str = "aiq", low: str = "low", high: str 
             if router not in here.index or pd.isna(here.loc[router, "est"]):
                 continue
             est, lo, hi = (float(here.loc[router, c]) for c in ("est", "lo", "hi"))
-            color = ROUTER_COLORS.get(router.split(" ")[0], "0.25")
+            color = ROUTER_COLORS.get(router.split(" ")[0].rstrip("*"), "0.25")
             bound = router in bounds
             ax.errorbar([est], [k], xerr=[[max(est - lo, 0.0)], [max(hi - est, 0.0)]], fmt="o", ms=5.5,
                         color=color, mfc="white" if bound else color, mew=1.5, lw=2, capsize=0,
@@ -678,6 +707,14 @@ def forest(table: pd.DataFrame, value: str = "aiq", low: str = "low", high: str 
         for tick in ax.get_yticklabels()[top:][-len(bounds):] if bounds else []:
             tick.set_fontstyle("italic")
         ax.set_ylim(n_rows - 0.5, -0.5)  # the first row on top
+        ends = here.loc[here.index.isin(rows + ([reference] if isinstance(reference, str) else [])),
+                        ["est", "lo", "hi"]].to_numpy(dtype=float).ravel()
+        if reference is not None and not isinstance(reference, str):
+            ends = np.append(ends, float(reference))
+        ends = ends[np.isfinite(ends)]
+        if ends.size:  # every interval inside the frame, with 6% of the span to spare on each side
+            pad = 0.06 * max(float(ends.max() - ends.min()), 1e-9)
+            ax.set_xlim(float(ends.min()) - pad, float(ends.max()) + pad)
         ax.grid(axis="y", visible=False)
         ax.tick_params(axis="x", labelsize=font)
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))  # apart

@@ -133,3 +133,17 @@ def test_tick_labels_do_not_touch():
     gaps = [right.x0 - left.x1 for left, right in zip(boxes, boxes[1:])]
     assert len(boxes) >= 3 and min(gaps) >= 20, gaps  # at 100 dpi: two digits of space or more
     plt.close(fig)
+
+
+def test_every_interval_lies_inside_the_frame_with_room_to_spare(table):
+    # a long interval on one dataset (as the Oracle's on MT-Bench) must not run into the frame
+    table.loc[(table["dataset"] == "mbpp") & (table["router"] == "Oracle (upper bound)"), "high"] = 1.4
+    with plt.rc_context({"axes.xmargin": 0}):  # the limits are forest's own, not matplotlib's margin
+        fig, axes = plots.forest(table, reference=0.5, xlabel="AIQ")
+    for ax, name in zip(axes, ["mmlu", "mbpp"]):
+        here = table[table["dataset"] == name]
+        left, right = ax.get_xlim()
+        span = max(here["high"].max(), 0.5) - min(here["low"].min(), 0.5)
+        assert left <= min(here["low"].min(), 0.5) - 0.05 * span
+        assert right >= here["high"].max() + 0.05 * span
+    plt.close(fig)

@@ -61,7 +61,9 @@ def test_label_lines_names_each_line_at_its_end_and_drops_the_legend():
     assert [t.get_text() for t in texts] == ["KNN", "MLP", "Cascade"] and ax.get_legend() is None
     low, high = ax.get_ylim()
     ys = sorted(t.xy[1] for t in texts)
-    assert np.all(np.diff(ys) >= 0.06 * (high - low) - 1e-12)
+    height_pt = ax.get_position().height * fig.get_figheight() * 72
+    assert np.all(np.diff(ys) / (high - low) * height_pt >= 1.4 * plots.MIN_FONT_PT - 1e-9)  # apart
+    assert max(ys) <= high + 1e-12  # pushed down from the top, not above the axes
     assert all(t.get_fontsize() >= plots.MIN_FONT_PT for t in texts)
     plt.close(fig)
 
