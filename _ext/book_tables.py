@@ -13,7 +13,7 @@ import re
 
 from docutils import nodes
 
-NUMBER = r"[+\-\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+\-]?\d+)?%?"
+NUMBER = r"[+\-\u2212]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+\-]?\d+)?%?|\u221e)"  # or an unbounded end, "∞"
 NUMERIC = re.compile(rf"^(?:{NUMBER}(?:\s*\[{NUMBER},\s*{NUMBER}\])?|\[{NUMBER},\s*{NUMBER}\]|\d+ of \d+)$")
 MISSING = {"\u2014", "\u2013", "-", ""}
 TABLE = re.compile(r"<table\b.*?</table>", re.S)
