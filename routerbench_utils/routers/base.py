@@ -16,7 +16,7 @@ from .._deprecated import keyword_only
 from ..errors import RouterBenchDataError, first_ids
 
 
-#: The official willingness-to-pay grid (USD per point of score): the 32 values of ``WILLINGNESS_TO_PAY``
+#: The official willingness-to-pay grid (USD per unit of quality): the 32 values of ``WILLINGNESS_TO_PAY``
 #: in RouterBench's own code (withmartian/routerbench, ``utils.py``), from 1e-10 to 1e9, dense between
 #: 1 and 1e5 where the models' trade-offs lie.
 WTP_GRID = (1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 0.005, 0.01, 0.1, 0.5, 1.0, 1.5, 2.0, 10.0, 50.0,
