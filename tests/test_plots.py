@@ -168,3 +168,16 @@ def test_interactive_figures_name_a_missing_column(points):
         plots.interactive_cost_quality(points.drop(columns="quality"))
     with pytest.raises(RouterBenchDataError, match="'router'"):
         plots.interactive_comparison(points)
+
+
+def test_a_log_cost_axis_within_a_decade_or_two_still_shows_two_labels():
+    for costs in ([7e-4, 6e-3], [1.5e-4, 1.1e-3], [1.5e-3, 8e-3], [1e-4, 1e-2]):
+        fig, ax = plt.subplots()
+        ax.plot(costs, [0.5, 0.9])
+        plots.format_cost_axis(ax)
+        fig.canvas.draw()
+        left, right = ax.get_xlim()
+        shown = [t.get_text() for t in ax.get_xticklabels() + ax.get_xticklabels(minor=True)
+                 if t.get_text() and left <= t.get_position()[0] <= right]
+        assert len(shown) >= 2, (costs, shown)
+        plt.close(fig)
