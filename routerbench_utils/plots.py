@@ -218,9 +218,11 @@ def _drawn_x(ax: plt.Axes) -> np.ndarray:
 
 
 def label_lines(ax: plt.Axes, fontsize: float = MIN_FONT_PT, min_gap: float | None = None) -> None:
-    """Write each labelled line's name at its right end, in its colour, and drop the legend.
+    """Write each labelled line's name right of the axes at the height of its right end, in its colour,
+    and drop the legend.
 
-    Direct labels read faster than a legend and need no room beside a small figure. Labels are nudged
+    Direct labels read faster than a legend and need no room beside a small figure; in a column right
+    of the axes, a label never sits on another line that runs further right. Labels are nudged
     apart vertically so that none is closer than ``min_gap`` (a fraction of the axis' height) to the
     next: pushed up from the lowest, then, where the top one would leave the axes, pushed down from the
     top, so no label sits above the top of the y axis unless the labels need more than its height. Lines
@@ -267,10 +269,10 @@ def label_lines(ax: plt.Axes, fontsize: float = MIN_FONT_PT, min_gap: float | No
         placed[-1] = high
         for k in range(len(placed) - 2, -1, -1):
             placed[k] = min(placed[k], placed[k + 1] - gap)
-    for y, (_, line) in zip(placed, ends):
-        x = np.asarray(line.get_xdata(), dtype=float)[-1]
-        ax.annotate(line.get_label(), (x, y), xytext=(4, 0), textcoords="offset points", va="center",
-                    ha="left", fontsize=fontsize, color=line.get_color(), annotation_clip=False)
+    for y, (_, line) in zip(placed, ends):  # in a column right of the axes, clear of every line
+        ax.annotate(line.get_label(), (1.0, y), xycoords=ax.get_yaxis_transform(), xytext=(4, 0),
+                    textcoords="offset points", va="center", ha="left", fontsize=fontsize,
+                    color=line.get_color(), annotation_clip=False)
     if ax.get_legend() is not None:
         ax.get_legend().remove()
 

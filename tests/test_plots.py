@@ -181,3 +181,14 @@ def test_a_log_cost_axis_within_a_decade_or_two_still_shows_two_labels():
                  if t.get_text() and left <= t.get_position()[0] <= right]
         assert len(shown) >= 2, (costs, shown)
         plt.close(fig)
+
+
+def test_label_lines_writes_names_right_of_the_axes_clear_of_longer_lines():
+    fig, ax = plt.subplots()
+    ax.plot([1e-4, 1e-3], [0.5, 0.7], label="Zero")  # ends mid-axis, under the other line
+    ax.plot([1e-4, 1e-2], [0.4, 0.72], label="Classifier")
+    plots.label_lines(ax)
+    fig.canvas.draw()
+    right = ax.get_window_extent().x1
+    assert all(t.get_window_extent().x0 >= right for t in ax.texts)
+    plt.close(fig)
