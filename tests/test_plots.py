@@ -171,7 +171,7 @@ def test_interactive_figures_name_a_missing_column(points):
 
 
 def test_a_log_cost_axis_within_a_decade_or_two_still_shows_two_labels():
-    for costs in ([7e-4, 6e-3], [1.5e-4, 1.1e-3], [1.5e-3, 8e-3], [1e-4, 1e-2]):
+    for costs in ([7e-4, 6e-3], [1.5e-4, 1.1e-3], [7e-4, 2e-3], [1.5e-3, 8e-3], [1e-4, 1e-2]):
         fig, ax = plt.subplots()
         ax.plot(costs, [0.5, 0.9])
         plots.format_cost_axis(ax)
