@@ -126,10 +126,10 @@ def model_scatter(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bo
 def format_cost_axis(ax: plt.Axes, log_cost: bool | str = True) -> plt.Axes:
     """Label the cost axis; on a log axis show only decades, on a linear one at most four ticks.
 
-    A log axis whose view holds one decade tick (e.g. USD 0.0002 to 0.006) also labels the tick at
-    3 x 10^k half-way to the next decade on the wider side, one that holds none those at 2 and
-    5 x 10^k, so a view spanning a factor of 2.5 or more shows at least two labels, apart. Call it
-    after drawing.
+    A log axis whose view holds one decade tick (e.g. USD 0.0002 to 0.006) also labels one tick on
+    its wider side, the farthest from it of 2, 3 and 5 x 10^k in view; one that holds none labels
+    those at 2 and 5 x 10^k, so a view spanning a factor of 2.5 or more shows at least two labels,
+    apart. Call it after drawing.
 
     The label is "cost per query (USD)", as on every cost-quality figure of the book. With
     ``log_cost="auto"`` the axis is logarithmic when the x values drawn so far span more than
@@ -162,12 +162,14 @@ def format_cost_axis(ax: plt.Axes, log_cost: bool | str = True) -> plt.Axes:
         ax.set_xscale("log")
         lo, hi = ax.get_xlim()
         decade = 10.0 ** np.ceil(np.log10(lo))  # the lowest decade tick in view, if any
-        extra = 0.3 * decade if decade / lo >= hi / decade else 3 * decade  # on its wider side
+        # on the decade's wider side, the tick farthest from it that is in view
+        side = (0.2, 0.3, 0.5) if decade / lo >= hi / decade else (5, 3, 2)
+        extra = next((f * decade for f in side if lo <= f * decade <= hi), None)
         if 10 * decade <= hi:  # two decades or more are labelled
             ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
-        elif decade <= hi and lo <= extra <= hi:  # one: one more label, half-way to the next
+        elif decade <= hi and extra is not None:  # one: one more label, as far from it as fits
             ax.xaxis.set_minor_formatter(mpl.ticker.FuncFormatter(
-                lambda x, pos=None: _mantissa_label(x, (3,)) if np.isclose(x, extra) else ""))
+                lambda x, pos=None: _mantissa_label(x, (2, 3, 5)) if np.isclose(x, extra) else ""))
         else:  # a narrower view: label 2 and 5 x 10^k
             ax.xaxis.set_minor_formatter(mpl.ticker.FuncFormatter(
                 lambda x, pos=None: _mantissa_label(x, (2, 5))))
