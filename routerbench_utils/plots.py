@@ -934,8 +934,8 @@ def interactive_comparison(curves: pd.DataFrame, points: pd.DataFrame | None = N
     legend hides or shows it, a double click shows it alone. With ``points``, the models are drawn as
     in :func:`interactive_cost_quality` (with their Zero router, dashed, unless a curve is a Zero
     router's). Routers take the colours of :data:`ROUTER_COLORS` by their family (the name's first
-    word; other routers a colour-blind palette's), the second, third, ... router of a family a dashed,
-    dotted, ... line.
+    word, without a trailing star that marks an upper bound; other routers a colour-blind
+    palette's), the second, third, ... router of a family a dashed, dotted, ... line.
 
     See the chapter :ref:`chap-compare` ("All routers compared").
 
@@ -973,7 +973,7 @@ def interactive_comparison(curves: pd.DataFrame, points: pd.DataFrame | None = N
     routers = list(pd.unique(curves["router"]))
     fallback = dict(zip(routers, [_hex(c) for c in sns.color_palette("colorblind", len(routers))]))
     # A family's colour (the name's first word) for each of its routers, told apart by the line's dash.
-    families = [str(r).split(" ")[0] for r in routers]
+    families = [str(r).split(" ")[0].rstrip("*") for r in routers]  # "Oracle*": an upper bound
     dash = {r: ("solid", "dash", "dot", "dashdot")[families[:k].count(families[k]) % 4] for k, r in enumerate(routers)}
     zero_in_curves = any(f == "Zero" for f in families)
     traces = []
@@ -983,7 +983,7 @@ def interactive_comparison(curves: pd.DataFrame, points: pd.DataFrame | None = N
         here = curves[curves["dataset"] == name] if "dataset" in curves else curves
         for router, part in here.groupby("router", sort=False):
             line = ndch(part["cost"], part["quality"]) if hull else part.sort_values("cost")
-            color = ROUTER_COLORS.get(str(router).split(" ")[0], fallback[router])
+            color = ROUTER_COLORS.get(str(router).split(" ")[0].rstrip("*"), fallback[router])
             traces.append((name, go.Scatter(
                 x=list(line.cost if hull else line["cost"]), y=list(line.quality if hull else line["quality"]),
                 mode="lines+markers", marker=dict(size=4), name=str(router),

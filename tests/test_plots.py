@@ -192,3 +192,10 @@ def test_label_lines_writes_names_right_of_the_axes_clear_of_longer_lines():
     right = ax.get_window_extent().x1
     assert all(t.get_window_extent().x0 >= right for t in ax.texts)
     plt.close(fig)
+
+
+def test_interactive_comparison_colours_a_starred_upper_bound_by_its_family():
+    curves = pd.DataFrame({"router": ["Oracle*"] * 2 + ["KNN k=40"] * 2, "cost": [1e-4, 1e-3] * 2,
+                           "quality": [0.5, 0.9, 0.5, 0.7]})
+    lines = {t.name: t.line.color for t in plots.interactive_comparison(curves).figure.data}
+    assert lines["Oracle*"] == plots.ROUTER_COLORS["Oracle"] != lines["KNN k=40"]
