@@ -123,13 +123,19 @@ def model_scatter(points: pd.DataFrame, ax: plt.Axes | None = None, log_cost: bo
     return ax
 
 
+#: The least distance between a lone decade's label and the extra label beside it (points): about the
+#: width of "5 x 10^-3" at the book's font size, so the two never run into each other.
+EXTRA_LABEL_GAP_PT = 44.0
+
+
 def format_cost_axis(ax: plt.Axes, log_cost: bool | str = True) -> plt.Axes:
     """Label the cost axis; on a log axis show only decades, on a linear one at most four ticks.
 
     A log axis whose view holds one decade tick (e.g. USD 0.0002 to 0.006) also labels one tick on
     its wider side, the farthest from it of 2, 3 and 5 x 10^k in view; one that holds none labels
     those at 2 and 5 x 10^k, so a view spanning a factor of 2.5 or more shows at least two labels,
-    apart. Call it after drawing.
+    apart. The extra label is left out where the axes are too narrow for it to stand at least
+    :data:`EXTRA_LABEL_GAP_PT` from the decade's. Call it after drawing.
 
     The label is "cost per query (USD)", as on every cost-quality figure of the book. With
     ``log_cost="auto"`` the axis is logarithmic when the x values drawn so far span more than
@@ -165,11 +171,19 @@ def format_cost_axis(ax: plt.Axes, log_cost: bool | str = True) -> plt.Axes:
         # on the decade's wider side, the tick farthest from it that is in view
         side = (0.2, 0.3, 0.5) if decade / lo >= hi / decade else (5, 3, 2)
         extra = next((f * decade for f in side if lo <= f * decade <= hi), None)
+
+        def fits(x: float) -> bool:
+            """Whether the extra label stands far enough from the decade's on the axes as drawn (asked
+            at drawing time, after any layout has set the axes' width)."""
+            left, right = ax.get_xlim()
+            width_pt = ax.get_window_extent().width * 72.0 / ax.figure.dpi
+            return width_pt * abs(np.log10(x / decade)) / np.log10(right / left) >= EXTRA_LABEL_GAP_PT
         if 10 * decade <= hi:  # two decades or more are labelled
             ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
         elif decade <= hi and extra is not None:  # one: one more label, as far from it as fits
             ax.xaxis.set_minor_formatter(mpl.ticker.FuncFormatter(
-                lambda x, pos=None: _mantissa_label(x, (2, 3, 5)) if np.isclose(x, extra) else ""))
+                lambda x, pos=None: _mantissa_label(x, (2, 3, 5)) if np.isclose(x, extra) and fits(x)
+                else ""))
         else:  # a narrower view: label 2 and 5 x 10^k
             ax.xaxis.set_minor_formatter(mpl.ticker.FuncFormatter(
                 lambda x, pos=None: _mantissa_label(x, (2, 5))))

@@ -183,6 +183,21 @@ def test_a_log_cost_axis_within_a_decade_or_two_still_shows_two_labels():
         plt.close(fig)
 
 
+def test_a_narrow_log_cost_axis_leaves_out_the_extra_label_that_would_run_into_the_decade():
+    """On an axis about an inch wide (the bring-your-own page's plane, before its labels) the lone
+    decade keeps its label alone; no two labels stand closer than the gap the book allows."""
+    fig, ax = plt.subplots(figsize=(1.6, 3.0))
+    ax.plot([4e-4, 6e-3], [0.5, 0.9])
+    plots.format_cost_axis(ax)
+    fig.canvas.draw()
+    left, right = ax.get_xlim()
+    shown = [t for t in ax.get_xticklabels() + ax.get_xticklabels(minor=True)
+             if t.get_text() and left <= t.get_position()[0] <= right]
+    boxes = sorted((t.get_window_extent().x0, t.get_window_extent().x1) for t in shown)
+    assert all(a[1] <= b[0] for a, b in zip(boxes, boxes[1:])), [t.get_text() for t in shown]
+    plt.close(fig)
+
+
 def test_label_lines_writes_names_right_of_the_axes_clear_of_longer_lines():
     fig, ax = plt.subplots()
     ax.plot([1e-4, 1e-3], [0.5, 0.7], label="Zero")  # ends mid-axis, under the other line
