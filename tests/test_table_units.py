@@ -28,7 +28,7 @@ NUMERIC_HEAD = re.compile(r"<th\b[^>]*\bclass=\"[^\"]*\brbu-num\b[^\"]*\"[^>]*>(
 DATA_COLUMN = re.compile(r"^[\w.\-/]+\|\w+$")
 
 COST = re.compile(r"\b(costs?|prices?|spend|spent|spending|budgets?|fees?|bill)\b", re.I)
-CURRENCY = re.compile(r"\bUSD\b|\$")
+CURRENCY = re.compile(r"\bUSD\b|\$|\btoy units\b")  # a toy example says its units are made up
 RELATIVE = re.compile(r"%|\bratio\b| / |\u00d7|\btimes\b", re.I)  # a ratio or share: no currency
 SHARE = re.compile(r"\b(share|fraction|proportion)\b", re.I)
 TIME = re.compile(r"\b(time|latency|seconds?|duration)\b", re.I)
@@ -60,7 +60,8 @@ def missing_unit(head: str) -> str | None:
 
 
 @pytest.mark.parametrize("head, ok", [
-    ("mean cost (USD per prompt)", True), ("cost", False), ("budget (USD per query)", True),
+    ("mean cost (USD per prompt)", True), ("cost", False), ("cost (toy units)", True),
+    ("cost (units)", False), ("budget (USD per query)", True),
     ("cost ratio", True), ("GPT-4 / Oracle (upper bound) cost", True), ("share of GPT-4's cost (%)", True),
     ("share of test prompts", False), ("share of test prompts (%)", True), ("spent (share of budget)", False),
     ("latency limit (s)", True), ("time to first token", False), ("seconds to first token", True),
