@@ -135,7 +135,7 @@ def format_cost_axis(ax: plt.Axes, log_cost: bool | str = True) -> plt.Axes:
     its wider side, the farthest from it of 2, 3 and 5 x 10^k in view; one that holds none labels
     those at 2 and 5 x 10^k, so a view spanning a factor of 2.5 or more shows at least two labels,
     apart. The extra label is left out where the axes are too narrow for it to stand at least
-    :data:`EXTRA_LABEL_GAP_PT` from the decade's. Call it after drawing.
+    ``EXTRA_LABEL_GAP_PT`` (44 pt) from the decade's. Call it after drawing.
 
     The label is "cost per query (USD)", as on every cost-quality figure of the book. With
     ``log_cost="auto"`` the axis is logarithmic when the x values drawn so far span more than
