@@ -44,6 +44,7 @@ MODEL_MARKERS = dict(zip(MODELS, "o s D ^ v < > p h X P".split()))
 ROUTER_COLORS = {
     "Zero": "#444444", "Oracle": "#d62728", "KNN": "#1f77b4", "MLP": "#2ca02c", "SVM": "#9467bd",
     "Cascade": "#ff7f0e", "Matrix factorisation": "#8c564b", "Task label": "#e377c2", "Custom": "#17becf",
+    "Classifier": "#6a3d9a",  # the two-model classifier: a darker purple than the SVM's
 }
 
 

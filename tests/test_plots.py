@@ -214,3 +214,14 @@ def test_interactive_comparison_colours_a_starred_upper_bound_by_its_family():
                            "quality": [0.5, 0.9, 0.5, 0.7]})
     lines = {t.name: t.line.color for t in plots.interactive_comparison(curves).figure.data}
     assert lines["Oracle*"] == plots.ROUTER_COLORS["Oracle"] != lines["KNN k=40"]
+
+
+def test_the_classifier_has_a_colour_of_its_own_in_every_comparison():
+    """The two-model classifier is drawn in one colour on the compare page's static and interactive
+    figures, distinct from every other family's (it fell back to grey beside the Zero router's)."""
+    assert plots.ROUTER_COLORS["Classifier"] not in (
+        c for name, c in plots.ROUTER_COLORS.items() if name != "Classifier")
+    curves = pd.DataFrame({"router": ["Classifier (GPT-4 vs Mixtral)"] * 2 + ["Zero (routed)"] * 2,
+                           "cost": [1e-4, 1e-3] * 2, "quality": [0.5, 0.9, 0.5, 0.7]})
+    lines = {t.name: t.line.color for t in plots.interactive_comparison(curves).figure.data}
+    assert lines["Classifier (GPT-4 vs Mixtral)"] == plots.ROUTER_COLORS["Classifier"]
