@@ -44,6 +44,14 @@ def count(value, name: str, minimum: int = 1) -> int:
     return int(value)
 
 
+def seed(value, name: str = "random_state") -> int:
+    """``value`` as a seed, an int >= 0, refused (naming ``name``) otherwise; unlike :func:`count`, a
+    float such as 4.0 is refused too, as numpy's generators would refuse it."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 0:
+        raise RouterBenchDataError(f"{name}: expected a whole number >= 0, got {value!r}")
+    return int(value)
+
+
 def enough_prompts(n: int, needed: int, who: str, why: str) -> None:
     """Refuse to fit ``who`` on ``n`` prompts when it needs ``needed`` (``why`` says what for)."""
     if n < needed:

@@ -33,12 +33,6 @@ from ..routers.cascade_routing import CascadeRoutingRouter
 _DRAW_WHEN_ROUTING = (CascadeRoutingRouter, CascadeRouter)
 
 
-def _check_seed(value, name: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral) or value < 0:
-        raise RouterBenchDataError(f"{name}: expected a whole number >= 0, got {value!r}")
-    return int(value)
-
-
 class MeanOverDrawsRouter(Router):
     """A random router averaged over ``n_draws`` seeded draws: per prompt, the mean cost and quality.
 
@@ -161,7 +155,7 @@ class MeanOverDrawsRouter(Router):
         n_draws = _checks.count(self.n_draws, "n_draws", 1)
         if not isinstance(self.n_draws, Integral) or isinstance(self.n_draws, (bool, np.bool_)):
             raise RouterBenchDataError(f"n_draws: expected a whole number >= 1, got {self.n_draws!r}")
-        seed = _check_seed(self.random_state, "random_state")
+        seed = _checks.seed(self.random_state, "random_state")
         base = self._base()
         seeds = np.random.default_rng(seed).choice(2**31 - 1, size=n_draws, replace=False)
         self.random_states_ = [int(s) for s in seeds]
@@ -173,10 +167,6 @@ class MeanOverDrawsRouter(Router):
             self.routers_ = [clone(base).set_params(random_state=s).fit(train) for s in self.random_states_]
         self.models_ = list(self.routers_[0].models_)
         return self
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "routers_"):
-            raise RouterBenchDataError(f"{type(self).__name__}: call fit(train) before routing")
 
     # ------------------------------------------------------------------------ draws
     def _draws(self, test: pd.DataFrame, settings: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import erfcx, ndtr, ndtri
 
+from .. import _checks
 from ..data import cost_matrix, dataset_column, score_matrix, validate
 from ..errors import RouterBenchDataError
 from ..frontier import model_points
@@ -454,9 +455,7 @@ class CascadeRoutingRouter(Router):
                 f"max_models: expected a whole number >= 1 or None, got {self.max_models!r}")
         if self.policy not in ("index", "greedy"):
             raise RouterBenchDataError(f"policy: expected 'index' or 'greedy', got {self.policy!r}")
-        if isinstance(self.random_state, bool) or not isinstance(self.random_state, Integral) \
-                or self.random_state < 0:
-            raise RouterBenchDataError(f"random_state: expected a whole number >= 0, got {self.random_state!r}")
+        _checks.seed(self.random_state, "random_state")
         super().fit(train)
         names = self.models_
         if self.order is not None and not (isinstance(self.order, str) and self.order == "cost"):
